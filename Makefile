@@ -1,0 +1,116 @@
+# accord: one non-recursive GNU Makefile.
+#   make            release build (build/release/accord)
+#   make run        install missing packages, build, seed a demo, serve
+#   make test       install missing packages, then every test, plain and
+#                   under ASan+UBSan, closing with "N passed, N failed"
+#   make check      debug build with -Werror and the test suite
+#   make asan       the test suite under AddressSanitizer + UBSan
+#   make bench      benchmarks (see docs/performance.md)
+#   make format / check-format / check-deps
+
+MODE ?= release
+B := build/$(MODE)
+
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null)
+
+WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
+        -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
+        -Wno-sign-conversion
+CFLAGS_release := -O2 -g
+CFLAGS_debug := -O0 -g -Werror
+CFLAGS_asan := -O1 -g -Werror -fsanitize=address,undefined \
+               -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS_asan := -fsanitize=address,undefined
+
+CFLAGS ?=
+ALL_CFLAGS := $(WARN) $(CFLAGS_$(MODE)) -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
+              -MMD -MP $(CFLAGS)
+SRC_CFLAGS := $(ALL_CFLAGS) -include src/base/banned.h
+LDLIBS := $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC := $(wildcard src/base/*.c src/core/*.c src/store/*.c \
+                      src/http/*.c src/cli/cmd_*.c src/cli/client.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+LIB := $(B)/libaccord.a
+BIN := $(B)/accord
+
+TEST_SRC := $(wildcard tests/unit/*.c tests/store/*.c tests/http/*.c \
+                       tests/cli/*.c)
+TEST_SUPPORT := $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(B)/%.o)
+TEST_BIN := $(patsubst %.c,$(B)/%,$(filter-out $(TEST_SUPPORT),$(TEST_SRC)))
+
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:%.c=$(B)/%)
+
+.PHONY: all run test check asan bench tests-build tests-run deps format \
+        check-format check-deps demo clean
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+$(B)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SRC_CFLAGS) -c $< -o $@
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(B)/src/cli/main.o $(LIB)
+	$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB)
+	$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+$(B)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
+
+tests-build: $(BIN) $(TEST_BIN)
+
+tests-run: tests-build
+	@tools/run-tests $(B)
+
+deps:
+	@tools/setup-deps
+
+test: deps
+	@$(MAKE) --no-print-directory MODE=debug tests-build
+	@$(MAKE) --no-print-directory MODE=asan tests-build
+	@tools/run-tests build/debug build/asan
+
+check:
+	@$(MAKE) --no-print-directory MODE=debug tests-run
+
+asan:
+	@$(MAKE) --no-print-directory MODE=asan tests-run
+
+run: deps
+	@$(MAKE) --no-print-directory MODE=release all
+	@tools/demo-run
+
+bench: deps
+	@$(MAKE) --no-print-directory MODE=release all $(BENCH_BIN)
+	@bench/run
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
+
+check-format:
+	@clang-format --dry-run -Werror $(shell git ls-files '*.c' '*.h')
+
+check-deps:
+	@tools/check-deps
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(B)/src/cli/main.d

@@ -1,0 +1,1025 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Deciding: commands checked against state and charter, then turned into
+ * events (docs/consent.md describes the process this implements). */
+#include "exec.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/ascii.h"
+#include "base/time.h"
+
+#define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
+
+/* ---- emitting ---- */
+
+/* Seals an event onto the chain, folds it into the state, keeps it. */
+static enum ac_status emit(struct ac_state *s, struct ac_arena *a,
+                           struct ac_batch *out, int64_t now,
+                           struct ac_str actor, const char *type,
+                           struct ac_val *data, struct ac_err *err)
+{
+    struct ac_event *ev;
+    enum ac_status st;
+
+    if (!data) {
+        return NOMEM(err);
+    }
+    if (out->count == out->room) {
+        size_t room = out->room ? out->room * 2 : 4;
+        struct ac_event *p = ac_arena_alloc(a, room * sizeof *p);
+        if (!p) {
+            return NOMEM(err);
+        }
+        if (out->count) {
+            memcpy(p, out->events, out->count * sizeof *p);
+        }
+        out->events = p;
+        out->room = room;
+    }
+    ev = &out->events[out->count];
+    ev->seq = s->seq + 1;
+    ev->time = now > s->time ? now : s->time;
+    ev->actor = ac_arena_str(a, actor);
+    ev->type = ac_str_c(type);
+    ev->data = data;
+    memcpy(ev->prev, s->head, AC_HASH_LEN);
+    if (!ev->actor.ptr) {
+        return NOMEM(err);
+    }
+    st = ac_event_seal(ev, err);
+    if (st == AC_OK) {
+        st = ac_state_apply(s, ev, err);
+    }
+    if (st == AC_OK) {
+        out->count++;
+    }
+    return st;
+}
+
+/* A small builder so event data reads as one expression per member. */
+struct obj {
+    struct ac_arena *a;
+    struct ac_val *v;
+    bool ok;
+};
+
+static struct obj obj_new(struct ac_arena *a)
+{
+    struct obj o = {a, ac_val_obj(a), true};
+    o.ok = o.v != NULL;
+    return o;
+}
+
+static void put(struct obj *o, const char *key, struct ac_val *v)
+{
+    o->ok = o->ok && ac_val_set(o->a, o->v, key, v);
+}
+
+static void put_str(struct obj *o, const char *key, struct ac_str s)
+{
+    put(o, key, ac_val_str(o->a, s));
+}
+
+static void put_int(struct obj *o, const char *key, int64_t i)
+{
+    put(o, key, ac_val_int(o->a, i));
+}
+
+static void put_time(struct obj *o, const char *key, int64_t ms)
+{
+    char t[AC_TIME_LEN + 1];
+    ac_time_format(t, ms);
+    put_str(o, key, ac_str_c(t));
+}
+
+static struct ac_val *obj_done(struct obj *o)
+{
+    return o->ok ? o->v : NULL;
+}
+
+/* ---- field checks (err->where is a JSON pointer into the request) ---- */
+
+static enum ac_status check_text(struct ac_str s, const char *where,
+                                 size_t min, size_t max, struct ac_err *err)
+{
+    size_t n;
+    if (!ac_utf8_is_valid(s)) {
+        return ac_err_at(err, where, AC_EINVAL, "%s is not valid UTF-8",
+                         where);
+    }
+    n = ac_utf8_count(s);
+    if (n < min) {
+        return ac_err_at(err, where, AC_EINVAL, "%s must not be empty",
+                         where);
+    }
+    if (n > max) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s is longer than %zu characters", where, max);
+    }
+    return AC_OK;
+}
+
+static bool is_blank(struct ac_str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        if (!ac_ascii_isspace(s.ptr[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* data must be an object whose members are among allowed (NULL-ended). */
+static enum ac_status check_members(const struct ac_val *data,
+                                    const char *const *allowed,
+                                    struct ac_err *err)
+{
+    if (!data || data->kind != AC_VAL_OBJ) {
+        return ac_err_at(err, "/data", AC_EINVAL, "/data must be an object");
+    }
+    for (size_t i = 0; i < data->count; i++) {
+        bool ok = false;
+        for (size_t k = 0; allowed[k]; k++) {
+            ok = ok || ac_str_eq_c(data->pairs[i].key, allowed[k]);
+        }
+        if (!ok) {
+            char where[96];
+            snprintf(where, sizeof where, "/data/%.*s",
+                     (int)(data->pairs[i].key.len > 60
+                               ? 60
+                               : data->pairs[i].key.len),
+                     data->pairs[i].key.ptr);
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s is not a member of this kind's data",
+                             where);
+        }
+    }
+    return AC_OK;
+}
+
+/* A required (or, with optional, possibly absent) string member. */
+static enum ac_status field_str(const struct ac_val *data, const char *key,
+                                bool optional, size_t min, size_t max,
+                                struct ac_str *out, struct ac_err *err)
+{
+    char where[64];
+    const struct ac_val *v = ac_val_get(data, key);
+    snprintf(where, sizeof where, "/data/%s", key);
+    if (!v) {
+        out->ptr = NULL;
+        out->len = 0;
+        if (optional) {
+            return AC_OK;
+        }
+        return ac_err_at(err, where, AC_EINVAL, "%s is required", where);
+    }
+    if (v->kind != AC_VAL_STR) {
+        return ac_err_at(err, where, AC_EINVAL, "%s must be a string",
+                         where);
+    }
+    *out = v->s;
+    return check_text(v->s, where, min, max, err);
+}
+
+static enum ac_status field_id(const struct ac_val *data, const char *key,
+                               struct ac_str *out, struct ac_err *err)
+{
+    enum ac_status st = field_str(data, key, false, 1, 64, out, err);
+    if (st == AC_OK && !ac_id_is_valid(*out)) {
+        char where[64];
+        snprintf(where, sizeof where, "/data/%s", key);
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s \"%.*s\" is not a valid id "
+                         "([a-z0-9][a-z0-9_-]{0,31})",
+                         where, (int)out->len, out->ptr);
+    }
+    return st;
+}
+
+/* ---- per-kind checks, run when proposed, amended and adopted ---- */
+
+struct kind_ctx {
+    const struct ac_state *s;
+    struct ac_str circle;      /* the proposal's circle */
+    const struct ac_proposal *self; /* NULL while proposing */
+};
+
+static enum ac_status need_root(const struct kind_ctx *k, const char *kind,
+                                struct ac_err *err)
+{
+    if (!ac_str_eq_c(k->circle, AC_ROOT_CIRCLE)) {
+        return ac_err_at(err, "/circle", AC_EINVAL,
+                         "%s proposals are decided by the circle \"all\"",
+                         kind);
+    }
+    return AC_OK;
+}
+
+static enum ac_status agreement_ref(const struct kind_ctx *k,
+                                    const struct ac_val *data,
+                                    struct ac_err *err)
+{
+    struct ac_str id;
+    const struct ac_agreement *ag;
+    enum ac_status st = field_str(data, "agreement", false, 1, 64, &id, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    ag = ac_state_agreement(k->s, id);
+    if (!ag) {
+        return ac_err_at(err, "/data/agreement", AC_EINVAL,
+                         "/data/agreement: no agreement \"%.*s\"",
+                         (int)id.len, id.ptr);
+    }
+    if (ag->status != AC_AGREEMENT_ACTIVE) {
+        return ac_err_at(err, "/data/agreement", AC_EINVAL,
+                         "/data/agreement: agreement \"%.*s\" is retired",
+                         (int)id.len, id.ptr);
+    }
+    if (!ac_str_eq(ag->circle, k->circle)) {
+        return ac_err_at(err, "/circle", AC_EINVAL,
+                         "agreement \"%.*s\" belongs to the circle \"%.*s\"",
+                         (int)id.len, id.ptr, (int)ag->circle.len,
+                         ag->circle.ptr);
+    }
+    return AC_OK;
+}
+
+static enum ac_status ck_agreement_adopt(const struct kind_ctx *k,
+                                         const struct ac_val *data,
+                                         struct ac_err *err)
+{
+    static const char *const allowed[] = {"text", "review_by", NULL};
+    struct ac_str text, review;
+    int64_t ms;
+    enum ac_status st = check_members(data, allowed, err);
+    (void)k;
+    if (st == AC_OK) {
+        st = field_str(data, "text", false, 1, AC_TEXT_MAX, &text, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "review_by", true, 10, 10, &review, err);
+    }
+    if (st == AC_OK && review.ptr &&
+        ac_date_parse(review, &ms, NULL) != AC_OK) {
+        return ac_err_at(err, "/data/review_by", AC_EINVAL,
+                         "/data/review_by must be a date YYYY-MM-DD");
+    }
+    return st;
+}
+
+static enum ac_status ck_agreement_amend(const struct kind_ctx *k,
+                                         const struct ac_val *data,
+                                         struct ac_err *err)
+{
+    static const char *const allowed[] = {"agreement", "text", NULL};
+    struct ac_str text;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = agreement_ref(k, data, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "text", false, 1, AC_TEXT_MAX, &text, err);
+    }
+    return st;
+}
+
+static enum ac_status ck_agreement_retire(const struct kind_ctx *k,
+                                          const struct ac_val *data,
+                                          struct ac_err *err)
+{
+    static const char *const allowed[] = {"agreement", NULL};
+    enum ac_status st = check_members(data, allowed, err);
+    return st == AC_OK ? agreement_ref(k, data, err) : st;
+}
+
+static enum ac_status ck_charter_amend(const struct kind_ctx *k,
+                                       const struct ac_val *data,
+                                       struct ac_err *err)
+{
+    static const char *const allowed[] = {"set", NULL};
+    const struct ac_val *set = ac_val_get(data, "set");
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = need_root(k, "charter.amend", err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!set || set->kind != AC_VAL_OBJ || set->count == 0) {
+        return ac_err_at(err, "/data/set", AC_EINVAL,
+                         "/data/set must be an object naming at least one "
+                         "charter parameter");
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        enum ac_param p;
+        char where[96];
+        struct ac_str key = set->pairs[i].key;
+        snprintf(where, sizeof where, "/data/set/%.*s",
+                 (int)(key.len > 60 ? 60 : key.len), key.ptr);
+        if (!ac_charter_find(key, &p)) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "unknown charter parameter \"%.*s\"",
+                             (int)(key.len > 60 ? 60 : key.len), key.ptr);
+        }
+        st = ac_charter_check(p, set->pairs[i].val, where, err);
+        if (st != AC_OK) {
+            return st;
+        }
+    }
+    return AC_OK;
+}
+
+static enum ac_status ck_member_admit(const struct kind_ctx *k,
+                                      const struct ac_val *data,
+                                      struct ac_err *err)
+{
+    static const char *const allowed[] = {"id", "name", NULL};
+    struct ac_str id, name;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = need_root(k, "member.admit", err);
+    }
+    if (st == AC_OK) {
+        st = field_id(data, "id", &id, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "name", false, 1, AC_NAME_MAX, &name, err);
+    }
+    if (st == AC_OK &&
+        (ac_state_member(k->s, id) || ac_str_eq_c(id, "system") ||
+         ac_str_eq_c(id, "operator"))) {
+        return ac_err_at(err, "/data/id", AC_EINVAL,
+                         "/data/id: the id \"%.*s\" is already taken",
+                         (int)id.len, id.ptr);
+    }
+    return st;
+}
+
+static enum ac_status ck_member_remove(const struct kind_ctx *k,
+                                       const struct ac_val *data,
+                                       struct ac_err *err)
+{
+    static const char *const allowed[] = {"member", "reason", NULL};
+    struct ac_str id, reason;
+    const struct ac_member *m;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = need_root(k, "member.remove", err);
+    }
+    if (st == AC_OK) {
+        st = field_id(data, "member", &id, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "reason", false, 1, AC_REASON_MAX, &reason,
+                       err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    m = ac_state_member(k->s, id);
+    if (!m || (m->status != AC_MEMBER_ACTIVE &&
+               m->status != AC_MEMBER_INVITED)) {
+        return ac_err_at(err, "/data/member", AC_EINVAL,
+                         "/data/member: \"%.*s\" is not a member",
+                         (int)id.len, id.ptr);
+    }
+    if (is_blank(reason)) {
+        return ac_err_at(err, "/data/reason", AC_EINVAL,
+                         "/data/reason must not be blank");
+    }
+    return AC_OK;
+}
+
+/* A list of distinct active member ids at /data/<key>. */
+static enum ac_status member_list(const struct kind_ctx *k,
+                                  const struct ac_val *data, const char *key,
+                                  bool optional, struct ac_err *err)
+{
+    const struct ac_val *list = ac_val_get(data, key);
+    char where[64];
+    snprintf(where, sizeof where, "/data/%s", key);
+    if (!list) {
+        return optional ? AC_OK
+                        : ac_err_at(err, where, AC_EINVAL, "%s is required",
+                                    where);
+    }
+    if (list->kind != AC_VAL_ARR) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s must be an array of member ids", where);
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        const struct ac_val *v = list->items[i];
+        const struct ac_member *m;
+        char at[112];
+        snprintf(at, sizeof at, "%s/%zu", where, i);
+        if (v->kind != AC_VAL_STR) {
+            return ac_err_at(err, at, AC_EINVAL, "%s must be a member id",
+                             at);
+        }
+        m = ac_state_member(k->s, v->s);
+        if (!m || m->status != AC_MEMBER_ACTIVE) {
+            return ac_err_at(err, at, AC_EINVAL,
+                             "%s: \"%.*s\" is not an active member", at,
+                             (int)(v->s.len > 40 ? 40 : v->s.len), v->s.ptr);
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (ac_str_eq(list->items[j]->s, v->s)) {
+                return ac_err_at(err, at, AC_EINVAL,
+                                 "%s: \"%.*s\" is listed twice", at,
+                                 (int)v->s.len, v->s.ptr);
+            }
+        }
+    }
+    return AC_OK;
+}
+
+static enum ac_status ck_circle_create(const struct kind_ctx *k,
+                                       const struct ac_val *data,
+                                       struct ac_err *err)
+{
+    static const char *const allowed[] = {"id", "name", "purpose", "members",
+                                          NULL};
+    struct ac_str id, name, purpose;
+    const struct ac_val *members = ac_val_get(data, "members");
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = need_root(k, "circle.create", err);
+    }
+    if (st == AC_OK) {
+        st = field_id(data, "id", &id, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "name", false, 1, AC_NAME_MAX, &name, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "purpose", false, 1, AC_PURPOSE_MAX, &purpose,
+                       err);
+    }
+    if (st == AC_OK) {
+        st = member_list(k, data, "members", false, err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    if (ac_state_circle(k->s, id)) {
+        return ac_err_at(err, "/data/id", AC_EINVAL,
+                         "/data/id: a circle \"%.*s\" already exists",
+                         (int)id.len, id.ptr);
+    }
+    if (members->count == 0) {
+        return ac_err_at(err, "/data/members", AC_EINVAL,
+                         "/data/members must name at least one member");
+    }
+    return AC_OK;
+}
+
+static enum ac_status ck_circle_amend(const struct kind_ctx *k,
+                                      const struct ac_val *data,
+                                      struct ac_err *err)
+{
+    static const char *const allowed[] = {"circle", "purpose", "add",
+                                          "remove", NULL};
+    struct ac_str id, purpose;
+    const struct ac_circle *c;
+    const struct ac_val *add = ac_val_get(data, "add");
+    const struct ac_val *rm = ac_val_get(data, "remove");
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = field_id(data, "circle", &id, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "purpose", true, 1, AC_PURPOSE_MAX, &purpose,
+                       err);
+    }
+    if (st == AC_OK) {
+        st = member_list(k, data, "add", true, err);
+    }
+    if (st == AC_OK) {
+        st = member_list(k, data, "remove", true, err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    c = ac_state_circle(k->s, id);
+    if (!c) {
+        return ac_err_at(err, "/data/circle", AC_EINVAL,
+                         "/data/circle: no circle \"%.*s\"", (int)id.len,
+                         id.ptr);
+    }
+    if (!ac_str_eq(k->circle, id) &&
+        !ac_str_eq_c(k->circle, AC_ROOT_CIRCLE)) {
+        return ac_err_at(err, "/circle", AC_EINVAL,
+                         "a circle is amended by itself or by \"all\"");
+    }
+    if (!purpose.ptr && !add && !rm) {
+        return ac_err_at(err, "/data", AC_EINVAL,
+                         "/data must change the purpose, add or remove");
+    }
+    if ((add || rm) && ac_str_eq_c(id, AC_ROOT_CIRCLE)) {
+        return ac_err_at(err, "/data/circle", AC_EINVAL,
+                         "the circle \"all\" holds every active member; "
+                         "admit or remove members instead");
+    }
+    for (size_t i = 0; rm && i < rm->count; i++) {
+        if (!ac_state_in_circle(k->s, c, rm->items[i]->s)) {
+            char at[96];
+            snprintf(at, sizeof at, "/data/remove/%zu", i);
+            return ac_err_at(err, at, AC_EINVAL,
+                             "%s: \"%.*s\" is not in the circle", at,
+                             (int)rm->items[i]->s.len, rm->items[i]->s.ptr);
+        }
+    }
+    for (size_t i = 0; add && i < add->count; i++) {
+        if (ac_state_in_circle(k->s, c, add->items[i]->s)) {
+            char at[96];
+            snprintf(at, sizeof at, "/data/add/%zu", i);
+            return ac_err_at(err, at, AC_EINVAL,
+                             "%s: \"%.*s\" is already in the circle", at,
+                             (int)add->items[i]->s.len, add->items[i]->s.ptr);
+        }
+    }
+    return AC_OK;
+}
+
+typedef enum ac_status (*check_fn)(const struct kind_ctx *,
+                                   const struct ac_val *, struct ac_err *);
+
+static const check_fn checks[AC_KIND_COUNT] = {
+    [AC_KIND_AGREEMENT_ADOPT] = ck_agreement_adopt,
+    [AC_KIND_AGREEMENT_AMEND] = ck_agreement_amend,
+    [AC_KIND_AGREEMENT_RETIRE] = ck_agreement_retire,
+    [AC_KIND_CHARTER_AMEND] = ck_charter_amend,
+    [AC_KIND_MEMBER_ADMIT] = ck_member_admit,
+    [AC_KIND_MEMBER_REMOVE] = ck_member_remove,
+    [AC_KIND_CIRCLE_CREATE] = ck_circle_create,
+    [AC_KIND_CIRCLE_AMEND] = ck_circle_amend,
+};
+
+/* ---- the consent process ---- */
+
+static bool touches_entrenched(const struct ac_proposal *p)
+{
+    const struct ac_val *set;
+    if (p->kind != AC_KIND_CHARTER_AMEND) {
+        return false;
+    }
+    set = ac_val_get(p->data, "set");
+    for (size_t i = 0; set && i < set->count; i++) {
+        enum ac_param k;
+        if (ac_charter_find(set->pairs[i].key, &k) &&
+            ac_charter_def(k)->entrenched) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Counts the current round's positions of active circle members. */
+static void tally(const struct ac_state *s, const struct ac_proposal *p,
+                  int64_t t[AC_POS_COUNT], int64_t *eligible)
+{
+    const struct ac_circle *c = ac_state_circle(s, p->circle);
+    memset(t, 0, sizeof(int64_t) * AC_POS_COUNT);
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_state_in_circle(s, c, p->positions[i].member)) {
+            t[p->positions[i].position]++;
+        }
+    }
+    *eligible = (int64_t)ac_state_circle_size(s, c);
+}
+
+static int64_t responses(const int64_t t[AC_POS_COUNT])
+{
+    return t[AC_POS_CONSENT] + t[AC_POS_CONCERN] + t[AC_POS_OBJECT] +
+           t[AC_POS_STAND_ASIDE];
+}
+
+/* Closes the current round of p (docs/consent.md#closing). */
+static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
+                                  int64_t now, struct ac_arena *a,
+                                  struct ac_batch *out, struct ac_err *err)
+{
+    const struct ac_charter *ch = &s->charter;
+    int64_t t[AC_POS_COUNT], eligible, resp, favour;
+    bool quorum, entrenched = touches_entrenched(p);
+    enum ac_proposal_status next;
+    char reason[320];
+    struct obj d = obj_new(a), ty = obj_new(a);
+    struct kind_ctx k = {s, p->circle, p};
+    struct ac_err why;
+
+    tally(s, p, t, &eligible);
+    resp = responses(t);
+    favour = t[AC_POS_CONSENT] + t[AC_POS_CONCERN];
+    quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
+
+    if (entrenched) {
+        if (eligible > 0 && favour == eligible) {
+            next = AC_PROP_ADOPTED;
+            snprintf(reason, sizeof reason,
+                     "every active member consented to change an "
+                     "entrenched article");
+        } else if (t[AC_POS_OBJECT] > 0 &&
+                   p->round < ch->value[AC_P_MAX_ROUNDS]) {
+            next = AC_PROP_NEEDS_INTEGRATION;
+            snprintf(reason, sizeof reason,
+                     "%" PRId64 " objection(s) stand", t[AC_POS_OBJECT]);
+        } else {
+            next = AC_PROP_LAPSED;
+            snprintf(reason, sizeof reason,
+                     "an entrenched article changes only with the explicit "
+                     "consent of every active member (%" PRId64 " of %" PRId64
+                     ")",
+                     favour, eligible);
+        }
+    } else if (t[AC_POS_OBJECT] > 0) {
+        int64_t fb = ch->value[AC_P_FALLBACK];
+        if (p->round < ch->value[AC_P_MAX_ROUNDS]) {
+            next = AC_PROP_NEEDS_INTEGRATION;
+            snprintf(reason, sizeof reason,
+                     "%" PRId64 " objection(s) stand", t[AC_POS_OBJECT]);
+        } else if (fb > 0 && quorum &&
+                   favour * 100 >= fb * (favour + t[AC_POS_OBJECT])) {
+            next = AC_PROP_ADOPTED;
+            snprintf(reason, sizeof reason,
+                     "adopted by the charter's fallback: %" PRId64
+                     " of %" PRId64 " in favour after the last round "
+                     "(%" PRId64 "%% needed)",
+                     favour, favour + t[AC_POS_OBJECT], fb);
+        } else {
+            next = AC_PROP_LAPSED;
+            snprintf(reason, sizeof reason,
+                     "%" PRId64 " objection(s) still stand after round %"
+                     PRId64 ", the charter's last",
+                     t[AC_POS_OBJECT], p->round);
+        }
+    } else if (quorum && resp > 0) {
+        next = AC_PROP_ADOPTED;
+        snprintf(reason, sizeof reason,
+                 "no objection; %" PRId64 " of %" PRId64 " responded",
+                 resp, eligible);
+    } else {
+        next = AC_PROP_LAPSED;
+        snprintf(reason, sizeof reason,
+                 "too few responses: %" PRId64 " of %" PRId64
+                 ", quorum is %" PRId64 "%%",
+                 resp, eligible, ch->value[AC_P_QUORUM_PERCENT]);
+    }
+    /* the state may have moved since the proposal was made */
+    if (next == AC_PROP_ADOPTED &&
+        checks[p->kind](&k, p->data, &why) != AC_OK) {
+        next = AC_PROP_LAPSED;
+        snprintf(reason, sizeof reason, "cannot take effect: %s", why.msg);
+    }
+
+    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
+        put_int(&ty, ac_position_name((enum ac_position)i), t[i]);
+    }
+    put_int(&ty, "eligible", eligible);
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    put_str(&d, "status", ac_str_c(ac_proposal_status_name(next)));
+    put_str(&d, "reason", ac_str_c(reason));
+    put(&d, "tally", obj_done(&ty));
+    if (next == AC_PROP_NEEDS_INTEGRATION) {
+        put_time(&d, "lapse_at",
+                 now + ch->value[AC_P_LAPSE_DAYS] * AC_MS_PER_DAY);
+    }
+    if (next == AC_PROP_ADOPTED && p->kind == AC_KIND_AGREEMENT_ADOPT) {
+        char id[24];
+        snprintf(id, sizeof id, "a%zu", s->agreement_count + 1);
+        put_str(&d, "agreement", ac_str_c(id));
+    }
+    return emit(s, a, out, now, AC_STR("system"), "proposal.closed",
+                obj_done(&d), err);
+}
+
+static bool everyone_answered(const struct ac_state *s,
+                              const struct ac_proposal *p)
+{
+    int64_t t[AC_POS_COUNT], eligible;
+    tally(s, p, t, &eligible);
+    return responses(t) >= eligible;
+}
+
+/* ---- commands ---- */
+
+static enum ac_status actor_in(const struct ac_state *s, struct ac_str actor,
+                               const struct ac_circle *c, struct ac_err *err)
+{
+    if (!ac_state_in_circle(s, c, actor)) {
+        return ac_err_set(err, AC_EDENIED,
+                          "\"%.*s\" is not an active member of the circle "
+                          "\"%.*s\"",
+                          (int)actor.len, actor.ptr, (int)c->id.len,
+                          c->id.ptr);
+    }
+    return AC_OK;
+}
+
+static enum ac_status find_proposal(const struct ac_state *s,
+                                    struct ac_str id,
+                                    struct ac_proposal **out,
+                                    struct ac_err *err)
+{
+    *out = ac_state_proposal(s, id);
+    if (!*out) {
+        return ac_err_set(err, AC_ENOTFOUND, "no proposal \"%.*s\"",
+                          (int)(id.len > 40 ? 40 : id.len), id.ptr);
+    }
+    return AC_OK;
+}
+
+static enum ac_status check_title(struct ac_str title, struct ac_err *err)
+{
+    enum ac_status st = check_text(title, "/title", 1, AC_TITLE_MAX, err);
+    if (st == AC_OK && is_blank(title)) {
+        return ac_err_at(err, "/title", AC_EINVAL,
+                         "/title must not be blank");
+    }
+    return st;
+}
+
+static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
+                                 int64_t now, struct ac_arena *a,
+                                 struct ac_batch *out, struct ac_err *err)
+{
+    const struct ac_circle *c = ac_state_circle(s, cmd->circle);
+    enum ac_kind kind;
+    struct kind_ctx k = {s, cmd->circle, NULL};
+    enum ac_status st;
+    struct obj d = obj_new(a);
+    char id[24];
+
+    if (!c) {
+        return ac_err_at(err, "/circle", AC_EINVAL, "no circle \"%.*s\"",
+                         (int)(cmd->circle.len > 40 ? 40 : cmd->circle.len),
+                         cmd->circle.ptr);
+    }
+    if (!ac_kind_parse(cmd->kind, &kind)) {
+        return ac_err_at(err, "/kind", AC_EINVAL,
+                         "unknown proposal kind \"%.*s\"",
+                         (int)(cmd->kind.len > 40 ? 40 : cmd->kind.len),
+                         cmd->kind.ptr);
+    }
+    if ((st = check_title(cmd->title, err)) != AC_OK ||
+        (st = checks[kind](&k, cmd->data, err)) != AC_OK ||
+        (st = actor_in(s, cmd->actor, c, err)) != AC_OK) {
+        return st;
+    }
+    snprintf(id, sizeof id, "p%zu", s->proposal_count + 1);
+    put_str(&d, "id", ac_str_c(id));
+    put_str(&d, "circle", cmd->circle);
+    put_str(&d, "kind", cmd->kind);
+    put_str(&d, "title", cmd->title);
+    put(&d, "data", ac_val_copy(a, cmd->data));
+    put_time(&d, "deadline",
+             now + s->charter.value[AC_P_ROUND_HOURS] * AC_MS_PER_HOUR);
+    return emit(s, a, out, now, cmd->actor, "proposal.opened",
+                obj_done(&d), err);
+}
+
+static enum ac_status do_position(struct ac_state *s,
+                                  const struct ac_cmd *cmd, int64_t now,
+                                  struct ac_arena *a, struct ac_batch *out,
+                                  struct ac_err *err)
+{
+    struct ac_proposal *p;
+    enum ac_position pos;
+    struct obj d = obj_new(a);
+    enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!ac_position_parse(cmd->position, &pos)) {
+        return ac_err_at(err, "/position", AC_EINVAL,
+                         "/position must be consent, concern, object or "
+                         "stand_aside");
+    }
+    st = check_text(cmd->reason, "/reason", 0, AC_REASON_MAX, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    if (pos == AC_POS_OBJECT && is_blank(cmd->reason)) {
+        return ac_err_at(err, "/reason", AC_EINVAL,
+                         "an objection needs a reason");
+    }
+    st = actor_in(s, cmd->actor, ac_state_circle(s, p->circle), err);
+    if (st != AC_OK) {
+        return st;
+    }
+    if (p->status != AC_PROP_OPEN) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "proposal %.*s is %s: its round is closed",
+                          (int)p->id.len, p->id.ptr,
+                          ac_proposal_status_name(p->status));
+    }
+    if (now >= p->deadline) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "round %" PRId64 " of proposal %.*s has passed "
+                          "its deadline",
+                          p->round, (int)p->id.len, p->id.ptr);
+    }
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    put_str(&d, "position", cmd->position);
+    put_str(&d, "reason", cmd->reason.ptr ? cmd->reason : AC_STR(""));
+    st = emit(s, a, out, now, cmd->actor, "position.given", obj_done(&d),
+              err);
+    if (st == AC_OK && everyone_answered(s, p)) {
+        st = close_round(s, p, now, a, out, err);
+    }
+    return st;
+}
+
+static enum ac_status own_open(const struct ac_state *s,
+                               const struct ac_cmd *cmd,
+                               struct ac_proposal **out, const char *verb,
+                               struct ac_err *err)
+{
+    struct ac_proposal *p;
+    enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!ac_str_eq(p->author, cmd->actor)) {
+        return ac_err_set(err, AC_EDENIED,
+                          "only the author of proposal %.*s may %s it",
+                          (int)p->id.len, p->id.ptr, verb);
+    }
+    if (p->status != AC_PROP_OPEN && p->status != AC_PROP_NEEDS_INTEGRATION) {
+        return ac_err_set(err, AC_ECONFLICT, "proposal %.*s is %s",
+                          (int)p->id.len, p->id.ptr,
+                          ac_proposal_status_name(p->status));
+    }
+    *out = p;
+    return AC_OK;
+}
+
+static enum ac_status do_amend(struct ac_state *s, const struct ac_cmd *cmd,
+                               int64_t now, struct ac_arena *a,
+                               struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_proposal *p;
+    struct obj d = obj_new(a);
+    struct ac_str title;
+    const struct ac_val *data;
+    struct kind_ctx k = {s, {0}, NULL};
+    enum ac_status st = own_open(s, cmd, &p, "amend", err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!cmd->title.ptr && !cmd->data) {
+        return ac_err_at(err, "/data", AC_EINVAL,
+                         "an amendment changes the title, the data or both");
+    }
+    title = cmd->title.ptr ? cmd->title : p->title;
+    data = cmd->data ? cmd->data : p->data;
+    k.circle = p->circle;
+    k.self = p;
+    if ((st = check_title(title, err)) != AC_OK ||
+        (st = checks[p->kind](&k, data, err)) != AC_OK) {
+        return st;
+    }
+    if (p->round >= s->charter.value[AC_P_MAX_ROUNDS]) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "proposal %.*s is in round %" PRId64
+                          ", the charter's last",
+                          (int)p->id.len, p->id.ptr, p->round);
+    }
+    put_str(&d, "proposal", p->id);
+    put_str(&d, "title", title);
+    put(&d, "data", ac_val_copy(a, data));
+    put_int(&d, "version", p->version + 1);
+    put_int(&d, "round", p->round + 1);
+    put_time(&d, "deadline",
+             now + s->charter.value[AC_P_ROUND_HOURS] * AC_MS_PER_HOUR);
+    return emit(s, a, out, now, cmd->actor, "proposal.amended",
+                obj_done(&d), err);
+}
+
+static enum ac_status do_withdraw(struct ac_state *s,
+                                  const struct ac_cmd *cmd, int64_t now,
+                                  struct ac_arena *a, struct ac_batch *out,
+                                  struct ac_err *err)
+{
+    struct ac_proposal *p;
+    struct obj d = obj_new(a);
+    enum ac_status st = own_open(s, cmd, &p, "withdraw", err);
+    if (st != AC_OK) {
+        return st;
+    }
+    put_str(&d, "proposal", p->id);
+    return emit(s, a, out, now, cmd->actor, "proposal.withdrawn",
+                obj_done(&d), err);
+}
+
+static enum ac_status do_join(struct ac_state *s, const struct ac_cmd *cmd,
+                              int64_t now, struct ac_arena *a,
+                              struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_member *m = ac_state_member(s, cmd->actor);
+    struct obj d = obj_new(a);
+    if (!m) {
+        return ac_err_set(err, AC_ENOTFOUND, "no member \"%.*s\"",
+                          (int)cmd->actor.len, cmd->actor.ptr);
+    }
+    if (m->status != AC_MEMBER_INVITED) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "member \"%.*s\" is %s, not invited",
+                          (int)m->id.len, m->id.ptr,
+                          ac_member_status_name(m->status));
+    }
+    put_str(&d, "member", m->id);
+    return emit(s, a, out, now, cmd->actor, "member.joined", obj_done(&d),
+                err);
+}
+
+static enum ac_status do_tick(struct ac_state *s, int64_t now,
+                              struct ac_arena *a, struct ac_batch *out,
+                              struct ac_err *err)
+{
+    enum ac_status st = AC_OK;
+    for (size_t i = 0; st == AC_OK && i < s->proposal_count; i++) {
+        struct ac_proposal *p = &s->proposals[i];
+        if (p->status == AC_PROP_OPEN && p->deadline <= now) {
+            st = close_round(s, p, now, a, out, err);
+        } else if (p->status == AC_PROP_NEEDS_INTEGRATION &&
+                   p->lapse_at <= now) {
+            struct obj d = obj_new(a);
+            char reason[96];
+            snprintf(reason, sizeof reason,
+                     "not amended within %" PRId64 " days",
+                     s->charter.value[AC_P_LAPSE_DAYS]);
+            put_str(&d, "proposal", p->id);
+            put_str(&d, "reason", ac_str_c(reason));
+            st = emit(s, a, out, now, AC_STR("system"), "proposal.lapsed",
+                      obj_done(&d), err);
+        }
+    }
+    return st;
+}
+
+enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
+                       int64_t now, struct ac_arena *a, struct ac_batch *out,
+                       struct ac_err *err)
+{
+    if (!s->founded) {
+        return ac_err_set(err, AC_ECONFLICT, "the organisation is not "
+                                             "founded yet");
+    }
+    switch (cmd->type) {
+    case AC_CMD_PROPOSE:
+        return do_propose(s, cmd, now, a, out, err);
+    case AC_CMD_POSITION:
+        return do_position(s, cmd, now, a, out, err);
+    case AC_CMD_AMEND:
+        return do_amend(s, cmd, now, a, out, err);
+    case AC_CMD_WITHDRAW:
+        return do_withdraw(s, cmd, now, a, out, err);
+    case AC_CMD_JOIN:
+        return do_join(s, cmd, now, a, out, err);
+    case AC_CMD_TICK:
+        return do_tick(s, now, a, out, err);
+    }
+    return ac_err_set(err, AC_EINVAL, "unknown command");
+}
+
+enum ac_status ac_exec_found(struct ac_state *s, struct ac_str org,
+                             struct ac_str founder, struct ac_str name,
+                             int64_t now, struct ac_arena *a,
+                             struct ac_batch *out, struct ac_err *err)
+{
+    struct obj d = obj_new(a), f = obj_new(a);
+    struct ac_charter defaults;
+    enum ac_status st;
+
+    if (s->founded || s->seq != 0) {
+        return ac_err_set(err, AC_ECONFLICT, "the organisation exists");
+    }
+    if ((st = check_text(org, "org", 1, AC_NAME_MAX, err)) != AC_OK ||
+        (st = check_text(name, "name", 1, AC_NAME_MAX, err)) != AC_OK) {
+        return st;
+    }
+    if (!ac_id_is_valid(founder) || ac_str_eq_c(founder, "system") ||
+        ac_str_eq_c(founder, "operator")) {
+        return ac_err_at(err, "founder", AC_EINVAL,
+                         "founder id \"%.*s\" is not a valid member id "
+                         "([a-z0-9][a-z0-9_-]{0,31})",
+                         (int)(founder.len > 40 ? 40 : founder.len),
+                         founder.ptr);
+    }
+    ac_charter_defaults(&defaults);
+    put_str(&f, "id", founder);
+    put_str(&f, "name", name);
+    put_str(&d, "name", org);
+    put(&d, "founder", obj_done(&f));
+    put(&d, "charter", ac_charter_object(&defaults, a));
+    return emit(s, a, out, now, AC_STR("operator"), "org.founded",
+                obj_done(&d), err);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Commands: what members (and the clock) ask of the organisation. ac_exec
+ * validates a command against the state and charter, and only then emits
+ * its events, sealing each onto the chain and folding it into the state.
+ * A refused command emits nothing and leaves the state as it was.
+ * Time is an input (ms since the epoch): the same log and the same
+ * commands at the same times give the same events. */
+#ifndef ACCORD_CORE_EXEC_H
+#define ACCORD_CORE_EXEC_H
+
+#include "core/state.h"
+
+enum ac_cmd_type {
+    AC_CMD_PROPOSE,  /* circle kind title data */
+    AC_CMD_POSITION, /* proposal position reason */
+    AC_CMD_AMEND,    /* proposal title? data? */
+    AC_CMD_WITHDRAW, /* proposal */
+    AC_CMD_JOIN,     /* actor: the admitted member taking the invite */
+    AC_CMD_TICK      /* actor "system": close due rounds, lapse proposals */
+};
+
+struct ac_cmd {
+    enum ac_cmd_type type;
+    struct ac_str actor;    /* member id, or "system" for TICK */
+    struct ac_str proposal; /* POSITION AMEND WITHDRAW */
+    struct ac_str circle;   /* PROPOSE */
+    struct ac_str kind;     /* PROPOSE */
+    struct ac_str title;    /* PROPOSE; AMEND (ptr NULL: unchanged) */
+    struct ac_val *data;    /* PROPOSE; AMEND (NULL: unchanged) */
+    struct ac_str position; /* POSITION */
+    struct ac_str reason;   /* POSITION; may be empty unless objecting */
+};
+
+/* Events emitted by one or more commands, in the caller's arena. */
+struct ac_batch {
+    struct ac_event *events;
+    size_t count;
+    size_t room;
+};
+
+/* Runs cmd at time now. Events are appended to out (memory from a) and
+ * already applied to s. Errors: AC_EINVAL (bad input; err->where names
+ * the field), AC_ENOTFOUND, AC_EDENIED (not the author, not in the
+ * circle), AC_ECONFLICT (not possible in the proposal's state),
+ * AC_ENOMEM. */
+enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
+                       int64_t now, struct ac_arena *a, struct ac_batch *out,
+                       struct ac_err *err);
+
+/* The founding: the first event of an empty log, by "operator". */
+enum ac_status ac_exec_found(struct ac_state *s, struct ac_str org,
+                             struct ac_str founder, struct ac_str name,
+                             int64_t now, struct ac_arena *a,
+                             struct ac_batch *out, struct ac_err *err);
+
+#endif

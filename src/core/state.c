@@ -1,0 +1,939 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The fold: each event type's effect on the state (docs/events.md). Every
+ * handler checks first and changes the state only once nothing can fail
+ * but memory. */
+#include "state.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/ascii.h"
+#include "base/time.h"
+
+static const char *const member_status_names[] = {"invited", "active",
+                                                  "left", "removed"};
+static const char *const position_names[] = {"consent", "concern", "object",
+                                             "stand_aside"};
+static const char *const proposal_status_names[] = {
+    "open", "needs_integration", "adopted", "withdrawn", "lapsed"};
+static const char *const kind_names[] = {
+    "agreement.adopt", "agreement.amend", "agreement.retire",
+    "charter.amend",   "member.admit",    "member.remove",
+    "circle.create",   "circle.amend"};
+
+const char *ac_member_status_name(enum ac_member_status st)
+{
+    return (unsigned)st < 4 ? member_status_names[st] : NULL;
+}
+
+const char *ac_position_name(enum ac_position p)
+{
+    return (unsigned)p < AC_POS_COUNT ? position_names[p] : NULL;
+}
+
+static bool parse_name(struct ac_str s, const char *const *names, unsigned n,
+                       unsigned *out)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (ac_str_eq_c(s, names[i])) {
+            *out = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool ac_position_parse(struct ac_str s, enum ac_position *out)
+{
+    unsigned i;
+    if (!parse_name(s, position_names, AC_POS_COUNT, &i)) {
+        return false;
+    }
+    *out = (enum ac_position)i;
+    return true;
+}
+
+const char *ac_proposal_status_name(enum ac_proposal_status st)
+{
+    return (unsigned)st < AC_PROP_STATUS_COUNT ? proposal_status_names[st]
+                                               : NULL;
+}
+
+bool ac_proposal_status_parse(struct ac_str s, enum ac_proposal_status *out)
+{
+    unsigned i;
+    if (!parse_name(s, proposal_status_names, AC_PROP_STATUS_COUNT, &i)) {
+        return false;
+    }
+    *out = (enum ac_proposal_status)i;
+    return true;
+}
+
+const char *ac_kind_name(enum ac_kind k)
+{
+    return (unsigned)k < AC_KIND_COUNT ? kind_names[k] : NULL;
+}
+
+bool ac_kind_parse(struct ac_str s, enum ac_kind *out)
+{
+    unsigned i;
+    if (!parse_name(s, kind_names, AC_KIND_COUNT, &i)) {
+        return false;
+    }
+    *out = (enum ac_kind)i;
+    return true;
+}
+
+bool ac_id_is_valid(struct ac_str id)
+{
+    if (id.len < 1 || id.len > AC_ID_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < id.len; i++) {
+        char c = id.ptr[i];
+        bool ok = ac_ascii_islower(c) || ac_ascii_isdigit(c) ||
+                  (i > 0 && (c == '_' || c == '-'));
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Makes room for one more element of an arena-backed array. */
+static bool grow(struct ac_arena *a, void **items, size_t *room, size_t count,
+                 size_t size)
+{
+    size_t n;
+    void *p;
+    if (count < *room) {
+        return true;
+    }
+    n = *room ? *room * 2 : 8;
+    p = ac_arena_alloc(a, n * size);
+    if (!p) {
+        return false;
+    }
+    if (count) {
+        memcpy(p, *items, count * size);
+    }
+    *items = p;
+    *room = n;
+    return true;
+}
+
+#define GROW(a, arr, room, count)                                            \
+    grow((a), (void **)&(arr), &(room), (count), sizeof *(arr))
+
+void ac_state_init(struct ac_state *s, struct ac_arena *a)
+{
+    memset(s, 0, sizeof *s);
+    s->arena = a;
+    ac_charter_defaults(&s->charter);
+}
+
+struct ac_member *ac_state_member(const struct ac_state *s, struct ac_str id)
+{
+    size_t i;
+    if (!ac_map_get(&s->member_index, id, &i)) {
+        return NULL;
+    }
+    return &s->members[i];
+}
+
+struct ac_circle *ac_state_circle(const struct ac_state *s, struct ac_str id)
+{
+    for (size_t i = 0; i < s->circle_count; i++) {
+        if (ac_str_eq(s->circles[i].id, id)) {
+            return &s->circles[i];
+        }
+    }
+    return NULL;
+}
+
+/* Index from an id of the form <prefix><n>, n >= 1 without leading 0. */
+static bool numbered(struct ac_str id, char prefix, size_t count, size_t *out)
+{
+    int64_t n;
+    if (id.len < 2 || id.len > 20 || id.ptr[0] != prefix ||
+        id.ptr[1] == '0') {
+        return false;
+    }
+    if (ac_parse_i64((struct ac_str){id.ptr + 1, id.len - 1}, 1, INT64_MAX,
+                     &n, NULL) != AC_OK ||
+        id.ptr[1] == '+' || id.ptr[1] == '-' || (uint64_t)n > count) {
+        return false;
+    }
+    *out = (size_t)n - 1;
+    return true;
+}
+
+struct ac_proposal *ac_state_proposal(const struct ac_state *s,
+                                      struct ac_str id)
+{
+    size_t i;
+    return numbered(id, 'p', s->proposal_count, &i) ? &s->proposals[i]
+                                                   : NULL;
+}
+
+struct ac_agreement *ac_state_agreement(const struct ac_state *s,
+                                        struct ac_str id)
+{
+    size_t i;
+    return numbered(id, 'a', s->agreement_count, &i) ? &s->agreements[i]
+                                                    : NULL;
+}
+
+static bool is_root(const struct ac_circle *c)
+{
+    return ac_str_eq_c(c->id, AC_ROOT_CIRCLE);
+}
+
+bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
+                        struct ac_str member)
+{
+    const struct ac_member *m = ac_state_member(s, member);
+    if (!m || m->status != AC_MEMBER_ACTIVE) {
+        return false;
+    }
+    if (is_root(c)) {
+        return true;
+    }
+    for (size_t i = 0; i < c->count; i++) {
+        if (ac_str_eq(c->members[i], member)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t ac_state_circle_size(const struct ac_state *s,
+                            const struct ac_circle *c)
+{
+    size_t n = 0;
+    if (is_root(c)) {
+        return s->active_count;
+    }
+    for (size_t i = 0; i < c->count; i++) {
+        n += ac_state_in_circle(s, c, c->members[i]);
+    }
+    return n;
+}
+
+int64_t ac_state_next_due(const struct ac_state *s)
+{
+    int64_t due = INT64_MAX;
+    for (size_t i = 0; i < s->proposal_count; i++) {
+        const struct ac_proposal *p = &s->proposals[i];
+        if (p->status == AC_PROP_OPEN && p->deadline < due) {
+            due = p->deadline;
+        } else if (p->status == AC_PROP_NEEDS_INTEGRATION &&
+                   p->lapse_at < due) {
+            due = p->lapse_at;
+        }
+    }
+    return due;
+}
+
+/* ---- helpers for reading event data ---- */
+
+static enum ac_status bad(struct ac_err *err, const struct ac_event *ev,
+                          const char *what)
+{
+    return ac_err_set(err, AC_ECORRUPT, "event %" PRId64 " (%.*s): %s",
+                      ev->seq, (int)ev->type.len, ev->type.ptr, what);
+}
+
+static bool get_time(const struct ac_val *o, const char *key, int64_t *ms)
+{
+    struct ac_str t;
+    return ac_val_get_str(o, key, &t) && ac_time_parse(t, ms, NULL) == AC_OK;
+}
+
+static struct ac_str keep(struct ac_state *s, struct ac_str v)
+{
+    return ac_arena_str(s->arena, v);
+}
+
+#define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
+
+/* ---- members and circles ---- */
+
+static enum ac_status add_member(struct ac_state *s, struct ac_str id,
+                                 struct ac_str name,
+                                 enum ac_member_status st, struct ac_str by,
+                                 int64_t since, struct ac_err *err)
+{
+    struct ac_member *m;
+    if (!GROW(s->arena, s->members, s->member_room, s->member_count)) {
+        return NOMEM(err);
+    }
+    m = &s->members[s->member_count];
+    m->id = keep(s, id);
+    m->name = keep(s, name);
+    m->admitted_by = keep(s, by);
+    m->status = st;
+    m->since = since;
+    if (!m->id.ptr || !m->name.ptr || !m->admitted_by.ptr ||
+        !ac_map_put(&s->member_index, s->arena, m->id, s->member_count)) {
+        return NOMEM(err);
+    }
+    s->member_count++;
+    if (st == AC_MEMBER_ACTIVE) {
+        s->active_count++;
+    }
+    return AC_OK;
+}
+
+static enum ac_status circle_add(struct ac_state *s, struct ac_circle *c,
+                                 struct ac_str member, struct ac_err *err)
+{
+    struct ac_str id = keep(s, member);
+    if (!id.ptr || !GROW(s->arena, c->members, c->room, c->count)) {
+        return NOMEM(err);
+    }
+    c->members[c->count++] = id;
+    return AC_OK;
+}
+
+static void circle_drop(struct ac_circle *c, struct ac_str member)
+{
+    for (size_t i = 0; i < c->count; i++) {
+        if (ac_str_eq(c->members[i], member)) {
+            memmove(&c->members[i], &c->members[i + 1],
+                    (c->count - i - 1) * sizeof *c->members);
+            c->count--;
+            return;
+        }
+    }
+}
+
+static enum ac_status add_circle(struct ac_state *s, struct ac_str id,
+                                 struct ac_str name, struct ac_str purpose,
+                                 struct ac_circle **out, struct ac_err *err)
+{
+    struct ac_circle *c;
+    if (!GROW(s->arena, s->circles, s->circle_room, s->circle_count)) {
+        return NOMEM(err);
+    }
+    c = &s->circles[s->circle_count];
+    memset(c, 0, sizeof *c);
+    c->id = keep(s, id);
+    c->name = keep(s, name);
+    c->purpose = keep(s, purpose);
+    if (!c->id.ptr || !c->name.ptr || !c->purpose.ptr) {
+        return NOMEM(err);
+    }
+    s->circle_count++;
+    *out = c;
+    return AC_OK;
+}
+
+/* ---- founding ---- */
+
+static enum ac_status on_founded(struct ac_state *s,
+                                 const struct ac_event *ev,
+                                 struct ac_err *err)
+{
+    const struct ac_val *founder = ac_val_get(ev->data, "founder");
+    const struct ac_val *charter = ac_val_get(ev->data, "charter");
+    struct ac_str name, fid, fname;
+    struct ac_circle *root;
+    enum ac_status st;
+
+    if (s->founded || ev->seq != 1) {
+        return bad(err, ev, "the organisation is already founded");
+    }
+    if (!ac_val_get_str(ev->data, "name", &name) ||
+        !ac_val_get_str(founder, "id", &fid) ||
+        !ac_val_get_str(founder, "name", &fname) || !ac_id_is_valid(fid) ||
+        !charter || charter->kind != AC_VAL_OBJ) {
+        return bad(err, ev, "founding data is incomplete");
+    }
+    for (size_t i = 0; i < charter->count; i++) {
+        enum ac_param p;
+        if (!ac_charter_find(charter->pairs[i].key, &p) ||
+            ac_charter_check(p, charter->pairs[i].val, "", NULL) != AC_OK) {
+            return bad(err, ev, "founding charter has an invalid parameter");
+        }
+    }
+    for (size_t i = 0; i < charter->count; i++) {
+        enum ac_param p;
+        ac_charter_find(charter->pairs[i].key, &p);
+        st = ac_charter_set(&s->charter, p, charter->pairs[i].val,
+                            AC_STR(""), s->arena, err);
+        if (st != AC_OK) {
+            return st;
+        }
+    }
+    s->name = keep(s, name);
+    if (!s->name.ptr) {
+        return NOMEM(err);
+    }
+    st = add_circle(s, AC_STR(AC_ROOT_CIRCLE), AC_STR("All members"),
+                    AC_STR(""), &root, err);
+    if (st == AC_OK) {
+        st = add_member(s, fid, fname, AC_MEMBER_ACTIVE, AC_STR(""),
+                        ev->time, err);
+    }
+    if (st == AC_OK) {
+        s->founded = true;
+    }
+    return st;
+}
+
+/* ---- proposals ---- */
+
+static enum ac_status add_version(struct ac_state *s, struct ac_proposal *p,
+                                  struct ac_str title,
+                                  const struct ac_val *data, int64_t time,
+                                  struct ac_err *err)
+{
+    struct ac_proposal_version *v;
+    if (!GROW(s->arena, p->versions, p->version_room, p->version_count)) {
+        return NOMEM(err);
+    }
+    v = &p->versions[p->version_count];
+    v->version = (int64_t)p->version_count + 1;
+    v->title = keep(s, title);
+    v->data = ac_val_copy(s->arena, data);
+    v->time = time;
+    if (!v->title.ptr || !v->data) {
+        return NOMEM(err);
+    }
+    p->version_count++;
+    p->version = v->version;
+    p->title = v->title;
+    p->data = v->data;
+    return AC_OK;
+}
+
+static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_str id, circle, kind, title;
+    const struct ac_val *data = ac_val_get(ev->data, "data");
+    enum ac_kind k;
+    int64_t deadline;
+    struct ac_proposal *p;
+    char want[24];
+
+    snprintf(want, sizeof want, "p%zu", s->proposal_count + 1);
+    if (!ac_val_get_str(ev->data, "id", &id) || !ac_str_eq_c(id, want) ||
+        !ac_val_get_str(ev->data, "circle", &circle) ||
+        !ac_val_get_str(ev->data, "kind", &kind) ||
+        !ac_val_get_str(ev->data, "title", &title) || !data ||
+        data->kind != AC_VAL_OBJ || !get_time(ev->data, "deadline", &deadline)) {
+        return bad(err, ev, "proposal data is incomplete");
+    }
+    if (!ac_kind_parse(kind, &k) || !ac_state_circle(s, circle) ||
+        !ac_state_member(s, ev->actor)) {
+        return bad(err, ev, "unknown kind, circle or author");
+    }
+    if (!GROW(s->arena, s->proposals, s->proposal_room, s->proposal_count)) {
+        return NOMEM(err);
+    }
+    p = &s->proposals[s->proposal_count];
+    memset(p, 0, sizeof *p);
+    p->id = keep(s, id);
+    p->circle = keep(s, circle);
+    p->author = keep(s, ev->actor);
+    p->outcome = AC_STR("");
+    p->effect = AC_STR("");
+    p->kind = k;
+    p->status = AC_PROP_OPEN;
+    p->round = 1;
+    p->opened = ev->time;
+    p->deadline = deadline;
+    if (!p->id.ptr || !p->circle.ptr || !p->author.ptr) {
+        return NOMEM(err);
+    }
+    if (add_version(s, p, title, data, ev->time, err) != AC_OK) {
+        return err ? err->code : AC_ENOMEM;
+    }
+    s->proposal_count++;
+    return AC_OK;
+}
+
+static struct ac_proposal *event_proposal(const struct ac_state *s,
+                                          const struct ac_event *ev)
+{
+    struct ac_str id;
+    if (!ac_val_get_str(ev->data, "proposal", &id)) {
+        return NULL;
+    }
+    return ac_state_proposal(s, id);
+}
+
+static enum ac_status on_position(struct ac_state *s,
+                                  const struct ac_event *ev,
+                                  struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_str pos, reason;
+    enum ac_position pv;
+    int64_t round;
+    struct ac_position_rec *r = NULL;
+
+    if (!p || p->status != AC_PROP_OPEN ||
+        !ac_val_get_int(ev->data, "round", &round) || round != p->round ||
+        !ac_val_get_str(ev->data, "position", &pos) ||
+        !ac_position_parse(pos, &pv) ||
+        !ac_val_get_str(ev->data, "reason", &reason)) {
+        return bad(err, ev, "position does not match an open round");
+    }
+    if (!ac_state_in_circle(s, ac_state_circle(s, p->circle), ev->actor)) {
+        return bad(err, ev, "the actor is not in the proposal's circle");
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_str_eq(p->positions[i].member, ev->actor)) {
+            r = &p->positions[i];
+        }
+    }
+    if (!r) {
+        if (!GROW(s->arena, p->positions, p->room, p->count)) {
+            return NOMEM(err);
+        }
+        r = &p->positions[p->count];
+        r->member = keep(s, ev->actor);
+        if (!r->member.ptr) {
+            return NOMEM(err);
+        }
+        p->count++;
+    }
+    r->reason = keep(s, reason);
+    if (!r->reason.ptr) {
+        return NOMEM(err);
+    }
+    r->position = pv;
+    r->time = ev->time;
+    return AC_OK;
+}
+
+static enum ac_status on_amended(struct ac_state *s,
+                                 const struct ac_event *ev,
+                                 struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_str title;
+    const struct ac_val *data = ac_val_get(ev->data, "data");
+    int64_t version, round, deadline;
+    enum ac_status st;
+
+    if (!p ||
+        (p->status != AC_PROP_OPEN &&
+         p->status != AC_PROP_NEEDS_INTEGRATION) ||
+        !ac_str_eq(p->author, ev->actor) ||
+        !ac_val_get_str(ev->data, "title", &title) || !data ||
+        data->kind != AC_VAL_OBJ ||
+        !ac_val_get_int(ev->data, "version", &version) ||
+        version != p->version + 1 ||
+        !ac_val_get_int(ev->data, "round", &round) ||
+        round != p->round + 1 || !get_time(ev->data, "deadline", &deadline)) {
+        return bad(err, ev, "amendment does not follow the proposal");
+    }
+    st = add_version(s, p, title, data, ev->time, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    p->round = round;
+    p->deadline = deadline;
+    p->status = AC_PROP_OPEN;
+    p->count = 0;
+    p->lapse_at = 0;
+    return AC_OK;
+}
+
+static enum ac_status on_withdrawn(struct ac_state *s,
+                                   const struct ac_event *ev,
+                                   struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    if (!p ||
+        (p->status != AC_PROP_OPEN &&
+         p->status != AC_PROP_NEEDS_INTEGRATION) ||
+        !ac_str_eq(p->author, ev->actor)) {
+        return bad(err, ev, "only an open proposal's author may withdraw it");
+    }
+    p->status = AC_PROP_WITHDRAWN;
+    p->closed = ev->time;
+    p->outcome = AC_STR("withdrawn by its author");
+    return AC_OK;
+}
+
+static enum ac_status on_lapsed(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_str reason;
+    if (!p || p->status != AC_PROP_NEEDS_INTEGRATION ||
+        !ac_val_get_str(ev->data, "reason", &reason)) {
+        return bad(err, ev, "only a proposal awaiting integration lapses");
+    }
+    p->outcome = keep(s, reason);
+    if (!p->outcome.ptr) {
+        return NOMEM(err);
+    }
+    p->status = AC_PROP_LAPSED;
+    p->closed = ev->time;
+    return AC_OK;
+}
+
+/* ---- effects of adoption ---- */
+
+static enum ac_status fx_agreement_adopt(struct ac_state *s,
+                                         struct ac_proposal *p,
+                                         const struct ac_event *ev,
+                                         struct ac_err *err)
+{
+    struct ac_str id, text, review;
+    struct ac_agreement *ag;
+    struct ac_agreement_version *v;
+    char want[24];
+    int64_t review_by = -1;
+
+    snprintf(want, sizeof want, "a%zu", s->agreement_count + 1);
+    if (!ac_val_get_str(ev->data, "agreement", &id) ||
+        !ac_str_eq_c(id, want) || !ac_val_get_str(p->data, "text", &text)) {
+        return bad(err, ev, "adopted agreement has no valid id");
+    }
+    if (ac_val_get_str(p->data, "review_by", &review) &&
+        ac_date_parse(review, &review_by, NULL) != AC_OK) {
+        return bad(err, ev, "adopted agreement has a malformed review date");
+    }
+    if (!GROW(s->arena, s->agreements, s->agreement_room,
+              s->agreement_count)) {
+        return NOMEM(err);
+    }
+    ag = &s->agreements[s->agreement_count];
+    memset(ag, 0, sizeof *ag);
+    ag->id = keep(s, id);
+    ag->circle = p->circle;
+    ag->title = p->title;
+    ag->status = AC_AGREEMENT_ACTIVE;
+    ag->review_by = review_by;
+    if (!ag->id.ptr || !GROW(s->arena, ag->versions, ag->room, ag->count)) {
+        return NOMEM(err);
+    }
+    v = &ag->versions[0];
+    v->version = 1;
+    v->text = keep(s, text);
+    v->proposal = p->id;
+    v->time = ev->time;
+    if (!v->text.ptr) {
+        return NOMEM(err);
+    }
+    ag->count = 1;
+    s->agreement_count++;
+    p->effect = ag->id;
+    return AC_OK;
+}
+
+static struct ac_agreement *data_agreement(const struct ac_state *s,
+                                           const struct ac_proposal *p)
+{
+    struct ac_str id;
+    struct ac_agreement *ag;
+    if (!ac_val_get_str(p->data, "agreement", &id)) {
+        return NULL;
+    }
+    ag = ac_state_agreement(s, id);
+    return ag && ag->status == AC_AGREEMENT_ACTIVE ? ag : NULL;
+}
+
+static enum ac_status fx_agreement_amend(struct ac_state *s,
+                                         struct ac_proposal *p,
+                                         const struct ac_event *ev,
+                                         struct ac_err *err)
+{
+    struct ac_agreement *ag = data_agreement(s, p);
+    struct ac_str text;
+    struct ac_agreement_version *v;
+    if (!ag || !ac_val_get_str(p->data, "text", &text)) {
+        return bad(err, ev, "amended agreement is not active");
+    }
+    if (!GROW(s->arena, ag->versions, ag->room, ag->count)) {
+        return NOMEM(err);
+    }
+    v = &ag->versions[ag->count];
+    v->version = (int64_t)ag->count + 1;
+    v->text = keep(s, text);
+    v->proposal = p->id;
+    v->time = ev->time;
+    if (!v->text.ptr) {
+        return NOMEM(err);
+    }
+    ag->count++;
+    p->effect = ag->id;
+    return AC_OK;
+}
+
+static enum ac_status fx_agreement_retire(struct ac_state *s,
+                                          struct ac_proposal *p,
+                                          const struct ac_event *ev,
+                                          struct ac_err *err)
+{
+    struct ac_agreement *ag = data_agreement(s, p);
+    if (!ag) {
+        return bad(err, ev, "retired agreement is not active");
+    }
+    ag->status = AC_AGREEMENT_RETIRED;
+    p->effect = ag->id;
+    return AC_OK;
+}
+
+static enum ac_status fx_charter_amend(struct ac_state *s,
+                                       struct ac_proposal *p,
+                                       const struct ac_event *ev,
+                                       struct ac_err *err)
+{
+    const struct ac_val *set = ac_val_get(p->data, "set");
+    struct ac_charter next = s->charter;
+    if (!set || set->kind != AC_VAL_OBJ) {
+        return bad(err, ev, "charter amendment has no parameters");
+    }
+    for (size_t i = 0; i < set->count; i++) {
+        enum ac_param k;
+        if (!ac_charter_find(set->pairs[i].key, &k) ||
+            ac_charter_set(&next, k, set->pairs[i].val, p->id, s->arena,
+                           err) != AC_OK) {
+            return bad(err, ev, "charter amendment has an invalid parameter");
+        }
+    }
+    s->charter = next;
+    return AC_OK;
+}
+
+static enum ac_status fx_member_admit(struct ac_state *s,
+                                      struct ac_proposal *p,
+                                      const struct ac_event *ev,
+                                      struct ac_err *err)
+{
+    struct ac_str id, name;
+    if (!ac_val_get_str(p->data, "id", &id) ||
+        !ac_val_get_str(p->data, "name", &name) || !ac_id_is_valid(id) ||
+        ac_state_member(s, id)) {
+        return bad(err, ev, "admitted member id is invalid or taken");
+    }
+    p->effect = keep(s, id);
+    return add_member(s, id, name, AC_MEMBER_INVITED, p->id, ev->time, err);
+}
+
+static enum ac_status fx_member_remove(struct ac_state *s,
+                                       struct ac_proposal *p,
+                                       const struct ac_event *ev,
+                                       struct ac_err *err)
+{
+    struct ac_str id;
+    struct ac_member *m;
+    if (!ac_val_get_str(p->data, "member", &id) ||
+        !(m = ac_state_member(s, id)) ||
+        (m->status != AC_MEMBER_ACTIVE && m->status != AC_MEMBER_INVITED)) {
+        return bad(err, ev, "removed member is not a member");
+    }
+    (void)err;
+    if (m->status == AC_MEMBER_ACTIVE) {
+        s->active_count--;
+    }
+    m->status = AC_MEMBER_REMOVED;
+    for (size_t i = 1; i < s->circle_count; i++) {
+        circle_drop(&s->circles[i], id);
+    }
+    p->effect = m->id;
+    return AC_OK;
+}
+
+static enum ac_status fx_circle_create(struct ac_state *s,
+                                       struct ac_proposal *p,
+                                       const struct ac_event *ev,
+                                       struct ac_err *err)
+{
+    struct ac_str id, name, purpose;
+    const struct ac_val *members = ac_val_get(p->data, "members");
+    struct ac_circle *c;
+    enum ac_status st;
+    if (!ac_val_get_str(p->data, "id", &id) ||
+        !ac_val_get_str(p->data, "name", &name) ||
+        !ac_val_get_str(p->data, "purpose", &purpose) || !members ||
+        members->kind != AC_VAL_ARR || ac_state_circle(s, id)) {
+        return bad(err, ev, "created circle is invalid or exists");
+    }
+    for (size_t i = 0; i < members->count; i++) {
+        if (members->items[i]->kind != AC_VAL_STR ||
+            !ac_state_member(s, members->items[i]->s)) {
+            return bad(err, ev, "created circle names an unknown member");
+        }
+    }
+    st = add_circle(s, id, name, purpose, &c, err);
+    for (size_t i = 0; st == AC_OK && i < members->count; i++) {
+        st = circle_add(s, c, members->items[i]->s, err);
+    }
+    p->effect = c->id;
+    return st;
+}
+
+static enum ac_status fx_circle_amend(struct ac_state *s,
+                                      struct ac_proposal *p,
+                                      const struct ac_event *ev,
+                                      struct ac_err *err)
+{
+    struct ac_str id, purpose;
+    const struct ac_val *add = ac_val_get(p->data, "add");
+    const struct ac_val *rm = ac_val_get(p->data, "remove");
+    struct ac_circle *c;
+    enum ac_status st = AC_OK;
+    if (!ac_val_get_str(p->data, "circle", &id) ||
+        !(c = ac_state_circle(s, id))) {
+        return bad(err, ev, "amended circle does not exist");
+    }
+    if ((add && add->kind != AC_VAL_ARR) || (rm && rm->kind != AC_VAL_ARR)) {
+        return bad(err, ev, "circle amendment lists are malformed");
+    }
+    if (ac_val_get_str(p->data, "purpose", &purpose)) {
+        c->purpose = keep(s, purpose);
+        if (!c->purpose.ptr) {
+            return NOMEM(err);
+        }
+    }
+    for (size_t i = 0; rm && i < rm->count; i++) {
+        if (rm->items[i]->kind == AC_VAL_STR) {
+            circle_drop(c, rm->items[i]->s);
+        }
+    }
+    for (size_t i = 0; add && st == AC_OK && i < add->count; i++) {
+        if (add->items[i]->kind == AC_VAL_STR) {
+            circle_drop(c, add->items[i]->s);
+            st = circle_add(s, c, add->items[i]->s, err);
+        }
+    }
+    p->effect = c->id;
+    return st;
+}
+
+typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
+                                    const struct ac_event *, struct ac_err *);
+
+static const effect_fn effects[AC_KIND_COUNT] = {
+    [AC_KIND_AGREEMENT_ADOPT] = fx_agreement_adopt,
+    [AC_KIND_AGREEMENT_AMEND] = fx_agreement_amend,
+    [AC_KIND_AGREEMENT_RETIRE] = fx_agreement_retire,
+    [AC_KIND_CHARTER_AMEND] = fx_charter_amend,
+    [AC_KIND_MEMBER_ADMIT] = fx_member_admit,
+    [AC_KIND_MEMBER_REMOVE] = fx_member_remove,
+    [AC_KIND_CIRCLE_CREATE] = fx_circle_create,
+    [AC_KIND_CIRCLE_AMEND] = fx_circle_amend,
+};
+
+static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    const struct ac_val *tally = ac_val_get(ev->data, "tally");
+    struct ac_str status, reason;
+    enum ac_proposal_status next;
+    int64_t round, t[AC_POS_COUNT], eligible, lapse_at = 0;
+    enum ac_status st;
+
+    if (!p || p->status != AC_PROP_OPEN ||
+        !ac_val_get_int(ev->data, "round", &round) || round != p->round ||
+        !ac_val_get_str(ev->data, "status", &status) ||
+        !ac_proposal_status_parse(status, &next) ||
+        !ac_val_get_str(ev->data, "reason", &reason) ||
+        !ac_val_get_int(tally, "eligible", &eligible)) {
+        return bad(err, ev, "close does not match an open round");
+    }
+    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
+        if (!ac_val_get_int(tally, position_names[i], &t[i])) {
+            return bad(err, ev, "close has an incomplete tally");
+        }
+    }
+    if (next == AC_PROP_NEEDS_INTEGRATION &&
+        !get_time(ev->data, "lapse_at", &lapse_at)) {
+        return bad(err, ev, "close to integration has no lapse time");
+    }
+    if (next != AC_PROP_ADOPTED && next != AC_PROP_LAPSED &&
+        next != AC_PROP_NEEDS_INTEGRATION) {
+        return bad(err, ev, "a round closes to adopted, lapsed or "
+                            "needs_integration");
+    }
+    if (next == AC_PROP_ADOPTED) {
+        st = effects[p->kind](s, p, ev, err);
+        if (st != AC_OK) {
+            return st;
+        }
+    }
+    p->outcome = keep(s, reason);
+    if (!p->outcome.ptr) {
+        return NOMEM(err);
+    }
+    memcpy(p->tally, t, sizeof t);
+    p->eligible = eligible;
+    p->status = next;
+    p->closed = ev->time;
+    p->lapse_at = lapse_at;
+    return AC_OK;
+}
+
+static enum ac_status on_joined(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_str id;
+    struct ac_member *m;
+    if (!ac_val_get_str(ev->data, "member", &id) ||
+        !(m = ac_state_member(s, id)) || m->status != AC_MEMBER_INVITED ||
+        !ac_str_eq(ev->actor, id)) {
+        return bad(err, ev, "only an invited member joins, by their own act");
+    }
+    m->status = AC_MEMBER_ACTIVE;
+    m->since = ev->time;
+    s->active_count++;
+    return AC_OK;
+}
+
+typedef enum ac_status (*apply_fn)(struct ac_state *, const struct ac_event *,
+                                   struct ac_err *);
+
+static const struct {
+    const char *type;
+    apply_fn fn;
+} handlers[] = {
+    {"org.founded", on_founded},
+    {"proposal.opened", on_opened},
+    {"position.given", on_position},
+    {"proposal.amended", on_amended},
+    {"proposal.withdrawn", on_withdrawn},
+    {"proposal.closed", on_closed},
+    {"proposal.lapsed", on_lapsed},
+    {"member.joined", on_joined},
+};
+
+enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
+                              struct ac_err *err)
+{
+    enum ac_status st = AC_ECORRUPT;
+    bool known = false;
+
+    if (ev->seq != s->seq + 1) {
+        return bad(err, ev, "out of sequence");
+    }
+    if (!s->founded && !ac_str_eq_c(ev->type, "org.founded")) {
+        return bad(err, ev, "the log does not begin with org.founded");
+    }
+    for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
+        if (ac_str_eq_c(ev->type, handlers[i].type)) {
+            known = true;
+            st = handlers[i].fn(s, ev, err);
+            break;
+        }
+    }
+    if (!known) {
+        return bad(err, ev, "unknown event type");
+    }
+    if (st == AC_OK) {
+        s->seq = ev->seq;
+        s->time = ev->time;
+        memcpy(s->head, ev->hash, AC_HASH_LEN);
+    }
+    return st;
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The state of one organisation: a pure fold of its event log. Nothing
+ * here is changed except by ac_state_apply, so replaying the same log
+ * always gives the same state (docs/events.md). All memory lives in the
+ * state's arena, which the caller owns and releases. */
+#ifndef ACCORD_CORE_STATE_H
+#define ACCORD_CORE_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "base/map.h"
+#include "base/val.h"
+#include "core/charter.h"
+#include "core/event.h"
+
+#define AC_ROOT_CIRCLE "all"
+#define AC_ID_MAX 32
+#define AC_NAME_MAX 100      /* code points */
+#define AC_TITLE_MAX 200     /* code points */
+#define AC_REASON_MAX 2000   /* code points */
+#define AC_PURPOSE_MAX 2000  /* code points */
+#define AC_TEXT_MAX 100000   /* bytes of agreement text */
+
+enum ac_member_status {
+    AC_MEMBER_INVITED, /* admitted by proposal, invite not yet accepted */
+    AC_MEMBER_ACTIVE,
+    AC_MEMBER_LEFT,
+    AC_MEMBER_REMOVED
+};
+
+struct ac_member {
+    struct ac_str id;         /* [a-z0-9][a-z0-9_-]{0,31} */
+    struct ac_str name;       /* display name */
+    enum ac_member_status status;
+    struct ac_str admitted_by; /* proposal id; "" for the founder */
+    int64_t since;            /* ms: founding, or when the invite was taken */
+};
+
+struct ac_circle {
+    struct ac_str id;
+    struct ac_str name;
+    struct ac_str purpose;
+    struct ac_str *members;  /* ids; unused for the root circle */
+    size_t count;            /* members */
+    size_t room;             /* allocated slots */
+};
+
+enum ac_agreement_status { AC_AGREEMENT_ACTIVE, AC_AGREEMENT_RETIRED };
+
+struct ac_agreement_version {
+    int64_t version;      /* 1, 2, ... */
+    struct ac_str text;   /* Markdown */
+    struct ac_str proposal; /* the proposal that set it */
+    int64_t time;         /* ms of adoption */
+};
+
+struct ac_agreement {
+    struct ac_str id;     /* "a1", "a2", ... */
+    struct ac_str circle;
+    struct ac_str title;
+    enum ac_agreement_status status;
+    int64_t review_by;    /* ms of a date, or -1 when none */
+    struct ac_agreement_version *versions; /* oldest first */
+    size_t count;         /* versions; the last is current */
+    size_t room;
+};
+
+enum ac_position {
+    AC_POS_CONSENT,
+    AC_POS_CONCERN,
+    AC_POS_OBJECT,
+    AC_POS_STAND_ASIDE,
+    AC_POS_COUNT
+};
+
+struct ac_position_rec {
+    struct ac_str member;
+    enum ac_position position;
+    struct ac_str reason;  /* may be empty except for objections */
+    int64_t time;          /* ms when given or last changed */
+};
+
+enum ac_proposal_status {
+    AC_PROP_OPEN,
+    AC_PROP_NEEDS_INTEGRATION,
+    AC_PROP_ADOPTED,
+    AC_PROP_WITHDRAWN,
+    AC_PROP_LAPSED,
+    AC_PROP_STATUS_COUNT
+};
+
+enum ac_kind {
+    AC_KIND_AGREEMENT_ADOPT,
+    AC_KIND_AGREEMENT_AMEND,
+    AC_KIND_AGREEMENT_RETIRE,
+    AC_KIND_CHARTER_AMEND,
+    AC_KIND_MEMBER_ADMIT,
+    AC_KIND_MEMBER_REMOVE,
+    AC_KIND_CIRCLE_CREATE,
+    AC_KIND_CIRCLE_AMEND,
+    AC_KIND_COUNT
+};
+
+struct ac_proposal_version {
+    int64_t version;       /* 1, 2, ... */
+    struct ac_str title;
+    struct ac_val *data;   /* in the state arena */
+    int64_t time;          /* ms */
+};
+
+struct ac_proposal {
+    struct ac_str id;      /* "p1", "p2", ...: index + 1 */
+    struct ac_str circle;
+    struct ac_str author;
+    enum ac_kind kind;
+    struct ac_str title;   /* of the current version */
+    struct ac_val *data;   /* of the current version */
+    enum ac_proposal_status status;
+    int64_t round;         /* 1.. */
+    int64_t version;       /* 1.. */
+    int64_t opened;        /* ms */
+    int64_t deadline;      /* ms: end of the current round */
+    int64_t closed;        /* ms of the last close, withdraw or lapse; 0 */
+    int64_t lapse_at;      /* ms: needs_integration lapses then; 0 */
+    struct ac_str outcome; /* why it ended as it did; "" while open */
+    struct ac_str effect;  /* id created by adoption (agreement), or "" */
+    struct ac_position_rec *positions; /* current round only */
+    size_t count;          /* positions */
+    size_t room;
+    struct ac_proposal_version *versions; /* oldest first */
+    size_t version_count;
+    size_t version_room;
+    int64_t tally[AC_POS_COUNT]; /* counts at the last close */
+    int64_t eligible;      /* circle size at the last close */
+};
+
+struct ac_state {
+    struct ac_arena *arena;  /* owns everything below; caller's */
+    bool founded;
+    struct ac_str name;      /* organisation name */
+    int64_t seq;             /* head seq; 0 for an empty log */
+    uint8_t head[AC_HASH_LEN];
+    int64_t time;            /* ms of the head event */
+    struct ac_charter charter;
+
+    struct ac_member *members;
+    size_t member_count, member_room;
+    struct ac_map member_index;  /* id -> index */
+    size_t active_count;
+
+    struct ac_circle *circles;   /* circles[0] is the root circle */
+    size_t circle_count, circle_room;
+
+    struct ac_agreement *agreements; /* agreements[i].id == "a<i+1>" */
+    size_t agreement_count, agreement_room;
+
+    struct ac_proposal *proposals;   /* proposals[i].id == "p<i+1>" */
+    size_t proposal_count, proposal_room;
+};
+
+void ac_state_init(struct ac_state *s, struct ac_arena *a);
+
+/* Folds one event into the state. The caller has checked the chain; this
+ * checks that the event makes sense for the state (AC_ECORRUPT if not) and
+ * leaves the state unchanged on error, except for arena use. */
+enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
+                              struct ac_err *err);
+
+/* Lookups; NULL when unknown. */
+struct ac_member *ac_state_member(const struct ac_state *s, struct ac_str id);
+struct ac_circle *ac_state_circle(const struct ac_state *s, struct ac_str id);
+struct ac_proposal *ac_state_proposal(const struct ac_state *s,
+                                      struct ac_str id);
+struct ac_agreement *ac_state_agreement(const struct ac_state *s,
+                                        struct ac_str id);
+
+/* True when member is active and belongs to the circle. */
+bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
+                        struct ac_str member);
+
+/* Active members of the circle. */
+size_t ac_state_circle_size(const struct ac_state *s,
+                            const struct ac_circle *c);
+
+/* The earliest time at which ac_exec_tick has something to do, or
+ * INT64_MAX. */
+int64_t ac_state_next_due(const struct ac_state *s);
+
+/* Names, for encoding and decoding. NULL / false when out of range. */
+const char *ac_member_status_name(enum ac_member_status st);
+const char *ac_position_name(enum ac_position p);
+bool ac_position_parse(struct ac_str s, enum ac_position *out);
+const char *ac_proposal_status_name(enum ac_proposal_status st);
+bool ac_proposal_status_parse(struct ac_str s, enum ac_proposal_status *out);
+const char *ac_kind_name(enum ac_kind k);
+bool ac_kind_parse(struct ac_str s, enum ac_kind *out);
+
+/* True when id matches [a-z0-9][a-z0-9_-]{0,31}. */
+bool ac_id_is_valid(struct ac_str id);
+
+#endif

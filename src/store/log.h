@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The log above any backend: replaying it into a state, committing the
+ * events of a command, verifying a store or an exported file, exporting.
+ * Verification recomputes every hash and link and names the first event
+ * that does not match. */
+#ifndef ACCORD_STORE_LOG_H
+#define ACCORD_STORE_LOG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/exec.h"
+#include "core/state.h"
+#include "store/store.h"
+
+/* Reads the whole log, checking the chain, and folds it into s (which
+ * must be freshly initialised). AC_ECORRUPT names the bad seq. */
+enum ac_status ac_log_load(struct ac_store *st, struct ac_state *s,
+                           struct ac_err *err);
+
+/* Encodes the batch's events and appends them (with the side writes in
+ * extra, whose events/texts/count are filled here) in one transaction,
+ * expecting the head that precedes the first event. */
+enum ac_status ac_log_commit(struct ac_store *st, const struct ac_batch *b,
+                             struct ac_store_append *extra,
+                             struct ac_err *err);
+
+/* Verifies a store: *count events, head hash hex into head. */
+enum ac_status ac_log_verify_store(struct ac_store *st, int64_t *count,
+                                   char head[AC_HEX_LEN + 1],
+                                   struct ac_err *err);
+
+/* Verifies an exported JSON Lines file the same way. */
+enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
+                                  char head[AC_HEX_LEN + 1],
+                                  struct ac_err *err);
+
+/* Writes the log as JSON Lines, one event per line with its hash. */
+enum ac_status ac_log_export(struct ac_store *st, FILE *out,
+                             struct ac_err *err);
+
+#endif

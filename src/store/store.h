@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The store: where an organisation's log and its credentials live. One
+ * interface, one ops table per backend (SQLite now, PostgreSQL later), so
+ * nothing backend-specific leaks above this header.
+ *
+ * Invariants every backend keeps:
+ * - the log is append-only; an append names the head it expects (seq and
+ *   hash) and fails with AC_ECONFLICT if another writer moved it;
+ * - one append is one transaction: all its events and side writes are
+ *   durable when it returns AC_OK, or none of them are;
+ * - credentials (password hashes, session token hashes, invite codes) are
+ *   kept apart from the log, are never exported and never enter an event.
+ * Every function is safe to call from several threads at once. */
+#ifndef ACCORD_STORE_STORE_H
+#define ACCORD_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/hash.h"
+#include "base/str.h"
+#include "core/event.h"
+
+struct ac_store;
+
+/* A password to set in the same transaction as an append. */
+struct ac_store_password {
+    struct ac_str member; /* member id */
+    struct ac_str phc;    /* Argon2id hash string (base/secret.h) */
+};
+
+/* One atomic write: events (already sealed) with their canonical text,
+ * and the side writes that must happen with them. */
+struct ac_store_append {
+    const struct ac_event *events; /* consecutive, following the head */
+    const struct ac_str *texts;    /* canonical JSON with hash, per event */
+    size_t count;                  /* events */
+    const struct ac_store_password *passwords; /* may be NULL */
+    size_t password_count;
+    struct ac_str invite_taken; /* invite code to delete, or ptr NULL */
+};
+
+/* Called for each stored event in seq order; text is the canonical JSON
+ * with hash, valid only during the call. Return non-OK to stop. */
+typedef enum ac_status (*ac_store_row_fn)(void *ctx, int64_t seq,
+                                          struct ac_str text);
+
+/* Opens a store. location is a data folder (SQLite: DIR/accord.db) or, for
+ * later backends, a URL such as postgres://... With create, a missing
+ * store is created; without it, a missing one is AC_ENOTFOUND. */
+enum ac_status ac_store_open(const char *location, bool create,
+                             struct ac_store **out, struct ac_err *err);
+void ac_store_close(struct ac_store *st);
+
+/* The head of the log: seq 0 and zero hash when empty. */
+enum ac_status ac_store_head(struct ac_store *st, int64_t *seq,
+                             uint8_t hash[AC_HASH_LEN], struct ac_err *err);
+
+/* Appends atomically and durably; AC_ECONFLICT when the stored head is not
+ * (expect_seq, expect_hash), AC_EIO when the disk or database fails (the
+ * store stays valid: nothing of the append is kept). */
+enum ac_status ac_store_append(struct ac_store *st,
+                               const struct ac_store_append *w,
+                               int64_t expect_seq,
+                               const uint8_t expect_hash[AC_HASH_LEN],
+                               struct ac_err *err);
+
+/* Calls fn for events with seq > after, at most limit of them (limit < 0:
+ * all), in order. */
+enum ac_status ac_store_scan(struct ac_store *st, int64_t after,
+                             int64_t limit, ac_store_row_fn fn, void *ctx,
+                             struct ac_err *err);
+
+/* Credentials. Strings written to caller buffers are NUL-terminated. */
+enum ac_status ac_store_password_set(struct ac_store *st, struct ac_str member,
+                                     struct ac_str phc, struct ac_err *err);
+/* AC_ENOTFOUND when the member has no password. */
+enum ac_status ac_store_password_get(struct ac_store *st, struct ac_str member,
+                                     char *phc, size_t phc_size,
+                                     struct ac_err *err);
+
+/* Sessions: token_hash is the hex SHA-256 of the bearer token. */
+enum ac_status ac_store_session_put(struct ac_store *st,
+                                    struct ac_str token_hash,
+                                    struct ac_str member, int64_t expires,
+                                    struct ac_err *err);
+/* AC_ENOTFOUND when unknown or expired at now. */
+enum ac_status ac_store_session_get(struct ac_store *st,
+                                    struct ac_str token_hash, int64_t now,
+                                    char member[64], int64_t *expires,
+                                    struct ac_err *err);
+enum ac_status ac_store_session_delete(struct ac_store *st,
+                                       struct ac_str token_hash,
+                                       struct ac_err *err);
+
+/* Invites: one code per invited member, until taken. */
+enum ac_status ac_store_invite_put(struct ac_store *st, struct ac_str member,
+                                   struct ac_str code, struct ac_err *err);
+/* The code for a member; AC_ENOTFOUND when none. */
+enum ac_status ac_store_invite_get(struct ac_store *st, struct ac_str member,
+                                   char code[128], struct ac_err *err);
+/* The member a code admits; AC_ENOTFOUND when the code is unknown. */
+enum ac_status ac_store_invite_find(struct ac_store *st, struct ac_str code,
+                                    char member[64], struct ac_err *err);
+
+#endif

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Test harness: real processes, real sockets, real HTTP. */
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+char *t_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    va_start(ap, fmt);
+    if (vasprintf(&s, fmt, ap) < 0) {
+        s = NULL;
+    }
+    va_end(ap);
+    return s;
+}
+
+char *t_tmpdir(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *path = t_fmt("%s/accord-test.XXXXXX", base ? base : "/tmp");
+    if (!mkdtemp(path)) {
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+void t_rmrf(const char *path)
+{
+    if (path) {
+        nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    }
+}
+
+const char *t_bin(void)
+{
+    const char *b = getenv("ACCORD_BIN");
+    return b ? b : "build/debug/accord";
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    ssize_t n;
+    while (buf && (n = read(fd, buf + len, cap - len - 1)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            break;
+        }
+        len += (size_t)n;
+        if (cap - len < 2) {
+            char *p = realloc(buf, cap *= 2);
+            if (!p) {
+                free(buf);
+                return NULL;
+            }
+            buf = p;
+        }
+    }
+    if (buf) {
+        buf[len] = '\0';
+    }
+    return buf;
+}
+
+int t_run(const char *const args[], const char *const env[],
+          const char *input, char **out, char **err)
+{
+    char outpath[] = "/tmp/accord-out.XXXXXX";
+    char errpath[] = "/tmp/accord-err.XXXXXX";
+    int ofd = mkstemp(outpath), efd = mkstemp(errpath);
+    int in[2];
+    size_t argc = 0;
+    const char **argv;
+    pid_t pid;
+    int status = -1;
+
+    while (args[argc]) {
+        argc++;
+    }
+    argv = calloc(argc + 2, sizeof *argv);
+    argv[0] = t_bin();
+    memcpy(argv + 1, args, argc * sizeof *argv);
+    if (pipe(in) != 0) {
+        return -1;
+    }
+    pid = fork();
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(ofd, 1);
+        dup2(efd, 2);
+        close(in[1]);
+        for (size_t i = 0; env && env[i]; i++) {
+            putenv((char *)env[i]);
+        }
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(in[0]);
+    if (input) {
+        size_t left = strlen(input);
+        while (left > 0) {
+            ssize_t n = write(in[1], input, left);
+            if (n <= 0) {
+                break;
+            }
+            input += n;
+            left -= (size_t)n;
+        }
+    }
+    close(in[1]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    lseek(ofd, 0, SEEK_SET);
+    lseek(efd, 0, SEEK_SET);
+    if (out) {
+        *out = slurp_fd(ofd);
+    }
+    if (err) {
+        *err = slurp_fd(efd);
+    }
+    close(ofd);
+    close(efd);
+    unlink(outpath);
+    unlink(errpath);
+    free(argv);
+    if (WIFSIGNALED(status)) {
+        return 128 + WTERMSIG(status);
+    }
+    return WEXITSTATUS(status);
+}
+
+bool t_init_org(const char *data, const char *org, const char *founder,
+                const char *password)
+{
+    const char *args[] = {"init", "--data", data, "--org", org,
+                          "--founder", founder, NULL};
+    char *pw = t_fmt("ACCORD_PASSWORD=%s", password);
+    const char *env[] = {pw, NULL};
+    char *err = NULL;
+    int rc = t_run(args, env, NULL, NULL, &err);
+    if (rc != 0) {
+        fprintf(stderr, "accord init failed (%d): %s\n", rc, err ? err : "");
+    }
+    free(err);
+    free(pw);
+    return rc == 0;
+}
+
+static int free_port(void)
+{
+    struct sockaddr_in a = {0};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port = -1;
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+        getsockname(fd, (struct sockaddr *)&a, &len) == 0) {
+        port = ntohs(a.sin_port);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return port;
+}
+
+bool t_server_start(struct t_server *s, const char *data)
+{
+    char listen[64];
+    memset(s, 0, sizeof *s);
+    snprintf(s->data, sizeof s->data, "%s", data);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        s->port = free_port();
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", s->port);
+        snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+        s->pid = fork();
+        if (s->pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            if (!getenv("ACCORD_TEST_VERBOSE")) {
+                dup2(devnull, 1);
+            }
+            execl(t_bin(), t_bin(), "serve", "--data", data, "--listen",
+                  listen, (char *)NULL);
+            _exit(127);
+        }
+        for (int i = 0; i < 200; i++) {
+            struct t_resp r = t_http(s, "GET", "/api/v1/health", NULL, NULL);
+            long st = r.status;
+            int wst;
+            t_resp_free(&r);
+            if (st == 200) {
+                return true;
+            }
+            if (waitpid(s->pid, &wst, WNOHANG) == s->pid) {
+                break; /* exited: maybe the port was taken, try again */
+            }
+            usleep(50 * 1000);
+        }
+        if (s->pid > 0) {
+            kill(s->pid, SIGKILL);
+            waitpid(s->pid, NULL, 0);
+        }
+        s->pid = 0;
+    }
+    return false;
+}
+
+int t_server_stop(struct t_server *s, int sig)
+{
+    int status = 0;
+    if (s->pid <= 0) {
+        return -1;
+    }
+    kill(s->pid, sig);
+    while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    s->pid = 0;
+    if (WIFSIGNALED(status)) {
+        return 128 + WTERMSIG(status);
+    }
+    return WEXITSTATUS(status);
+}
+
+struct sink {
+    char *ptr;
+    size_t len;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+    struct sink *k = ctx;
+    size_t add = size * n;
+    char *q = realloc(k->ptr, k->len + add + 1);
+    if (!q) {
+        return 0;
+    }
+    memcpy(q + k->len, p, add);
+    k->ptr = q;
+    k->len += add;
+    k->ptr[k->len] = '\0';
+    return add;
+}
+
+struct t_resp t_http_h(const struct t_server *s, const char *method,
+                       const char *path, const char *const headers[],
+                       const char *body, size_t body_len)
+{
+    struct t_resp r = {0};
+    struct sink k = {calloc(1, 1), 0};
+    struct curl_slist *h = NULL;
+    char *url = t_fmt("%s%s", s->base, path);
+    CURL *c = curl_easy_init();
+    char *ct = NULL;
+
+    for (size_t i = 0; headers && headers[i]; i++) {
+        h = curl_slist_append(h, headers[i]);
+    }
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)body_len);
+    }
+    if (curl_easy_perform(c) == CURLE_OK) {
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+        if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK &&
+            ct) {
+            snprintf(r.content_type, sizeof r.content_type, "%s", ct);
+        }
+    }
+    r.body = k.ptr;
+    if (r.body && r.body[0]) {
+        r.json = json_loads(r.body, 0, NULL);
+    }
+    curl_easy_cleanup(c);
+    curl_slist_free_all(h);
+    free(url);
+    return r;
+}
+
+struct t_resp t_http(const struct t_server *s, const char *method,
+                     const char *path, const char *token, const char *body)
+{
+    char *auth = token ? t_fmt("Authorization: Bearer %s", token) : NULL;
+    const char *headers[] = {"Content-Type: application/json", auth, NULL};
+    struct t_resp r = t_http_h(s, method, path, headers, body,
+                               body ? strlen(body) : 0);
+    free(auth);
+    return r;
+}
+
+void t_resp_free(struct t_resp *r)
+{
+    free(r->body);
+    json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+char *t_login(const struct t_server *s, const char *member,
+              const char *password)
+{
+    json_t *req = json_pack("{s:s,s:s}", "member", member, "password",
+                            password);
+    char *body = json_dumps(req, 0);
+    struct t_resp r = t_http(s, "POST", "/api/v1/session", NULL, body);
+    char *token = NULL;
+    if (r.status == 201 && json_is_string(json_object_get(r.json, "token"))) {
+        token = strdup(json_string_value(json_object_get(r.json, "token")));
+    }
+    t_resp_free(&r);
+    free(body);
+    json_decref(req);
+    return token;
+}
