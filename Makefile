@@ -9,7 +9,7 @@
 #   make format / check-format / check-deps
 
 MODE ?= release
-B := build/$(MODE)
+B ?= build/$(MODE)
 
 PKGS := libmicrohttpd jansson sqlite3 libsodium libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -83,8 +83,8 @@ deps:
 	@tools/setup-deps
 
 test: deps
-	@$(MAKE) --no-print-directory MODE=debug tests-build
-	@$(MAKE) --no-print-directory MODE=asan tests-build
+	@$(MAKE) --no-print-directory MODE=debug B=build/debug tests-build
+	@$(MAKE) --no-print-directory MODE=asan B=build/asan tests-build
 	@tools/run-tests build/debug build/asan
 
 check:
