@@ -12,7 +12,9 @@ static enum ac_status conv(const json_t *j, char *where, size_t wlen,
     struct ac_val *v = NULL;
     size_t base = strlen(where);
 
-    if (depth > AC_JSON_MAX_DEPTH) {
+    /* depth counts the containers around j: at most AC_JSON_MAX_DEPTH
+     * arrays and objects may nest, whatever the innermost holds */
+    if ((json_is_array(j) || json_is_object(j)) && depth >= AC_JSON_MAX_DEPTH) {
         return ac_err_at(err, where, AC_EINVAL,
                          "nesting deeper than %d levels", AC_JSON_MAX_DEPTH);
     }
@@ -31,6 +33,10 @@ static enum ac_status conv(const json_t *j, char *where, size_t wlen,
         return ac_err_at(err, where, AC_EINVAL,
                          "numbers must be integers");
     case JSON_STRING:
+        if (memchr(json_string_value(j), '\0', json_string_length(j))) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "strings must not contain NUL characters");
+        }
         v = ac_val_str(a, (struct ac_str){json_string_value(j),
                                           json_string_length(j)});
         break;

@@ -131,6 +131,7 @@ enum ac_status ac_chain_check(struct ac_chain *c, const struct ac_event *ev,
                               struct ac_err *err)
 {
     struct ac_event copy = *ev;
+    struct ac_err why;
     enum ac_status st;
 
     if (ev->seq != c->seq + 1) {
@@ -148,10 +149,11 @@ enum ac_status ac_chain_check(struct ac_chain *c, const struct ac_event *ev,
         return ac_err_set(err, AC_ECORRUPT,
                           "event %" PRId64 ": time goes backwards", ev->seq);
     }
-    st = ac_event_seal(&copy, err);
+    st = ac_event_seal(&copy, &why);
     if (st != AC_OK) {
-        return ac_err_set(err, AC_ECORRUPT, "event %" PRId64 ": %s",
-                          ev->seq, err ? err->msg : "cannot be encoded");
+        /* why, not err: the message must not be formatted into itself */
+        return ac_err_set(err, AC_ECORRUPT, "event %" PRId64 ": %s", ev->seq,
+                          why.msg);
     }
     if (memcmp(copy.hash, ev->hash, AC_HASH_LEN) != 0) {
         return ac_err_set(err, AC_ECORRUPT,

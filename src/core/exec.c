@@ -260,7 +260,8 @@ static enum ac_status ck_agreement_adopt(const struct kind_ctx *k,
         st = field_str(data, "text", false, 1, AC_TEXT_MAX, &text, err);
     }
     if (st == AC_OK) {
-        st = field_str(data, "review_by", true, 10, 10, &review, err);
+        /* any malformed date, short or long, gets the date message */
+        st = field_str(data, "review_by", true, 0, 64, &review, err);
     }
     if (st == AC_OK && review.ptr &&
         ac_date_parse(review, &ms, NULL) != AC_OK) {
@@ -850,6 +851,11 @@ static enum ac_status own_open(const struct ac_state *s,
         return ac_err_set(err, AC_EDENIED,
                           "only the author of proposal %.*s may %s it",
                           (int)p->id.len, p->id.ptr, verb);
+    }
+    st = actor_in(s, cmd->actor, ac_state_circle(s, AC_STR(AC_ROOT_CIRCLE)),
+                  err);
+    if (st != AC_OK) {
+        return st;
     }
     if (p->status != AC_PROP_OPEN && p->status != AC_PROP_NEEDS_INTEGRATION) {
         return ac_err_set(err, AC_ECONFLICT, "proposal %.*s is %s",

@@ -542,6 +542,7 @@ static enum ac_status on_amended(struct ac_state *s,
     p->status = AC_PROP_OPEN;
     p->count = 0;
     p->lapse_at = 0;
+    p->outcome = AC_STR("");
     return AC_OK;
 }
 
@@ -695,10 +696,15 @@ static enum ac_status fx_charter_amend(struct ac_state *s,
     }
     for (size_t i = 0; i < set->count; i++) {
         enum ac_param k;
+        enum ac_status st;
         if (!ac_charter_find(set->pairs[i].key, &k) ||
-            ac_charter_set(&next, k, set->pairs[i].val, p->id, s->arena,
-                           err) != AC_OK) {
+            ac_charter_check(k, set->pairs[i].val, "", NULL) != AC_OK) {
             return bad(err, ev, "charter amendment has an invalid parameter");
+        }
+        /* only memory can fail here, and that is not corruption */
+        st = ac_charter_set(&next, k, set->pairs[i].val, p->id, s->arena, err);
+        if (st != AC_OK) {
+            return st;
         }
     }
     s->charter = next;
@@ -711,13 +717,18 @@ static enum ac_status fx_member_admit(struct ac_state *s,
                                       struct ac_err *err)
 {
     struct ac_str id, name;
+    enum ac_status st;
     if (!ac_val_get_str(p->data, "id", &id) ||
         !ac_val_get_str(p->data, "name", &name) || !ac_id_is_valid(id) ||
         ac_state_member(s, id)) {
         return bad(err, ev, "admitted member id is invalid or taken");
     }
-    p->effect = keep(s, id);
-    return add_member(s, id, name, AC_MEMBER_INVITED, p->id, ev->time, err);
+    st = add_member(s, id, name, AC_MEMBER_INVITED, p->id, ev->time, err);
+    if (st == AC_OK) {
+        /* the member's own copy: nothing left to allocate, nor to fail */
+        p->effect = s->members[s->member_count - 1].id;
+    }
+    return st;
 }
 
 static enum ac_status fx_member_remove(struct ac_state *s,
@@ -766,6 +777,9 @@ static enum ac_status fx_circle_create(struct ac_state *s,
         }
     }
     st = add_circle(s, id, name, purpose, &c, err);
+    if (st != AC_OK) {
+        return st; /* c is not set */
+    }
     for (size_t i = 0; st == AC_OK && i < members->count; i++) {
         st = circle_add(s, c, members->items[i]->s, err);
     }
