@@ -1,0 +1,519 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The proposal commands: proposals, show, propose, position, amend,
+ * withdraw and invite. The server decides everything; these commands only
+ * shape requests and print answers, so a refusal reads exactly as the
+ * server gives it. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/client.h"
+
+#define PATH_MAX_LEN 512
+#define DATA_FILE_MAX ((size_t)1 << 20) /* the server's body limit */
+#define LABEL 11                        /* width of a field label */
+
+/* path = prefix + escaped id + suffix. */
+static enum ac_status id_path(char *out, size_t size, const char *prefix,
+                              const char *id, const char *suffix,
+                              struct ac_err *err)
+{
+    char esc[256];
+    if (!id[0] || !ac_client_escape(id, esc, sizeof esc)) {
+        return ac_err_set(err, AC_EINVAL, "\"%.40s\" is not a valid id", id);
+    }
+    snprintf(out, size, "%s%s%s", prefix, esc, suffix);
+    return AC_OK;
+}
+
+/* Reads all of f, up to max bytes. */
+static char *slurp(FILE *f, size_t max, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) {
+            break;
+        }
+        if (cap > max) {
+            free(buf);
+            return NULL;
+        }
+        char *more = realloc(buf, cap * 2);
+        if (!more) {
+            free(buf);
+            return NULL;
+        }
+        buf = more;
+        cap *= 2;
+    }
+    *len = n;
+    return buf;
+}
+
+/* --data: a JSON object given inline, or @FILE (@- for standard input). */
+static enum ac_status read_data(const char *arg, json_t **out,
+                                struct ac_err *err)
+{
+    json_error_t je;
+    char *text = NULL;
+    size_t len = 0;
+
+    *out = NULL;
+    if (arg[0] == '@') {
+        bool is_stdin = strcmp(arg, "@-") == 0;
+        FILE *f = is_stdin ? stdin : fopen(arg + 1, "rb");
+        if (!f) {
+            return ac_err_at(err, "data", AC_EINVAL, "cannot read %s: %s",
+                             arg + 1, strerror(errno));
+        }
+        text = slurp(f, DATA_FILE_MAX, &len);
+        if (!is_stdin) {
+            fclose(f);
+        }
+        if (!text) {
+            return ac_err_at(err, "data", AC_EINVAL,
+                             "cannot read %s: larger than 1 MiB or out of "
+                             "memory",
+                             arg + 1);
+        }
+        *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+        free(text);
+    } else {
+        *out = json_loads(arg, JSON_REJECT_DUPLICATES, &je);
+    }
+    if (!*out) {
+        return ac_err_at(err, "data", AC_EINVAL,
+                         "--data is not valid JSON: %s (line %d, column %d)",
+                         je.text, je.line, je.column);
+    }
+    if (!json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        return ac_err_at(err, "data", AC_EINVAL,
+                         "--data must be a JSON object");
+    }
+    return AC_OK;
+}
+
+static const char *str_of(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "";
+}
+
+static long long int_of(const json_t *obj, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(obj, key));
+}
+
+static void field(const char *label, const json_t *v)
+{
+    char text[8192];
+    ac_client_text(v, text, sizeof text);
+    ac_client_field(stdout, label, LABEL, text);
+}
+
+/* ---- reading ---- */
+
+enum ac_status ac_cli_proposals(struct ac_cli_args *a, struct ac_err *err)
+{
+    static const struct ac_client_col cols[] = {
+        {"ID", "id"},     {"STATUS", "status"}, {"CIRCLE", "circle"},
+        {"KIND", "kind"}, {"AUTHOR", "author"}, {"TITLE", "title"},
+    };
+    const char *status = ac_cli_get(a, "--status");
+    const char *circle = ac_cli_get(a, "--circle");
+    char path[PATH_MAX_LEN] = "/proposals", esc[128];
+    json_t *list, *rows;
+    size_t i;
+    json_t *p;
+    enum ac_status st;
+
+    if (status) {
+        if (!ac_client_escape(status, esc, sizeof esc)) {
+            return AC_CLI_USAGE(a, err, "--status is too long");
+        }
+        snprintf(path + strlen(path), sizeof path - strlen(path), "?status=%s",
+                 esc);
+    }
+    if (circle) {
+        if (!ac_client_escape(circle, esc, sizeof esc)) {
+            return AC_CLI_USAGE(a, err, "--circle is too long");
+        }
+        snprintf(path + strlen(path), sizeof path - strlen(path), "%scircle=%s",
+                 status ? "&" : "?", esc);
+    }
+    st = ac_client_call(a, "GET", path, NULL, &list, err);
+    if (st != AC_OK || !list) {
+        return st;
+    }
+    rows = json_array();
+    json_array_foreach(list, i, p)
+    {
+        /* the circle filter holds even where the server ignores it */
+        if (!circle || strcmp(str_of(p, "circle"), circle) == 0) {
+            json_array_append(rows, p);
+        }
+    }
+    ac_client_table(stdout, rows, cols, sizeof cols / sizeof cols[0]);
+    json_decref(rows);
+    json_decref(list);
+    return AC_OK;
+}
+
+/* The data of a proposal, one member per line; texts keep their lines. */
+static void print_data(const json_t *data)
+{
+    const char *key;
+    const json_t *v;
+    puts("data:");
+    json_object_foreach((json_t *)data, key, v)
+    {
+        char label[80];
+        snprintf(label, sizeof label, "  %s", key);
+        field(label, v);
+    }
+}
+
+static void print_positions(const json_t *p)
+{
+    const json_t *positions = json_object_get(p, "positions");
+    const json_t *tally = json_object_get(p, "tally");
+    const json_t *pos;
+    size_t i, wm = 6, wp = 8;
+
+    printf("\npositions, round %lld:", int_of(p, "round"));
+    if (json_is_object(tally)) {
+        printf(" consent %lld, concern %lld, object %lld, stand_aside "
+               "%lld of %lld",
+               int_of(tally, "consent"), int_of(tally, "concern"),
+               int_of(tally, "object"), int_of(tally, "stand_aside"),
+               int_of(tally, "eligible"));
+    }
+    putchar('\n');
+    if (json_array_size(positions) == 0) {
+        puts("  none yet");
+        return;
+    }
+    json_array_foreach(positions, i, pos)
+    {
+        size_t m = ac_client_width(str_of(pos, "member"));
+        size_t q = ac_client_width(str_of(pos, "position"));
+        wm = m > wm ? m : wm;
+        wp = q > wp ? q : wp;
+    }
+    json_array_foreach(positions, i, pos)
+    {
+        const char *reason = str_of(pos, "reason");
+        printf("  %-*s  ", (int)wm, str_of(pos, "member"));
+        if (reason[0]) {
+            printf("%-*s  %s\n", (int)wp, str_of(pos, "position"), reason);
+        } else {
+            printf("%s\n", str_of(pos, "position"));
+        }
+    }
+}
+
+static void print_proposal(const json_t *p)
+{
+    const json_t *versions = json_object_get(p, "versions");
+    char status[1024];
+    const char *outcome = str_of(p, "outcome");
+
+    printf("%s  %s\n\n", str_of(p, "id"), str_of(p, "title"));
+    snprintf(status, sizeof status, "%s%s%s", str_of(p, "status"),
+             outcome[0] ? ": " : "", outcome);
+    ac_client_field(stdout, "status", LABEL, status);
+    field("circle", json_object_get(p, "circle"));
+    field("kind", json_object_get(p, "kind"));
+    field("author", json_object_get(p, "author"));
+    snprintf(status, sizeof status, "%lld (version %lld)", int_of(p, "round"),
+             int_of(p, "version"));
+    ac_client_field(stdout, "round", LABEL, status);
+    field("opened", json_object_get(p, "opened"));
+    field("deadline", json_object_get(p, "deadline"));
+    if (!json_is_null(json_object_get(p, "closed")) &&
+        json_object_get(p, "closed")) {
+        field("closed", json_object_get(p, "closed"));
+    }
+    if (json_is_string(json_object_get(p, "lapse_at"))) {
+        field("lapses at", json_object_get(p, "lapse_at"));
+    }
+    if (json_is_string(json_object_get(p, "effect"))) {
+        field("created", json_object_get(p, "effect"));
+    }
+    if (json_is_object(json_object_get(p, "data"))) {
+        print_data(json_object_get(p, "data"));
+    }
+    if (json_array_size(versions) > 1) {
+        size_t i;
+        const json_t *v;
+        puts("\nversions:");
+        json_array_foreach(versions, i, v)
+        {
+            printf("  %lld  %s  %s\n", int_of(v, "version"), str_of(v, "time"),
+                   str_of(v, "title"));
+        }
+    }
+    print_positions(p);
+}
+
+enum ac_status ac_cli_show(struct ac_cli_args *a, struct ac_err *err)
+{
+    char path[PATH_MAX_LEN];
+    json_t *p;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", a->pos[0], "", err);
+    if (st == AC_OK) {
+        st = ac_client_call(a, "GET", path, NULL, &p, err);
+    }
+    if (st != AC_OK || !p) {
+        return st;
+    }
+    print_proposal(p);
+    json_decref(p);
+    return AC_OK;
+}
+
+/* ---- writing ---- */
+
+/* After a write: the proposal's state in one or two lines. */
+static void print_outcome(const json_t *r)
+{
+    const char *status = str_of(r, "status");
+    const char *outcome = str_of(r, "outcome");
+    if (!status[0]) {
+        return;
+    }
+    if (strcmp(status, "open") == 0) {
+        printf("%s is open: round %lld, deadline %s\n", str_of(r, "id"),
+               int_of(r, "round"), str_of(r, "deadline"));
+    } else {
+        printf("%s is %s%s%s\n", str_of(r, "id"), status,
+               outcome[0] ? ": " : "", outcome);
+    }
+}
+
+enum ac_status ac_cli_propose(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *kind = ac_cli_get(a, "--kind");
+    const char *text = ac_cli_get(a, "--text");
+    const char *raw = ac_cli_get(a, "--data");
+    const char *review = ac_cli_get(a, "--review-by");
+    json_t *data = NULL, *body = NULL, *r = NULL;
+    enum ac_status st;
+
+    if (!text == !raw) {
+        return AC_CLI_USAGE(a, err, "give either --data JSON or --text TEXT");
+    }
+    if (text && strcmp(kind, "agreement.adopt") != 0) {
+        return AC_CLI_USAGE(a, err,
+                            "--text is for agreement.adopt; give --data "
+                            "for %.40s",
+                            kind);
+    }
+    if (review && !text) {
+        return AC_CLI_USAGE(a, err, "--review-by goes with --text");
+    }
+    if (raw) {
+        st = read_data(raw, &data, err);
+    } else {
+        data = json_pack("{s:s}", "text", text);
+        if (data && review) {
+            json_object_set_new(data, "review_by", json_string(review));
+        }
+        st = data ? AC_OK : ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    if (st != AC_OK) {
+        goto out;
+    }
+    body = json_pack("{s:s,s:s,s:s,s:O}", "circle", ac_cli_get(a, "--circle"),
+                     "kind", kind, "title", ac_cli_get(a, "--title"), "data",
+                     data);
+    if (!body) {
+        st = ac_err_set(err, AC_ENOMEM, "out of memory");
+        goto out;
+    }
+    st = ac_client_call(a, "POST", "/proposals", body, &r, err);
+    if (st == AC_OK && r) {
+        printf("opened %s in circle %s: %s\n", str_of(r, "id"),
+               str_of(r, "circle"), str_of(r, "title"));
+        print_outcome(r);
+    }
+out:
+    json_decref(r);
+    json_decref(body);
+    json_decref(data);
+    return st;
+}
+
+enum ac_status ac_cli_position(struct ac_cli_args *a, struct ac_err *err)
+{
+    static const char *const positions[] = {"consent", "concern", "object",
+                                            "stand_aside"};
+    const char *id = a->pos[0], *pos = a->pos[1];
+    const char *reason = ac_cli_get(a, "--reason");
+    char path[PATH_MAX_LEN];
+    json_t *body = NULL, *r = NULL;
+    bool known = false;
+    enum ac_status st;
+
+    for (size_t i = 0; i < sizeof positions / sizeof positions[0]; i++) {
+        known = known || strcmp(pos, positions[i]) == 0;
+    }
+    if (!known) {
+        return AC_CLI_USAGE(a, err,
+                            "position must be consent, concern, object or "
+                            "stand_aside, not \"%.40s\"",
+                            pos);
+    }
+    st = id_path(path, sizeof path, "/proposals/", id, "/positions", err);
+    if (st != AC_OK) {
+        return st;
+    }
+    body =
+        json_pack("{s:s,s:s}", "position", pos, "reason", reason ? reason : "");
+    if (!body) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    st = ac_client_call(a, "POST", path, body, &r, err);
+    if (st == AC_OK && r) {
+        printf("your position on %s: %s%s%s\n", id, pos,
+               reason && reason[0] ? " - " : "", reason ? reason : "");
+        print_outcome(r);
+    }
+    json_decref(r);
+    json_decref(body);
+    return st;
+}
+
+/* --text on amend: the proposal's current data with a new text. */
+static enum ac_status data_with_text(const struct ac_cli_args *a,
+                                     const char *id, const char *text,
+                                     json_t **out, struct ac_err *err)
+{
+    struct ac_client c;
+    struct ac_client_resp r = {0};
+    char path[PATH_MAX_LEN];
+    json_t *data;
+    enum ac_status st = id_path(path, sizeof path, "/proposals/", id, "", err);
+    (void)a;
+    *out = NULL;
+    if (st == AC_OK) {
+        st = ac_client_load(&c, true, err);
+    }
+    if (st == AC_OK) {
+        st = ac_client_request(&c, "GET", path, NULL, &r, err);
+    }
+    if (st != AC_OK) {
+        goto out;
+    }
+    data = json_object_get(r.json, "data");
+    if (!json_is_object(data) || !json_object_get(data, "text")) {
+        st = ac_err_set(err, AC_EINVAL,
+                        "proposal %s has no text to replace: give --data", id);
+        goto out;
+    }
+    *out = json_deep_copy(data);
+    if (!*out || json_object_set_new(*out, "text", json_string(text)) != 0) {
+        st = ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+out:
+    ac_client_resp_release(&r);
+    return st;
+}
+
+enum ac_status ac_cli_amend(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *id = a->pos[0];
+    const char *title = ac_cli_get(a, "--title");
+    const char *raw = ac_cli_get(a, "--data");
+    const char *text = ac_cli_get(a, "--text");
+    char path[PATH_MAX_LEN];
+    json_t *data = NULL, *body = NULL, *r = NULL;
+    enum ac_status st;
+
+    if (!title && !raw && !text) {
+        return AC_CLI_USAGE(a, err, "give --title, --data or --text");
+    }
+    if (raw && text) {
+        return AC_CLI_USAGE(a, err, "give either --data or --text");
+    }
+    st = id_path(path, sizeof path, "/proposals/", id, "/amend", err);
+    if (st == AC_OK && raw) {
+        st = read_data(raw, &data, err);
+    } else if (st == AC_OK && text) {
+        st = data_with_text(a, id, text, &data, err);
+    }
+    if (st != AC_OK) {
+        goto out;
+    }
+    body = json_object();
+    if (!body ||
+        (title &&
+         json_object_set_new(body, "title", json_string(title)) != 0) ||
+        (data && json_object_set(body, "data", data) != 0)) {
+        st = ac_err_set(err, AC_ENOMEM, "out of memory");
+        goto out;
+    }
+    st = ac_client_call(a, "POST", path, body, &r, err);
+    if (st == AC_OK && r) {
+        printf("amended %s: version %lld\n", id, int_of(r, "version"));
+        print_outcome(r);
+    }
+out:
+    json_decref(r);
+    json_decref(body);
+    json_decref(data);
+    return st;
+}
+
+enum ac_status ac_cli_withdraw(struct ac_cli_args *a, struct ac_err *err)
+{
+    char path[PATH_MAX_LEN];
+    json_t *body = json_object(), *r = NULL;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", a->pos[0], "/withdraw", err);
+    if (st == AC_OK && !body) {
+        st = ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    if (st == AC_OK) {
+        st = ac_client_call(a, "POST", path, body, &r, err);
+    }
+    if (st == AC_OK && r) {
+        printf("withdrew %s\n", a->pos[0]);
+    }
+    json_decref(r);
+    json_decref(body);
+    return st;
+}
+
+enum ac_status ac_cli_invite(struct ac_cli_args *a, struct ac_err *err)
+{
+    struct ac_client c;
+    char path[PATH_MAX_LEN];
+    json_t *r = NULL;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", a->pos[0], "/invite", err);
+    if (st == AC_OK) {
+        st = ac_client_call(a, "GET", path, NULL, &r, err);
+    }
+    if (st != AC_OK || !r) {
+        return st;
+    }
+    if (ac_client_load(&c, false, NULL) != AC_OK) {
+        snprintf(c.server, sizeof c.server, "URL");
+    }
+    printf("invite code for %s: %s\n\n"
+           "%s joins with:\n  accord join --server %s --invite %s\n",
+           str_of(r, "member"), str_of(r, "invite"), str_of(r, "member"),
+           c.server[0] ? c.server : "URL", str_of(r, "invite"));
+    json_decref(r);
+    return AC_OK;
+}

@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* accord: the command table, argument parsing, help and exit codes. The
+ * table is the one list of commands: help, parsing and dispatch read it.
+ * Every failure ends as one line "accord: <reason>" on standard error and
+ * an exit code from the one status table below (docs/cli.md#exit-codes). */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/secret.h"
+#include "cli/cli.h"
+
+#define EXIT_USAGE 2
+
+/* Exit codes by status: the one mapping (docs/cli.md#exit-codes). */
+static const int exit_codes[] = {
+    [AC_OK] = 0,        [AC_EINVAL] = 1,   [AC_ENOTFOUND] = 3,
+    [AC_ECONFLICT] = 4, [AC_EDENIED] = 5,  [AC_ELIMIT] = 6,
+    [AC_ENOMEM] = 7,    [AC_ECORRUPT] = 8, [AC_EIO] = 9,
+};
+
+struct command {
+    const char *name;
+    ac_cli_fn run;
+    bool member;                   /* talks to a server */
+    const char *synopsis;          /* the arguments after the name */
+    const char *summary;           /* one line for accord help */
+    const char *about;             /* more for --help; may be NULL */
+    const struct ac_cli_opt *opts; /* ended by a NULL name */
+    size_t min_pos, max_pos;       /* positional arguments */
+    const char *examples;          /* lines for --help; may be NULL */
+};
+
+#define JSON_HELP "print the server's JSON unchanged"
+
+static const struct ac_cli_opt opts_init[] = {
+    {"--data", "DIR", true, "data folder to create the organisation in"},
+    {"--org", "NAME", true, "the organisation's name"},
+    {"--founder", "ID", true,
+     "the founding member's id ([a-z0-9][a-z0-9_-]{0,31})"},
+    {"--name", "NAME", false, "the founder's display name (default: ID)"},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_serve[] = {
+    {"--data", "DIR", true, "data folder of the organisation"},
+    {"--listen", "ADDR:PORT", false,
+     "address to listen on (default 127.0.0.1:8080)"},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_data[] = {
+    {"--data", "DIR", true, "data folder of the organisation"},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_verify[] = {
+    {"--data", "DIR", false, "verify the log stored in this data folder"},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_demo[] = {
+    {"--data", "DIR", true, "data folder for the demo organisation"},
+    {"--members", "N", false,
+     "also admit N generated members m0001, m0002, ... (0..100000)"},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_login[] = {
+    {"--server", "URL", true, "the server, e.g. http://127.0.0.1:8080"},
+    {"--member", "ID", true, "your member id"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_join[] = {
+    {"--server", "URL", true, "the server, e.g. http://127.0.0.1:8080"},
+    {"--invite", "CODE", true, "the invite code you were given"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_json[] = {
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_logout[] = {
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_proposals[] = {
+    {"--status", "S", false,
+     "only proposals with this status: open, needs_integration, adopted, "
+     "withdrawn, lapsed"},
+    {"--circle", "C", false, "only proposals of this circle"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_propose[] = {
+    {"--circle", "C", true, "the circle that decides"},
+    {"--kind", "K", true,
+     "agreement.adopt, agreement.amend, agreement.retire, charter.amend, "
+     "member.admit, member.remove, circle.create or circle.amend"},
+    {"--title", "T", true, "a short title"},
+    {"--data", "JSON", false,
+     "the kind's data as a JSON object, or @FILE to read it from FILE "
+     "(@- for standard input)"},
+    {"--text", "TEXT", false,
+     "for agreement.adopt: the agreement's text (Markdown), instead of "
+     "--data"},
+    {"--review-by", "DATE", false,
+     "for agreement.adopt with --text: a review date YYYY-MM-DD"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_position[] = {
+    {"--reason", "R", false, "why (required to object)"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_amend[] = {
+    {"--title", "T", false, "the new title"},
+    {"--data", "JSON", false,
+     "the new data as a JSON object, or @FILE (@- for standard input)"},
+    {"--text", "TEXT", false,
+     "a new text for an agreement proposal; the rest of its data stays"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_events[] = {
+    {"--after", "N", false, "only events after seq N (default 0)"},
+    {"--limit", "M", false, "at most M events"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct command commands[] = {
+    {"init", ac_cli_init, false,
+     "--data DIR --org NAME --founder ID [--name NAME]",
+     "create an organisation and its founding member",
+     "Creates DIR/accord.db with the founding event: the organisation, its\n"
+     "charter with default values and the founder as the first member.\n"
+     "The founder's password comes from ACCORD_PASSWORD or is asked for\n"
+     "(at least 8 characters). Refuses a DIR that already holds an\n"
+     "organisation.",
+     opts_init, 0, 0,
+     "ACCORD_PASSWORD=... accord init --data ./coop --org \"Riverside "
+     "Food Co-op\" --founder alice --name \"Alice Moreau\""},
+    {"serve", ac_cli_serve, false, "--data DIR [--listen ADDR:PORT]",
+     "serve the HTTP API until SIGTERM or SIGINT",
+     "Serves the HTTP API v1 of the organisation in DIR. SIGTERM or SIGINT\n"
+     "stop it cleanly: it finishes the writes under way and exits 0.",
+     opts_serve, 0, 0, "accord serve --data ./coop --listen 127.0.0.1:8080"},
+    {"export", ac_cli_export, false, "--data DIR",
+     "write the event log as JSON Lines to standard output",
+     "One event per line, each with its hash; no secrets.", opts_data, 0, 0,
+     "accord export --data ./coop > coop.jsonl"},
+    {"verify", ac_cli_verify, false, "(--data DIR | FILE)",
+     "check every hash and link of a stored or exported log",
+     "Recomputes every hash and link and replays the events. Prints\n"
+     "\"ok: N events, head HASH\" and exits 0, or names the first event\n"
+     "that does not match and exits 8. FILE - reads standard input.",
+     opts_verify, 0, 1,
+     "accord verify --data ./coop\n"
+     "accord verify coop.jsonl\n"
+     "accord export --data ./coop | accord verify -"},
+    {"demo", ac_cli_demo, false, "--data DIR [--members N]",
+     "create a demo organisation to try accord with",
+     "When DIR holds no organisation, creates \"Riverside Food Co-op\" with\n"
+     "members alice, bob, carol, dana and erin (password demo-password-1),\n"
+     "a circle, agreements and proposals in every state. A DIR that\n"
+     "already holds an organisation is left alone.",
+     opts_demo, 0, 0,
+     "accord demo --data ./demo-data\n"
+     "accord demo --data ./big --members 1000"},
+    {"login", ac_cli_login, true, "--server URL --member ID",
+     "log in to a server and remember the session",
+     "The password comes from ACCORD_PASSWORD or is asked for. The server\n"
+     "and token are kept in $ACCORD_CONFIG or ~/.config/accord/session\n"
+     "(mode 0600) for the other commands.",
+     opts_login, 0, 0,
+     "accord login --server http://127.0.0.1:8080 --member alice"},
+    {"logout", ac_cli_logout, true, "",
+     "end the session on the server and forget it", NULL, opts_logout, 0, 0,
+     NULL},
+    {"join", ac_cli_join, true, "--server URL --invite CODE",
+     "take an invite and become an active member",
+     "Sets your password (from ACCORD_PASSWORD or asked for), activates\n"
+     "the member the invite admits and logs you in.",
+     opts_join, 0, 0,
+     "accord join --server http://127.0.0.1:8080 --invite CODE"},
+    {"org", ac_cli_org, true, "",
+     "show the organisation: name, head of the log, charter", NULL, opts_json,
+     0, 0, NULL},
+    {"members", ac_cli_members, true, "", "list the members", NULL, opts_json,
+     0, 0, NULL},
+    {"circles", ac_cli_circles, true, "", "list the circles", NULL, opts_json,
+     0, 0, NULL},
+    {"proposals", ac_cli_proposals, true, "[--status S] [--circle C]",
+     "list proposals", NULL, opts_proposals, 0, 0,
+     "accord proposals --status open"},
+    {"show", ac_cli_show, true, "ID",
+     "show a proposal with its positions and reasons", NULL, opts_json, 1, 1,
+     "accord show p3"},
+    {"propose", ac_cli_propose, true,
+     "--circle C --kind K --title T (--data JSON | --data @FILE | "
+     "--text TEXT [--review-by DATE])",
+     "open a proposal",
+     "Data per kind: agreement.adopt {\"text\",\"review_by\"?};\n"
+     "agreement.amend {\"agreement\",\"text\"}; agreement.retire\n"
+     "{\"agreement\"}; charter.amend {\"set\":{param:value}}; member.admit\n"
+     "{\"id\",\"name\"}; member.remove {\"member\",\"reason\"};\n"
+     "circle.create {\"id\",\"name\",\"purpose\",\"members\":[...]};\n"
+     "circle.amend {\"circle\",\"purpose\"?,\"add\"?,\"remove\"?}.",
+     opts_propose, 0, 0,
+     "accord propose --circle kitchen --kind agreement.adopt \\\n"
+     "    --title \"Fridge rules\" --text \"Label and date everything.\"\n"
+     "accord propose --circle all --kind member.admit --title \"Admit "
+     "Fay\" \\\n"
+     "    --data '{\"id\":\"fay\",\"name\":\"Fay Ito\"}'"},
+    {"position", ac_cli_position, true,
+     "ID (consent|concern|object|stand_aside) [--reason R]",
+     "give or change your position on a proposal",
+     "An objection blocks adoption and needs a reason.", opts_position, 2, 2,
+     "accord position p3 consent\n"
+     "accord position p3 object --reason \"the budget is not covered\""},
+    {"amend", ac_cli_amend, true, "ID [--title T] [--data JSON] [--text TEXT]",
+     "amend your proposal: a new version and a new round",
+     "Every position is cleared; the circle answers the new version.",
+     opts_amend, 1, 1,
+     "accord amend p3 --text \"Label, date and clear out on Fridays.\""},
+    {"withdraw", ac_cli_withdraw, true, "ID", "withdraw your proposal", NULL,
+     opts_json, 1, 1, "accord withdraw p3"},
+    {"invite", ac_cli_invite, true, "ID",
+     "show the invite code of an adopted member.admit you proposed", NULL,
+     opts_json, 1, 1, "accord invite p4"},
+    {"agreements", ac_cli_agreements, true, "",
+     "list the agreements (the register)", NULL, opts_json, 0, 0, NULL},
+    {"agreement", ac_cli_agreement, true, "ID",
+     "show an agreement with its text", NULL, opts_json, 1, 1,
+     "accord agreement a1"},
+    {"events", ac_cli_events, true, "[--after N] [--limit M]",
+     "show the event log", NULL, opts_events, 0, 0,
+     "accord events --after 40 --limit 10"},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static const struct command *find(const char *name)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(commands[i].name, name) == 0) {
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+    fputs("usage: accord COMMAND [OPTIONS]\n"
+          "\n"
+          "accord keeps the hash-chained record of an organisation that "
+          "runs\nitself by consent.\n",
+          f);
+    for (int member = 0; member < 2; member++) {
+        fputs(member ? "\nmember commands (against a server, after accord "
+                       "login):\n"
+                     : "\noperator commands (on a data folder):\n",
+              f);
+        for (size_t i = 0; i < COMMAND_COUNT; i++) {
+            if (commands[i].member == (member == 1)) {
+                fprintf(f, "  %-11s %s\n", commands[i].name,
+                        commands[i].summary);
+            }
+        }
+    }
+    fputs("\n  help [COMMAND]  this overview, or a command's help\n"
+          "\nRun accord COMMAND --help for a command's options. "
+          "docs/cli.md has more.\n",
+          f);
+}
+
+#define HELP_INDENT 25 /* column where an option's help starts */
+#define HELP_WIDTH 79  /* last column of help text */
+
+/* Prints text from column HELP_INDENT, wrapped at spaces. */
+static void print_wrapped(FILE *f, const char *text)
+{
+    size_t col = HELP_INDENT;
+    while (*text) {
+        size_t word = strcspn(text, " ");
+        if (col > HELP_INDENT && col + 1 + word > HELP_WIDTH) {
+            fprintf(f, "\n%*s", HELP_INDENT, "");
+            col = HELP_INDENT;
+        } else if (col > HELP_INDENT) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(text, 1, word, f);
+        col += word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', f);
+}
+
+static void print_help(FILE *f, const struct command *c)
+{
+    fprintf(f, "usage: accord %s%s%s\n\n%s\n", c->name,
+            c->synopsis[0] ? " " : "", c->synopsis, c->summary);
+    if (c->about) {
+        fprintf(f, "\n%s\n", c->about);
+    }
+    fputs("\noptions:\n", f);
+    for (size_t i = 0; c->opts[i].name; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s%s%s", c->opts[i].name,
+                 c->opts[i].arg ? " " : "",
+                 c->opts[i].arg ? c->opts[i].arg : "");
+        fprintf(f, "  %-*s", HELP_INDENT - 2, left);
+        print_wrapped(f, c->opts[i].help);
+    }
+    fprintf(f, "  %-*s%s\n", HELP_INDENT - 2, "-h, --help", "show this help");
+    if (c->member) {
+        fputs("\nenvironment: ACCORD_SERVER and ACCORD_TOKEN override the "
+              "saved session;\nACCORD_CONFIG names the session file.\n",
+              f);
+    }
+    if (c->examples) {
+        fputs("\nexamples:\n  ", f);
+        for (const char *p = c->examples; *p; p++) {
+            fputc(*p, f);
+            if (*p == '\n') {
+                fputs("  ", f);
+            }
+        }
+        fputc('\n', f);
+    }
+}
+
+static int usage_error(const struct command *c, const char *msg)
+{
+    if (c) {
+        fprintf(stderr, "accord: %s (see accord %s --help)\n", msg, c->name);
+    } else {
+        fprintf(stderr, "accord: %s (see accord help)\n", msg);
+    }
+    return EXIT_USAGE;
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            return false;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Fills a from argv[2..] against c's options; 0 or a usage exit code. */
+static int parse(const struct command *c, int argc, char **argv,
+                 struct ac_cli_args *a)
+{
+    char msg[256];
+    bool options = true;
+    size_t nopts = 0;
+
+    memset(a, 0, sizeof *a);
+    a->verb = c->name;
+    a->opts = c->opts;
+    while (c->opts[nopts].name) {
+        nopts++;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options && strcmp(arg, "--") == 0) {
+            options = false;
+        } else if (options && arg[0] == '-' && arg[1] != '\0') {
+            const char *eq = strchr(arg, '=');
+            size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+            size_t k = 0;
+            while (k < nopts && !(strlen(c->opts[k].name) == len &&
+                                  strncmp(c->opts[k].name, arg, len) == 0)) {
+                k++;
+            }
+            if (k == nopts) {
+                snprintf(msg, sizeof msg, "unknown option \"%.*s\"",
+                         (int)(len > 40 ? 40 : len), arg);
+                return usage_error(c, msg);
+            }
+            if (!c->opts[k].arg) {
+                if (eq) {
+                    snprintf(msg, sizeof msg, "option %s takes no value",
+                             c->opts[k].name);
+                    return usage_error(c, msg);
+                }
+                a->values[k] = "";
+            } else if (eq) {
+                a->values[k] = eq + 1;
+            } else if (i + 1 < argc) {
+                a->values[k] = argv[++i];
+            } else {
+                snprintf(msg, sizeof msg, "option %s needs a value %s",
+                         c->opts[k].name, c->opts[k].arg);
+                return usage_error(c, msg);
+            }
+        } else if (a->pos_count < c->max_pos) {
+            a->pos[a->pos_count++] = arg;
+        } else {
+            snprintf(msg, sizeof msg, "unexpected argument \"%.40s\"", arg);
+            return usage_error(c, msg);
+        }
+    }
+    for (size_t k = 0; k < nopts; k++) {
+        if (c->opts[k].required && !a->values[k]) {
+            snprintf(msg, sizeof msg, "missing option %s %s", c->opts[k].name,
+                     c->opts[k].arg);
+            return usage_error(c, msg);
+        }
+    }
+    if (a->pos_count < c->min_pos) {
+        snprintf(msg, sizeof msg, "missing argument: accord %s %s", c->name,
+                 c->synopsis);
+        return usage_error(c, msg);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const struct command *c;
+    struct ac_cli_args a;
+    struct ac_err err;
+    enum ac_status st;
+    int rc;
+
+    if (argc < 2) {
+        print_overview(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "-h") == 0) {
+        if (argc > 2 && strcmp(argv[1], "help") == 0) {
+            c = find(argv[2]);
+            if (!c) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "unknown command \"%.40s\"", argv[2]);
+                return usage_error(NULL, msg);
+            }
+            print_help(stdout, c);
+            return 0;
+        }
+        print_overview(stdout);
+        return 0;
+    }
+    c = find(argv[1]);
+    if (!c) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "unknown command \"%.40s\"", argv[1]);
+        return usage_error(NULL, msg);
+    }
+    if (wants_help(argc, argv)) {
+        print_help(stdout, c);
+        return 0;
+    }
+    rc = parse(c, argc, argv, &a);
+    if (rc != 0) {
+        return rc;
+    }
+    if (!ac_secret_init()) {
+        fputs("accord: cannot initialise libsodium\n", stderr);
+        return exit_codes[AC_ENOMEM];
+    }
+    ac_err_clear(&err);
+    st = c->run(&a, &err);
+    if (fflush(stdout) != 0 && st == AC_OK) {
+        st = ac_err_set(&err, AC_EIO, "cannot write the output");
+    }
+    if (st == AC_OK) {
+        return 0;
+    }
+    if (a.usage) {
+        return usage_error(c, err.msg[0] ? err.msg : "invalid arguments");
+    }
+    fprintf(stderr, "accord: %s\n", err.msg[0] ? err.msg : ac_status_name(st));
+    if ((size_t)st < sizeof exit_codes / sizeof exit_codes[0]) {
+        return exit_codes[st];
+    }
+    return 1;
+}
