@@ -393,6 +393,23 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
                       "Who checks that a swapped shift is actually "
                       "covered?");
     }
+    if (rc != AC_OK) {
+        return rc;
+    }
+
+    /* a circle of two, where two members can run a proposal end to end */
+    d->t = now - AC_MS_PER_DAY / 2;
+    rc = propose(d, "carol", AC_ROOT_CIRCLE, "circle.create",
+                 "A tool library circle",
+                 "{\"id\":\"tools\",\"name\":\"Tool library\",\"purpose\":"
+                 "\"Lend the co-op's tools to members and keep them in "
+                 "repair.\",\"members\":[\"alice\",\"bob\"]}",
+                 pid);
+    for (size_t i = 0; rc == AC_OK && i < 5; i++) {
+        static const char *const all[] = {"alice", "bob", "carol", "dana",
+                                          "erin"};
+        rc = position(d, all[i], pid, "consent", NULL);
+    }
     if (rc == AC_OK) {
         rc = flush(d);
     }

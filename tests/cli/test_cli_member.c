@@ -274,11 +274,11 @@ Test(member, propose_position_amend_withdraw)
                              "--text",
                              "Label and date everything.",
                              NULL};
-    const char *object[] = {"position", "p11", "object", NULL};
-    const char *amend[] = {"amend", "p11", "--text",
+    const char *object[] = {"position", "p12", "object", NULL};
+    const char *amend[] = {"amend", "p12", "--text",
                            "Label, date and clear out on Fridays.", NULL};
-    const char *amend_other[] = {"amend", "p11", "--title", "Mine now", NULL};
-    const char *withdraw[] = {"withdraw", "p11", NULL};
+    const char *amend_other[] = {"amend", "p12", "--title", "Mine now", NULL};
+    const char *withdraw[] = {"withdraw", "p12", NULL};
     char *out, *err;
 
     start_demo();
@@ -286,17 +286,17 @@ Test(member, propose_position_amend_withdraw)
     login("alice");
     login("carol");
     out = ok("bob", propose);
-    cr_assert(strstr(out, "opened p11 in circle kitchen: Fridge rules"), "%s",
+    cr_assert(strstr(out, "opened p12 in circle kitchen: Fridge rules"), "%s",
               out);
     free(out);
-    out = show("bob", "p11");
+    out = show("bob", "p12");
     cr_assert(strstr(out, "open"), "%s", out);
     cr_assert(strstr(out, "Label and date everything."), "%s", out);
     cr_assert(strstr(out, "none yet"), "%s", out);
     free(out);
 
-    position("alice", "p11", "consent", "Good idea");
-    out = show("bob", "p11");
+    position("alice", "p12", "consent", "Good idea");
+    out = show("bob", "p12");
     cr_assert(strstr(out, "alice"), "%s", out);
     cr_assert(strstr(out, "Good idea"), "%s", out);
     free(out);
@@ -306,9 +306,9 @@ Test(member, propose_position_amend_withdraw)
     free(err);
 
     out = ok("bob", amend);
-    cr_assert(strstr(out, "amended p11: version 2"), "%s", out);
+    cr_assert(strstr(out, "amended p12: version 2"), "%s", out);
     free(out);
-    out = show("bob", "p11");
+    out = show("bob", "p12");
     cr_assert(strstr(out, "2 (version 2)"), "%s", out);
     cr_assert(strstr(out, "clear out on Fridays"), "%s", out);
     cr_assert(strstr(out, "none yet"), "positions are cleared: %s", out);
@@ -320,9 +320,9 @@ Test(member, propose_position_amend_withdraw)
     free(err);
 
     out = ok("bob", withdraw);
-    cr_assert(strstr(out, "withdrew p11"), "%s", out);
+    cr_assert(strstr(out, "withdrew p12"), "%s", out);
     free(out);
-    out = show("bob", "p11");
+    out = show("bob", "p12");
     cr_assert(strstr(out, "withdrawn"), "%s", out);
     free(out);
     err = fails("bob", 4, withdraw);
@@ -344,7 +344,7 @@ Test(member, json_output_parses)
     login("bob");
     j = json_of("bob", proposals);
     cr_assert(json_is_array(j));
-    cr_assert_eq(json_array_size(j), 10);
+    cr_assert_eq(json_array_size(j), 11);
     json_decref(j);
     j = json_of("bob", show_json);
     cr_assert_str_eq(json_string_value(json_object_get(j, "id")), "p9");
@@ -379,7 +379,7 @@ Test(member, objection_amendment_adoption_and_a_verified_log)
                              "--text",
                              "Throw out anything unlabelled.",
                              NULL};
-    const char *amend[] = {"amend", "p11", "--text",
+    const char *amend[] = {"amend", "p12", "--text",
                            "Label and date what you store; unlabelled food "
                            "goes to the shared shelf on Fridays.",
                            NULL};
@@ -395,22 +395,22 @@ Test(member, objection_amendment_adoption_and_a_verified_log)
     login("bob");
     login("carol");
     free(ok("bob", propose));
-    position("alice", "p11", "consent", NULL);
-    position("carol", "p11", "object",
+    position("alice", "p12", "consent", NULL);
+    position("carol", "p12", "object",
              "Throwing food out goes against what the co-op is for");
-    position("bob", "p11", "consent", NULL);
-    out = show("bob", "p11");
+    position("bob", "p12", "consent", NULL);
+    out = show("bob", "p12");
     cr_assert(strstr(out, "needs_integration"), "%s", out);
     cr_assert(strstr(out, "goes against what the co-op is for"), "%s", out);
     free(out);
 
     out = ok("bob", amend);
-    cr_assert(strstr(out, "p11 is open: round 2"), "%s", out);
+    cr_assert(strstr(out, "p12 is open: round 2"), "%s", out);
     free(out);
-    position("alice", "p11", "consent", NULL);
-    position("carol", "p11", "consent", "Thank you for the shelf");
-    position("bob", "p11", "consent", NULL);
-    out = show("carol", "p11");
+    position("alice", "p12", "consent", NULL);
+    position("carol", "p12", "consent", "Thank you for the shelf");
+    position("bob", "p12", "consent", NULL);
+    out = show("carol", "p12");
     cr_assert(strstr(out, "adopted"), "%s", out);
     cr_assert(strstr(out, "a3"), "%s", out);
     free(out);
@@ -449,8 +449,8 @@ Test(member, invite_and_join)
                              "--data",
                              "{\"id\":\"fay\",\"name\":\"Fay Ito\"}",
                              NULL};
-    const char *invite[] = {"invite", "p11", "--json", NULL};
-    const char *invite_text[] = {"invite", "p11", NULL};
+    const char *invite[] = {"invite", "p12", "--json", NULL};
+    const char *invite_text[] = {"invite", "p12", NULL};
     const char *members[] = {"members", NULL};
     const char *who[] = {"alice", "bob", "carol", "dana", "erin"};
     char *out, *err, *code;
@@ -462,7 +462,7 @@ Test(member, invite_and_join)
     }
     free(ok("alice", propose));
     for (size_t i = 0; i < 5; i++) {
-        position(who[i], "p11", "consent", NULL);
+        position(who[i], "p12", "consent", NULL);
     }
     j = json_of("alice", invite);
     cr_assert_str_eq(json_string_value(json_object_get(j, "member")), "fay");
@@ -512,7 +512,7 @@ Test(member, events_page_through_the_log)
     cr_assert(strstr(out, "\n47 "), "%s", out);
     cr_assert_null(strstr(out, "\n48 "), "%s", out);
     cr_assert(strstr(out, "proposal.closed"), "%s", out);
-    cr_assert(strstr(out, "head 49 "), "%s", out);
+    cr_assert(strstr(out, "head 56 "), "%s", out);
     free(out);
     err = fails("bob", 2, bad);
     free(err);
@@ -640,7 +640,7 @@ Test(member, propose_reads_data_from_a_file_and_reports_problems)
     start_demo();
     login("carol");
     out = ok("carol", from_file);
-    cr_assert(strstr(out, "opened p11 in circle kitchen"), "%s", out);
+    cr_assert(strstr(out, "opened p12 in circle kitchen"), "%s", out);
     free(out);
     err = fails("carol", 1, bad_json);
     cr_assert(strstr(err, "not valid JSON"), "%s", err);
