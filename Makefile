@@ -54,21 +54,25 @@ all: $(BIN)
 
 $(B)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SRC_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(SRC_CFLAGS) -c $< -o $@
 
 $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Itests -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(BIN): $(B)/src/cli/main.o $(LIB)
-	$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB)
-	$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
 
 $(B)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
