@@ -951,12 +951,13 @@ static enum ac_status do_tick(struct ac_state *s, int64_t now,
                               struct ac_err *err)
 {
     enum ac_status st = AC_OK;
-    for (size_t i = 0; st == AC_OK && i < s->proposal_count; i++) {
-        struct ac_proposal *p = &s->proposals[i];
-        if (p->status == AC_PROP_OPEN && p->deadline <= now) {
+    /* each event below ends the entry at the heap's top, and any entry it
+     * adds (a lapse time) lies in the future, so the loop ends */
+    while (st == AC_OK && ac_state_next_due(s) <= now) {
+        struct ac_proposal *p = &s->proposals[s->due[0].index];
+        if (p->status == AC_PROP_OPEN) {
             st = close_round(s, p, now, a, out, err);
-        } else if (p->status == AC_PROP_NEEDS_INTEGRATION &&
-                   p->lapse_at <= now) {
+        } else {
             struct obj d = obj_new(a);
             char reason[96];
             snprintf(reason, sizeof reason,

@@ -223,17 +223,69 @@ size_t ac_state_circle_size(const struct ac_state *s,
 
 int64_t ac_state_next_due(const struct ac_state *s)
 {
-    int64_t due = INT64_MAX;
-    for (size_t i = 0; i < s->proposal_count; i++) {
-        const struct ac_proposal *p = &s->proposals[i];
-        if (p->status == AC_PROP_OPEN && p->deadline < due) {
-            due = p->deadline;
-        } else if (p->status == AC_PROP_NEEDS_INTEGRATION &&
-                   p->lapse_at < due) {
-            due = p->lapse_at;
-        }
+    return s->due_count ? s->due[0].at : INT64_MAX;
+}
+
+/* ---- the deadline heap ---- */
+
+static bool due_less(const struct ac_due *x, const struct ac_due *y)
+{
+    return x->at < y->at || (x->at == y->at && x->index < y->index);
+}
+
+static bool due_valid(const struct ac_state *s, const struct ac_due *d)
+{
+    const struct ac_proposal *p = &s->proposals[d->index];
+    return (p->status == AC_PROP_OPEN && p->deadline == d->at) ||
+           (p->status == AC_PROP_NEEDS_INTEGRATION && p->lapse_at == d->at);
+}
+
+static bool due_push(struct ac_state *s, int64_t at, size_t index)
+{
+    size_t i;
+    if (!grow(s->arena, (void **)&s->due, &s->due_room, s->due_count,
+              sizeof *s->due)) {
+        return false;
     }
-    return due;
+    i = s->due_count++;
+    s->due[i] = (struct ac_due){at, index};
+    while (i > 0 && due_less(&s->due[i], &s->due[(i - 1) / 2])) {
+        struct ac_due t = s->due[i];
+        s->due[i] = s->due[(i - 1) / 2];
+        s->due[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+    return true;
+}
+
+static void due_pop(struct ac_state *s)
+{
+    size_t i = 0;
+    s->due[0] = s->due[--s->due_count];
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < s->due_count && due_less(&s->due[l], &s->due[m])) {
+            m = l;
+        }
+        if (r < s->due_count && due_less(&s->due[r], &s->due[m])) {
+            m = r;
+        }
+        if (m == i) {
+            return;
+        }
+        struct ac_due t = s->due[i];
+        s->due[i] = s->due[m];
+        s->due[m] = t;
+        i = m;
+    }
+}
+
+/* Drops entries made stale by closes, amendments and withdrawals. */
+static void due_clean(struct ac_state *s)
+{
+    while (s->due_count && !due_valid(s, &s->due[0])) {
+        due_pop(s);
+    }
 }
 
 /* ---- helpers for reading event data ---- */
@@ -452,6 +504,9 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
     if (add_version(s, p, title, data, ev->time, err) != AC_OK) {
         return err ? err->code : AC_ENOMEM;
     }
+    if (!due_push(s, deadline, s->proposal_count)) {
+        return NOMEM(err);
+    }
     s->proposal_count++;
     return AC_OK;
 }
@@ -536,6 +591,9 @@ static enum ac_status on_amended(struct ac_state *s,
     st = add_version(s, p, title, data, ev->time, err);
     if (st != AC_OK) {
         return st;
+    }
+    if (!due_push(s, deadline, (size_t)(p - s->proposals))) {
+        return NOMEM(err);
     }
     p->round = round;
     p->deadline = deadline;
@@ -871,6 +929,10 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
         return bad(err, ev, "a round closes to adopted, lapsed or "
                             "needs_integration");
     }
+    if (next == AC_PROP_NEEDS_INTEGRATION &&
+        !due_push(s, lapse_at, (size_t)(p - s->proposals))) {
+        return NOMEM(err);
+    }
     if (next == AC_PROP_ADOPTED) {
         st = effects[p->kind](s, p, ev, err);
         if (st != AC_OK) {
@@ -948,6 +1010,7 @@ enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
         s->seq = ev->seq;
         s->time = ev->time;
         memcpy(s->head, ev->hash, AC_HASH_LEN);
+        due_clean(s);
     }
     return st;
 }

@@ -137,6 +137,12 @@ struct ac_proposal {
     int64_t eligible;      /* circle size at the last close */
 };
 
+/* A pending deadline: proposal index and the time it falls due. */
+struct ac_due {
+    int64_t at;   /* ms: round deadline, or lapse time */
+    size_t index; /* into proposals */
+};
+
 struct ac_state {
     struct ac_arena *arena;  /* owns everything below; caller's */
     bool founded;
@@ -159,6 +165,12 @@ struct ac_state {
 
     struct ac_proposal *proposals;   /* proposals[i].id == "p<i+1>" */
     size_t proposal_count, proposal_room;
+
+    /* min-heap of deadlines by (at, index); apply keeps its top valid
+     * (an open round's deadline or a waiting proposal's lapse time), so
+     * the next due time is read in O(1) however long the history */
+    struct ac_due *due;
+    size_t due_count, due_room;
 };
 
 void ac_state_init(struct ac_state *s, struct ac_arena *a);
@@ -185,8 +197,8 @@ bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
 size_t ac_state_circle_size(const struct ac_state *s,
                             const struct ac_circle *c);
 
-/* The earliest time at which ac_exec_tick has something to do, or
- * INT64_MAX. */
+/* The earliest time at which an AC_CMD_TICK has something to do, or
+ * INT64_MAX. O(1). */
 int64_t ac_state_next_due(const struct ac_state *s);
 
 /* Names, for encoding and decoding. NULL / false when out of range. */

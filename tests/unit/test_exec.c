@@ -1938,3 +1938,50 @@ Test(nomem, state_arena)
         fault_loop(fault_cases[i][0], fault_cases[i][1], 0);
     }
 }
+
+/* The deadline index: next_due is always the earliest pending deadline,
+ * and a tick closes exactly the rounds that are due, however they were
+ * opened, amended and closed in between. */
+Test(rounds, next_due_follows_opens_amends_and_closes)
+{
+    char ids[6][16];
+    org3();
+    cr_assert_eq(ac_state_next_due(&O.s), INT64_MAX);
+    /* six proposals opened an hour apart */
+    for (int i = 0; i < 6; i++) {
+        OK(propose("alice", "all", "agreement.adopt", "Rule",
+                   "{\"text\":\"x\"}"));
+        snprintf(ids[i], sizeof ids[i], "%s", newest());
+        O.now += HOUR;
+    }
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[0])->deadline);
+    /* withdrawing the first makes the second the next due */
+    OK(withdraw("alice", ids[0]));
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[1])->deadline);
+    /* amending p2 moves its deadline past p3's */
+    OK(amend("alice", ids[1], "Rule, amended", NULL));
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[2])->deadline);
+    /* everyone answers p3: it closes early and is no longer due */
+    all_consent(ids[2]);
+    cr_assert_eq(status(ids[2]), AC_PROP_ADOPTED);
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[3])->deadline);
+    /* a tick at p5's deadline closes p4 and p5 and nothing else */
+    cr_assert_eq(tick_at(P(ids[4])->deadline), 2);
+    cr_assert_eq(status(ids[3]), AC_PROP_LAPSED);
+    cr_assert_eq(status(ids[4]), AC_PROP_LAPSED);
+    cr_assert_eq(status(ids[5]), AC_PROP_OPEN);
+    cr_assert_eq(status(ids[1]), AC_PROP_OPEN);
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[5])->deadline);
+    /* an objection leaves p6 waiting: its lapse time becomes due */
+    OK(pos("bob", ids[5], "object", "not yet"));
+    OK(pos("alice", ids[5], "consent", ""));
+    OK(pos("carol", ids[5], "consent", ""));
+    cr_assert_eq(status(ids[5]), AC_PROP_NEEDS_INTEGRATION);
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[1])->deadline);
+    cr_assert_eq(tick_at(P(ids[1])->deadline), 1);
+    cr_assert_eq(ac_state_next_due(&O.s), P(ids[5])->lapse_at);
+    cr_assert_eq(tick_at(P(ids[5])->lapse_at), 1);
+    cr_assert_eq(status(ids[5]), AC_PROP_LAPSED);
+    cr_assert_eq(ac_state_next_due(&O.s), INT64_MAX);
+    replay_matches();
+}
