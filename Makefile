@@ -11,10 +11,13 @@
 MODE ?= release
 B ?= build/$(MODE)
 
-PKGS := libmicrohttpd jansson sqlite3 libsodium libcurl
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# accord links what the server needs; libcurl (member commands) is loaded
+# at run time, so the server does not carry it (docs/performance.md).
+PKGS := libmicrohttpd jansson sqlite3 libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null)
+CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null) $(CURL_LIBS)
 
 WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
         -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
@@ -29,7 +32,7 @@ CFLAGS ?=
 ALL_CFLAGS := $(WARN) $(CFLAGS_$(MODE)) -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
               -MMD -MP $(CFLAGS)
 SRC_CFLAGS := $(ALL_CFLAGS) -include src/base/banned.h
-LDLIBS := $(PKG_LIBS) -lpthread -lm
+LDLIBS := $(PKG_LIBS) -lpthread -lm -ldl
 
 LIB_SRC := $(wildcard src/base/*.c src/core/*.c src/store/*.c \
                       src/http/*.c src/cli/cmd_*.c src/cli/client.c)
@@ -76,7 +79,8 @@ $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB)
 
 $(B)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS_$(MODE)) -o $@ $^ $(CURL_LIBS) $(LDLIBS)
 
 tests-build: $(BIN) $(TEST_BIN)
 
