@@ -7,8 +7,8 @@
 #include "ascii.h"
 #include "hash.h"
 
-#define OPSLIMIT 3
-#define MEMLIMIT ((size_t)12 << 20)
+#define OPSLIMIT 5
+#define MEMLIMIT ((size_t)7 << 20)
 
 bool ac_secret_init(void)
 {
