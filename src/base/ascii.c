@@ -36,9 +36,8 @@ enum ac_status ac_parse_i64(struct ac_str s, int64_t min, int64_t max,
         int64_t r = neg ? (int64_t)(0 - v) : (int64_t)v;
         if (r < min || r > max) {
             return ac_err_set(err, AC_EINVAL,
-                              "\"%.*s\" is out of range %lld..%lld",
-                              (int)s.len, s.ptr, (long long)min,
-                              (long long)max);
+                              "\"%.*s\" is out of range %lld..%lld", (int)s.len,
+                              s.ptr, (long long)min, (long long)max);
         }
         *out = r;
     }

@@ -9,10 +9,10 @@
 #include "str.h"
 
 struct ac_buf {
-    char *ptr;  /* heap, owned; NULL until first write */
-    size_t len; /* bytes written */
-    size_t cap; /* bytes allocated */
-    size_t max; /* byte cap; 0 means 64 MiB */
+    char *ptr;             /* heap, owned; NULL until first write */
+    size_t len;            /* bytes written */
+    size_t cap;            /* bytes allocated */
+    size_t max;            /* byte cap; 0 means 64 MiB */
     enum ac_status status; /* first failure, sticky */
 };
 

@@ -51,10 +51,14 @@ void ac_err_clear(struct ac_err *err)
 const char *ac_status_name(enum ac_status code)
 {
     static const char *const names[] = {
-        [AC_OK] = "ok",           [AC_EINVAL] = "invalid",
-        [AC_ENOTFOUND] = "not found", [AC_ECONFLICT] = "conflict",
-        [AC_EDENIED] = "denied",  [AC_ELIMIT] = "limit",
-        [AC_ENOMEM] = "out of memory", [AC_ECORRUPT] = "corrupt",
+        [AC_OK] = "ok",
+        [AC_EINVAL] = "invalid",
+        [AC_ENOTFOUND] = "not found",
+        [AC_ECONFLICT] = "conflict",
+        [AC_EDENIED] = "denied",
+        [AC_ELIMIT] = "limit",
+        [AC_ENOMEM] = "out of memory",
+        [AC_ECORRUPT] = "corrupt",
         [AC_EIO] = "i/o error",
     };
     if ((size_t)code < sizeof names / sizeof names[0] && names[code]) {

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static enum ac_status conv(const json_t *j, char *where, size_t wlen,
-                           int depth, struct ac_arena *a, struct ac_val **out,
+static enum ac_status conv(const json_t *j, char *where, size_t wlen, int depth,
+                           struct ac_arena *a, struct ac_val **out,
                            struct ac_err *err)
 {
     struct ac_val *v = NULL;
@@ -15,8 +15,8 @@ static enum ac_status conv(const json_t *j, char *where, size_t wlen,
     /* depth counts the containers around j: at most AC_JSON_MAX_DEPTH
      * arrays and objects may nest, whatever the innermost holds */
     if ((json_is_array(j) || json_is_object(j)) && depth >= AC_JSON_MAX_DEPTH) {
-        return ac_err_at(err, where, AC_EINVAL,
-                         "nesting deeper than %d levels", AC_JSON_MAX_DEPTH);
+        return ac_err_at(err, where, AC_EINVAL, "nesting deeper than %d levels",
+                         AC_JSON_MAX_DEPTH);
     }
     switch (json_typeof(j)) {
     case JSON_NULL:
@@ -30,15 +30,14 @@ static enum ac_status conv(const json_t *j, char *where, size_t wlen,
         v = ac_val_int(a, (int64_t)json_integer_value(j));
         break;
     case JSON_REAL:
-        return ac_err_at(err, where, AC_EINVAL,
-                         "numbers must be integers");
+        return ac_err_at(err, where, AC_EINVAL, "numbers must be integers");
     case JSON_STRING:
         if (memchr(json_string_value(j), '\0', json_string_length(j))) {
             return ac_err_at(err, where, AC_EINVAL,
                              "strings must not contain NUL characters");
         }
-        v = ac_val_str(a, (struct ac_str){json_string_value(j),
-                                          json_string_length(j)});
+        v = ac_val_str(
+            a, (struct ac_str){json_string_value(j), json_string_length(j)});
         break;
     case JSON_ARRAY: {
         size_t i;
@@ -138,8 +137,7 @@ json_t *ac_json_from_val(const struct ac_val *v)
     case AC_VAL_ARR:
         j = json_array();
         for (size_t i = 0; j && i < v->count; i++) {
-            if (json_array_append_new(j, ac_json_from_val(v->items[i])) !=
-                0) {
+            if (json_array_append_new(j, ac_json_from_val(v->items[i])) != 0) {
                 json_decref(j);
                 return NULL;
             }
@@ -150,8 +148,7 @@ json_t *ac_json_from_val(const struct ac_val *v)
         for (size_t i = 0; j && i < v->count; i++) {
             if (json_object_setn_new(j, v->pairs[i].key.ptr,
                                      v->pairs[i].key.len,
-                                     ac_json_from_val(v->pairs[i].val)) !=
-                0) {
+                                     ac_json_from_val(v->pairs[i].val)) != 0) {
                 json_decref(j);
                 return NULL;
             }

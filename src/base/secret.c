@@ -24,8 +24,7 @@ enum ac_status ac_password_check(struct ac_str password, struct ac_err *err)
     }
     if (password.len > AC_PASSWORD_MAX) {
         return ac_err_at(err, "/password", AC_EINVAL,
-                         "password must be at most %d bytes",
-                         AC_PASSWORD_MAX);
+                         "password must be at most %d bytes", AC_PASSWORD_MAX);
     }
     if (!ac_utf8_is_valid(password)) {
         return ac_err_at(err, "/password", AC_EINVAL,
@@ -34,15 +33,16 @@ enum ac_status ac_password_check(struct ac_str password, struct ac_err *err)
     return AC_OK;
 }
 
-enum ac_status ac_password_hash(struct ac_str password,
-                                char phc[AC_PHC_MAX], struct ac_err *err)
+enum ac_status ac_password_hash(struct ac_str password, char phc[AC_PHC_MAX],
+                                struct ac_err *err)
 {
     _Static_assert(AC_PHC_MAX >= crypto_pwhash_STRBYTES,
                    "AC_PHC_MAX too small");
     if (crypto_pwhash_str_alg(phc, password.ptr, password.len, OPSLIMIT,
                               MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-        return ac_err_set(err, AC_ENOMEM, "cannot hash the password: out "
-                                          "of memory");
+        return ac_err_set(err, AC_ENOMEM,
+                          "cannot hash the password: out "
+                          "of memory");
     }
     return AC_OK;
 }

@@ -9,8 +9,8 @@
 #include "err.h"
 #include "str.h"
 
-#define AC_PHC_MAX 128   /* bytes of an Argon2id hash string with NUL */
-#define AC_TOKEN_LEN 43  /* characters of a token (32 random bytes) */
+#define AC_PHC_MAX 128  /* bytes of an Argon2id hash string with NUL */
+#define AC_TOKEN_LEN 43 /* characters of a token (32 random bytes) */
 #define AC_PASSWORD_MIN 8
 #define AC_PASSWORD_MAX 1024
 
@@ -22,8 +22,8 @@ bool ac_secret_init(void);
  * t=2, m=12 MiB t=3, ..., m=7 MiB t=5); the smallest memory one, so a
  * login fits the server's 20 MB budget. Hashes made with other settings
  * still verify. */
-enum ac_status ac_password_hash(struct ac_str password,
-                                char phc[AC_PHC_MAX], struct ac_err *err);
+enum ac_status ac_password_hash(struct ac_str password, char phc[AC_PHC_MAX],
+                                struct ac_err *err);
 
 /* True when password matches the hash. */
 bool ac_password_verify(const char *phc, struct ac_str password);

@@ -41,10 +41,9 @@ void ac_time_format(char out[AC_TIME_LEN + 1], int64_t ms)
     int64_t y, m, d;
     char tmp[64];
     civil_from_days(days, &y, &m, &d);
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-             (int)y, (int)m, (int)d, (int)(rem / 3600000),
-             (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-             (int)(rem % 1000));
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y,
+             (int)m, (int)d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
+             (int)(rem / 1000 % 60), (int)(rem % 1000));
     memcpy(out, tmp, AC_TIME_LEN);
     out[AC_TIME_LEN] = '\0';
 }
@@ -65,8 +64,7 @@ static bool digits(struct ac_str s, size_t at, size_t n, int64_t *out)
 static bool date_part(struct ac_str s, int64_t *days)
 {
     int64_t y, m, d;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30,
-                                31, 31, 30, 31, 30, 31};
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (!digits(s, 0, 4, &y) || s.ptr[4] != '-' || !digits(s, 5, 2, &m) ||
         s.ptr[7] != '-' || !digits(s, 8, 2, &d)) {
         return false;
@@ -81,8 +79,7 @@ static bool date_part(struct ac_str s, int64_t *days)
     return true;
 }
 
-enum ac_status ac_date_parse(struct ac_str s, int64_t *ms,
-                             struct ac_err *err)
+enum ac_status ac_date_parse(struct ac_str s, int64_t *ms, struct ac_err *err)
 {
     int64_t days;
     if (s.len != 10 || !date_part(s, &days)) {
@@ -94,8 +91,7 @@ enum ac_status ac_date_parse(struct ac_str s, int64_t *ms,
     return AC_OK;
 }
 
-enum ac_status ac_time_parse(struct ac_str s, int64_t *ms,
-                             struct ac_err *err)
+enum ac_status ac_time_parse(struct ac_str s, int64_t *ms, struct ac_err *err)
 {
     int64_t days, h, mi, sec, milli;
     if (s.len != AC_TIME_LEN || !date_part(s, &days) || s.ptr[10] != 'T' ||
@@ -108,7 +104,6 @@ enum ac_status ac_time_parse(struct ac_str s, int64_t *ms,
                           "milliseconds",
                           (int)(s.len > 40 ? 40 : s.len), s.ptr);
     }
-    *ms = days * AC_MS_PER_DAY + h * 3600000 + mi * 60000 + sec * 1000 +
-          milli;
+    *ms = days * AC_MS_PER_DAY + h * 3600000 + mi * 60000 + sec * 1000 + milli;
     return AC_OK;
 }

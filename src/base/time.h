@@ -18,11 +18,9 @@
 void ac_time_format(char out[AC_TIME_LEN + 1], int64_t ms);
 
 /* Parses exactly the form ac_time_format writes. */
-enum ac_status ac_time_parse(struct ac_str s, int64_t *ms,
-                             struct ac_err *err);
+enum ac_status ac_time_parse(struct ac_str s, int64_t *ms, struct ac_err *err);
 
 /* Parses a calendar date "YYYY-MM-DD" to the ms of its midnight UTC. */
-enum ac_status ac_date_parse(struct ac_str s, int64_t *ms,
-                             struct ac_err *err);
+enum ac_status ac_date_parse(struct ac_str s, int64_t *ms, struct ac_err *err);
 
 #endif

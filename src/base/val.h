@@ -24,19 +24,19 @@ enum ac_val_kind {
 struct ac_val;
 
 struct ac_val_pair {
-    struct ac_str key;   /* in the arena */
-    struct ac_val *val;  /* in the arena */
+    struct ac_str key;  /* in the arena */
+    struct ac_val *val; /* in the arena */
 };
 
 struct ac_val {
     enum ac_val_kind kind;
-    bool b;                     /* AC_VAL_BOOL */
-    int64_t i;                  /* AC_VAL_INT */
-    struct ac_str s;            /* AC_VAL_STR, in the arena */
-    struct ac_val **items;      /* AC_VAL_ARR elements */
-    struct ac_val_pair *pairs;  /* AC_VAL_OBJ members */
-    size_t count;               /* elements or members */
-    size_t room;                /* allocated slots */
+    bool b;                    /* AC_VAL_BOOL */
+    int64_t i;                 /* AC_VAL_INT */
+    struct ac_str s;           /* AC_VAL_STR, in the arena */
+    struct ac_val **items;     /* AC_VAL_ARR elements */
+    struct ac_val_pair *pairs; /* AC_VAL_OBJ members */
+    size_t count;              /* elements or members */
+    size_t room;               /* allocated slots */
 };
 
 /* Constructors: NULL when the arena is exhausted. Strings are copied. */

@@ -46,8 +46,7 @@ static bool load_sym(void *lib, const char *name, void *out)
 
 static enum ac_status curl_load(struct curl_api *api, struct ac_err *err)
 {
-    static const char *const names[] = {"libcurl.so.4",
-                                        "libcurl-gnutls.so.4"};
+    static const char *const names[] = {"libcurl.so.4", "libcurl-gnutls.so.4"};
     void *lib = NULL;
     for (size_t i = 0; !lib && i < sizeof names / sizeof names[0]; i++) {
         lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
@@ -452,7 +451,7 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
     if (text) {
         api.easy_setopt(curl, CURLOPT_POSTFIELDS, text);
         api.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)strlen(text));
+                        (curl_off_t)strlen(text));
     }
     rc = api.easy_perform(curl);
     if (rc != CURLE_OK) {

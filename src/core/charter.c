@@ -7,23 +7,22 @@
 #include "base/ascii.h"
 
 static const struct ac_param_def defs[AC_PARAM_COUNT] = {
-    [AC_P_ROUND_HOURS] = {"consent.round_hours", AC_PARAM_INT, 72, 1, 720,
-                          NULL, false,
-                          "hours a consent round stays open"},
-    [AC_P_QUORUM_PERCENT] = {"consent.quorum_percent", AC_PARAM_INT, 50, 0,
-                             100, NULL, false,
+    [AC_P_ROUND_HOURS] = {"consent.round_hours", AC_PARAM_INT, 72, 1, 720, NULL,
+                          false, "hours a consent round stays open"},
+    [AC_P_QUORUM_PERCENT] = {"consent.quorum_percent", AC_PARAM_INT, 50, 0, 100,
+                             NULL, false,
                              "percent of the circle that must respond for "
                              "a proposal to be adopted"},
     [AC_P_MAX_ROUNDS] = {"consent.max_rounds", AC_PARAM_INT, 5, 1, 50, NULL,
                          false,
                          "rounds a proposal may take before it lapses or "
                          "the fallback applies"},
-    [AC_P_FALLBACK] = {"consent.fallback", AC_PARAM_FALLBACK, 0, 51, 100,
-                       NULL, false,
+    [AC_P_FALLBACK] = {"consent.fallback", AC_PARAM_FALLBACK, 0, 51, 100, NULL,
+                       false,
                        "\"none\", or the supermajority percent that adopts "
                        "a proposal still objected to after the last round"},
-    [AC_P_LAPSE_DAYS] = {"proposal.lapse_days", AC_PARAM_INT, 30, 1, 365,
-                         NULL, false,
+    [AC_P_LAPSE_DAYS] = {"proposal.lapse_days", AC_PARAM_INT, 30, 1, 365, NULL,
+                         false,
                          "days a proposal may wait for integration before "
                          "it lapses"},
     [AC_P_ARTICLE_OBJECT] = {"article.right_to_object", AC_PARAM_TEXT, 0, 1,
@@ -33,14 +32,12 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
                              "adoption until it is withdrawn or the "
                              "proposal is amended.",
                              true, "entrenched article 1"},
-    [AC_P_ARTICLE_RECORD] = {"article.open_record", AC_PARAM_TEXT, 0, 1,
-                             2000,
+    [AC_P_ARTICLE_RECORD] = {"article.open_record", AC_PARAM_TEXT, 0, 1, 2000,
                              "Every act of the group is on one open, "
                              "hash-chained record that every member can "
                              "read and verify.",
                              true, "entrenched article 2"},
-    [AC_P_ARTICLE_LEAVE] = {"article.no_expulsion", AC_PARAM_TEXT, 0, 1,
-                            2000,
+    [AC_P_ARTICLE_LEAVE] = {"article.no_expulsion", AC_PARAM_TEXT, 0, 1, 2000,
                             "No member leaves the group except by their "
                             "own act or by a member.remove proposal they "
                             "can see and answer.",
@@ -91,8 +88,8 @@ enum ac_status ac_charter_check(enum ac_param p, const struct ac_val *v,
         /* fall through */
     case AC_PARAM_INT:
         if (v->kind != AC_VAL_INT) {
-            return ac_err_at(err, where, AC_EINVAL,
-                             "%s must be an integer", d->name);
+            return ac_err_at(err, where, AC_EINVAL, "%s must be an integer",
+                             d->name);
         }
         if (v->i < d->min || v->i > d->max) {
             return ac_err_at(err, where, AC_EINVAL,
@@ -104,14 +101,13 @@ enum ac_status ac_charter_check(enum ac_param p, const struct ac_val *v,
     case AC_PARAM_TEXT: {
         size_t n;
         if (v->kind != AC_VAL_STR) {
-            return ac_err_at(err, where, AC_EINVAL, "%s must be text",
-                             d->name);
+            return ac_err_at(err, where, AC_EINVAL, "%s must be text", d->name);
         }
         n = ac_utf8_count(v->s);
         if (n < (size_t)d->min || n > (size_t)d->max) {
             return ac_err_at(err, where, AC_EINVAL,
-                             "%s must be 1..%" PRId64 " characters",
-                             d->name, d->max);
+                             "%s must be 1..%" PRId64 " characters", d->name,
+                             d->max);
         }
         return AC_OK;
     }
@@ -162,8 +158,7 @@ struct ac_val *ac_charter_value(const struct ac_charter *c, enum ac_param p,
     return NULL;
 }
 
-struct ac_val *ac_charter_object(const struct ac_charter *c,
-                                 struct ac_arena *a)
+struct ac_val *ac_charter_object(const struct ac_charter *c, struct ac_arena *a)
 {
     struct ac_val *o = ac_val_obj(a);
     for (unsigned i = 0; o && i < AC_PARAM_COUNT; i++) {

@@ -20,13 +20,13 @@ enum ac_param_type {
 };
 
 struct ac_param_def {
-    const char *name;        /* e.g. "consent.round_hours" */
+    const char *name; /* e.g. "consent.round_hours" */
     enum ac_param_type type;
-    int64_t def;             /* default for INT and FALLBACK */
-    int64_t min, max;        /* bounds; for TEXT max is the length cap */
-    const char *def_text;    /* default for TEXT */
-    bool entrenched;         /* unanimous consent to change */
-    const char *help;        /* one line for forms and docs */
+    int64_t def;          /* default for INT and FALLBACK */
+    int64_t min, max;     /* bounds; for TEXT max is the length cap */
+    const char *def_text; /* default for TEXT */
+    bool entrenched;      /* unanimous consent to change */
+    const char *help;     /* one line for forms and docs */
 };
 
 enum ac_param {
@@ -42,8 +42,8 @@ enum ac_param {
 };
 
 struct ac_charter {
-    int64_t value[AC_PARAM_COUNT];       /* INT and FALLBACK values */
-    struct ac_str text[AC_PARAM_COUNT];  /* TEXT values, in state arena */
+    int64_t value[AC_PARAM_COUNT];        /* INT and FALLBACK values */
+    struct ac_str text[AC_PARAM_COUNT];   /* TEXT values, in state arena */
     struct ac_str set_by[AC_PARAM_COUNT]; /* proposal id; "" = founding */
 };
 

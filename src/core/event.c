@@ -65,8 +65,7 @@ static enum ac_status want_str(const struct ac_val *v, const char *key,
 {
     if (!ac_val_get_str(v, key, out)) {
         return ac_err_at(err, key, AC_ECORRUPT,
-                         "event member \"%s\" is missing or not a string",
-                         key);
+                         "event member \"%s\" is missing or not a string", key);
     }
     return AC_OK;
 }
@@ -106,8 +105,8 @@ enum ac_status ac_event_decode(const struct ac_val *v, struct ac_event *ev,
         return st;
     }
     if (ac_time_parse(time, &ev->time, NULL) != AC_OK) {
-        return ac_err_set(err, AC_ECORRUPT, "event %" PRId64
-                          " has a malformed time", ev->seq);
+        return ac_err_set(err, AC_ECORRUPT,
+                          "event %" PRId64 " has a malformed time", ev->seq);
     }
     ev->data = ac_val_get(v, "data");
     if (!ev->data || ev->data->kind != AC_VAL_OBJ) {
@@ -136,8 +135,8 @@ enum ac_status ac_chain_check(struct ac_chain *c, const struct ac_event *ev,
 
     if (ev->seq != c->seq + 1) {
         return ac_err_set(err, AC_ECORRUPT,
-                          "event %" PRId64 ": expected seq %" PRId64,
-                          ev->seq, c->seq + 1);
+                          "event %" PRId64 ": expected seq %" PRId64, ev->seq,
+                          c->seq + 1);
     }
     if (memcmp(ev->prev, c->head, AC_HASH_LEN) != 0) {
         return ac_err_set(err, AC_ECORRUPT,
@@ -157,8 +156,7 @@ enum ac_status ac_chain_check(struct ac_chain *c, const struct ac_event *ev,
     }
     if (memcmp(copy.hash, ev->hash, AC_HASH_LEN) != 0) {
         return ac_err_set(err, AC_ECORRUPT,
-                          "event %" PRId64
-                          ": hash does not match its content",
+                          "event %" PRId64 ": hash does not match its content",
                           ev->seq);
     }
     c->seq = ev->seq;

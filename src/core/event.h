@@ -15,13 +15,13 @@
 #include "base/val.h"
 
 struct ac_event {
-    int64_t seq;                  /* 1, 2, 3, ... without gaps */
-    int64_t time;                 /* ms since the epoch, UTC */
-    struct ac_str actor;          /* member id, "system" or "operator" */
-    struct ac_str type;           /* e.g. "proposal.opened" */
-    struct ac_val *data;          /* an object */
-    uint8_t prev[AC_HASH_LEN];    /* hash of seq-1; zeros for seq 1 */
-    uint8_t hash[AC_HASH_LEN];    /* set by ac_event_seal */
+    int64_t seq;               /* 1, 2, 3, ... without gaps */
+    int64_t time;              /* ms since the epoch, UTC */
+    struct ac_str actor;       /* member id, "system" or "operator" */
+    struct ac_str type;        /* e.g. "proposal.opened" */
+    struct ac_val *data;       /* an object */
+    uint8_t prev[AC_HASH_LEN]; /* hash of seq-1; zeros for seq 1 */
+    uint8_t hash[AC_HASH_LEN]; /* set by ac_event_seal */
 };
 
 /* Appends the canonical JSON of ev, with or without its hash member. */
@@ -38,9 +38,9 @@ enum ac_status ac_event_decode(const struct ac_val *v, struct ac_event *ev,
 
 /* Running verification of a chain, one event at a time. */
 struct ac_chain {
-    int64_t seq;                /* last verified seq; 0 before the first */
-    uint8_t head[AC_HASH_LEN];  /* hash of the last verified event */
-    int64_t time;               /* time of the last verified event */
+    int64_t seq;               /* last verified seq; 0 before the first */
+    uint8_t head[AC_HASH_LEN]; /* hash of the last verified event */
+    int64_t time;              /* time of the last verified event */
 };
 
 void ac_chain_init(struct ac_chain *c);

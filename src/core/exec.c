@@ -101,18 +101,16 @@ static struct ac_val *obj_done(struct obj *o)
 
 /* ---- field checks (err->where is a JSON pointer into the request) ---- */
 
-static enum ac_status check_text(struct ac_str s, const char *where,
-                                 size_t min, size_t max, struct ac_err *err)
+static enum ac_status check_text(struct ac_str s, const char *where, size_t min,
+                                 size_t max, struct ac_err *err)
 {
     size_t n;
     if (!ac_utf8_is_valid(s)) {
-        return ac_err_at(err, where, AC_EINVAL, "%s is not valid UTF-8",
-                         where);
+        return ac_err_at(err, where, AC_EINVAL, "%s is not valid UTF-8", where);
     }
     n = ac_utf8_count(s);
     if (n < min) {
-        return ac_err_at(err, where, AC_EINVAL, "%s must not be empty",
-                         where);
+        return ac_err_at(err, where, AC_EINVAL, "%s must not be empty", where);
     }
     if (n > max) {
         return ac_err_at(err, where, AC_EINVAL,
@@ -152,8 +150,7 @@ static enum ac_status check_members(const struct ac_val *data,
                                : data->pairs[i].key.len),
                      data->pairs[i].key.ptr);
             return ac_err_at(err, where, AC_EINVAL,
-                             "%s is not a member of this kind's data",
-                             where);
+                             "%s is not a member of this kind's data", where);
         }
     }
     return AC_OK;
@@ -176,8 +173,7 @@ static enum ac_status field_str(const struct ac_val *data, const char *key,
         return ac_err_at(err, where, AC_EINVAL, "%s is required", where);
     }
     if (v->kind != AC_VAL_STR) {
-        return ac_err_at(err, where, AC_EINVAL, "%s must be a string",
-                         where);
+        return ac_err_at(err, where, AC_EINVAL, "%s must be a string", where);
     }
     *out = v->s;
     return check_text(v->s, where, min, max, err);
@@ -202,7 +198,7 @@ static enum ac_status field_id(const struct ac_val *data, const char *key,
 
 struct kind_ctx {
     const struct ac_state *s;
-    struct ac_str circle;      /* the proposal's circle */
+    struct ac_str circle;           /* the proposal's circle */
     const struct ac_proposal *self; /* NULL while proposing */
 };
 
@@ -230,8 +226,8 @@ static enum ac_status agreement_ref(const struct kind_ctx *k,
     ag = ac_state_agreement(k->s, id);
     if (!ag) {
         return ac_err_at(err, "/data/agreement", AC_EINVAL,
-                         "/data/agreement: no agreement \"%.*s\"",
-                         (int)id.len, id.ptr);
+                         "/data/agreement: no agreement \"%.*s\"", (int)id.len,
+                         id.ptr);
     }
     if (ag->status != AC_AGREEMENT_ACTIVE) {
         return ac_err_at(err, "/data/agreement", AC_EINVAL,
@@ -374,18 +370,17 @@ static enum ac_status ck_member_remove(const struct kind_ctx *k,
         st = field_id(data, "member", &id, err);
     }
     if (st == AC_OK) {
-        st = field_str(data, "reason", false, 1, AC_REASON_MAX, &reason,
-                       err);
+        st = field_str(data, "reason", false, 1, AC_REASON_MAX, &reason, err);
     }
     if (st != AC_OK) {
         return st;
     }
     m = ac_state_member(k->s, id);
-    if (!m || (m->status != AC_MEMBER_ACTIVE &&
-               m->status != AC_MEMBER_INVITED)) {
+    if (!m ||
+        (m->status != AC_MEMBER_ACTIVE && m->status != AC_MEMBER_INVITED)) {
         return ac_err_at(err, "/data/member", AC_EINVAL,
-                         "/data/member: \"%.*s\" is not a member",
-                         (int)id.len, id.ptr);
+                         "/data/member: \"%.*s\" is not a member", (int)id.len,
+                         id.ptr);
     }
     if (is_blank(reason)) {
         return ac_err_at(err, "/data/reason", AC_EINVAL,
@@ -403,9 +398,9 @@ static enum ac_status member_list(const struct kind_ctx *k,
     char where[64];
     snprintf(where, sizeof where, "/data/%s", key);
     if (!list) {
-        return optional ? AC_OK
-                        : ac_err_at(err, where, AC_EINVAL, "%s is required",
-                                    where);
+        return optional
+                   ? AC_OK
+                   : ac_err_at(err, where, AC_EINVAL, "%s is required", where);
     }
     if (list->kind != AC_VAL_ARR) {
         return ac_err_at(err, where, AC_EINVAL,
@@ -417,8 +412,7 @@ static enum ac_status member_list(const struct kind_ctx *k,
         char at[112];
         snprintf(at, sizeof at, "%s/%zu", where, i);
         if (v->kind != AC_VAL_STR) {
-            return ac_err_at(err, at, AC_EINVAL, "%s must be a member id",
-                             at);
+            return ac_err_at(err, at, AC_EINVAL, "%s must be a member id", at);
         }
         m = ac_state_member(k->s, v->s);
         if (!m || m->status != AC_MEMBER_ACTIVE) {
@@ -456,8 +450,8 @@ static enum ac_status ck_circle_create(const struct kind_ctx *k,
         st = field_str(data, "name", false, 1, AC_NAME_MAX, &name, err);
     }
     if (st == AC_OK) {
-        st = field_str(data, "purpose", false, 1, AC_PURPOSE_MAX, &purpose,
-                       err);
+        st =
+            field_str(data, "purpose", false, 1, AC_PURPOSE_MAX, &purpose, err);
     }
     if (st == AC_OK) {
         st = member_list(k, data, "members", false, err);
@@ -481,8 +475,8 @@ static enum ac_status ck_circle_amend(const struct kind_ctx *k,
                                       const struct ac_val *data,
                                       struct ac_err *err)
 {
-    static const char *const allowed[] = {"circle", "purpose", "add",
-                                          "remove", NULL};
+    static const char *const allowed[] = {"circle", "purpose", "add", "remove",
+                                          NULL};
     struct ac_str id, purpose;
     const struct ac_circle *c;
     const struct ac_val *add = ac_val_get(data, "add");
@@ -492,8 +486,7 @@ static enum ac_status ck_circle_amend(const struct kind_ctx *k,
         st = field_id(data, "circle", &id, err);
     }
     if (st == AC_OK) {
-        st = field_str(data, "purpose", true, 1, AC_PURPOSE_MAX, &purpose,
-                       err);
+        st = field_str(data, "purpose", true, 1, AC_PURPOSE_MAX, &purpose, err);
     }
     if (st == AC_OK) {
         st = member_list(k, data, "add", true, err);
@@ -510,8 +503,7 @@ static enum ac_status ck_circle_amend(const struct kind_ctx *k,
                          "/data/circle: no circle \"%.*s\"", (int)id.len,
                          id.ptr);
     }
-    if (!ac_str_eq(k->circle, id) &&
-        !ac_str_eq_c(k->circle, AC_ROOT_CIRCLE)) {
+    if (!ac_str_eq(k->circle, id) && !ac_str_eq_c(k->circle, AC_ROOT_CIRCLE)) {
         return ac_err_at(err, "/circle", AC_EINVAL,
                          "a circle is amended by itself or by \"all\"");
     }
@@ -626,8 +618,8 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
         } else if (t[AC_POS_OBJECT] > 0 &&
                    p->round < ch->value[AC_P_MAX_ROUNDS]) {
             next = AC_PROP_NEEDS_INTEGRATION;
-            snprintf(reason, sizeof reason,
-                     "%" PRId64 " objection(s) stand", t[AC_POS_OBJECT]);
+            snprintf(reason, sizeof reason, "%" PRId64 " objection(s) stand",
+                     t[AC_POS_OBJECT]);
         } else {
             next = AC_PROP_LAPSED;
             snprintf(reason, sizeof reason,
@@ -640,8 +632,8 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
         int64_t fb = ch->value[AC_P_FALLBACK];
         if (p->round < ch->value[AC_P_MAX_ROUNDS]) {
             next = AC_PROP_NEEDS_INTEGRATION;
-            snprintf(reason, sizeof reason,
-                     "%" PRId64 " objection(s) stand", t[AC_POS_OBJECT]);
+            snprintf(reason, sizeof reason, "%" PRId64 " objection(s) stand",
+                     t[AC_POS_OBJECT]);
         } else if (fb > 0 && quorum &&
                    favour * 100 >= fb * (favour + t[AC_POS_OBJECT])) {
             next = AC_PROP_ADOPTED;
@@ -653,15 +645,15 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
         } else {
             next = AC_PROP_LAPSED;
             snprintf(reason, sizeof reason,
-                     "%" PRId64 " objection(s) still stand after round %"
-                     PRId64 ", the charter's last",
+                     "%" PRId64 " objection(s) still stand after round %" PRId64
+                     ", the charter's last",
                      t[AC_POS_OBJECT], p->round);
         }
     } else if (quorum && resp > 0) {
         next = AC_PROP_ADOPTED;
         snprintf(reason, sizeof reason,
-                 "no objection; %" PRId64 " of %" PRId64 " responded",
-                 resp, eligible);
+                 "no objection; %" PRId64 " of %" PRId64 " responded", resp,
+                 eligible);
     } else {
         next = AC_PROP_LAPSED;
         snprintf(reason, sizeof reason,
@@ -715,14 +707,12 @@ static enum ac_status actor_in(const struct ac_state *s, struct ac_str actor,
         return ac_err_set(err, AC_EDENIED,
                           "\"%.*s\" is not an active member of the circle "
                           "\"%.*s\"",
-                          (int)actor.len, actor.ptr, (int)c->id.len,
-                          c->id.ptr);
+                          (int)actor.len, actor.ptr, (int)c->id.len, c->id.ptr);
     }
     return AC_OK;
 }
 
-static enum ac_status find_proposal(const struct ac_state *s,
-                                    struct ac_str id,
+static enum ac_status find_proposal(const struct ac_state *s, struct ac_str id,
                                     struct ac_proposal **out,
                                     struct ac_err *err)
 {
@@ -738,8 +728,7 @@ static enum ac_status check_title(struct ac_str title, struct ac_err *err)
 {
     enum ac_status st = check_text(title, "/title", 1, AC_TITLE_MAX, err);
     if (st == AC_OK && is_blank(title)) {
-        return ac_err_at(err, "/title", AC_EINVAL,
-                         "/title must not be blank");
+        return ac_err_at(err, "/title", AC_EINVAL, "/title must not be blank");
     }
     return st;
 }
@@ -761,10 +750,9 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
                          cmd->circle.ptr);
     }
     if (!ac_kind_parse(cmd->kind, &kind)) {
-        return ac_err_at(err, "/kind", AC_EINVAL,
-                         "unknown proposal kind \"%.*s\"",
-                         (int)(cmd->kind.len > 40 ? 40 : cmd->kind.len),
-                         cmd->kind.ptr);
+        return ac_err_at(
+            err, "/kind", AC_EINVAL, "unknown proposal kind \"%.*s\"",
+            (int)(cmd->kind.len > 40 ? 40 : cmd->kind.len), cmd->kind.ptr);
     }
     if ((st = check_title(cmd->title, err)) != AC_OK ||
         (st = checks[kind](&k, cmd->data, err)) != AC_OK ||
@@ -779,14 +767,13 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
     put(&d, "data", ac_val_copy(a, cmd->data));
     put_time(&d, "deadline",
              now + s->charter.value[AC_P_ROUND_HOURS] * AC_MS_PER_HOUR);
-    return emit(s, a, out, now, cmd->actor, "proposal.opened",
-                obj_done(&d), err);
+    return emit(s, a, out, now, cmd->actor, "proposal.opened", obj_done(&d),
+                err);
 }
 
-static enum ac_status do_position(struct ac_state *s,
-                                  const struct ac_cmd *cmd, int64_t now,
-                                  struct ac_arena *a, struct ac_batch *out,
-                                  struct ac_err *err)
+static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
+                                  int64_t now, struct ac_arena *a,
+                                  struct ac_batch *out, struct ac_err *err)
 {
     struct ac_proposal *p;
     enum ac_position pos;
@@ -814,10 +801,9 @@ static enum ac_status do_position(struct ac_state *s,
         return st;
     }
     if (p->status != AC_PROP_OPEN) {
-        return ac_err_set(err, AC_ECONFLICT,
-                          "proposal %.*s is %s: its round is closed",
-                          (int)p->id.len, p->id.ptr,
-                          ac_proposal_status_name(p->status));
+        return ac_err_set(
+            err, AC_ECONFLICT, "proposal %.*s is %s: its round is closed",
+            (int)p->id.len, p->id.ptr, ac_proposal_status_name(p->status));
     }
     if (now >= p->deadline) {
         return ac_err_set(err, AC_ECONFLICT,
@@ -829,8 +815,7 @@ static enum ac_status do_position(struct ac_state *s,
     put_int(&d, "round", p->round);
     put_str(&d, "position", cmd->position);
     put_str(&d, "reason", cmd->reason.ptr ? cmd->reason : AC_STR(""));
-    st = emit(s, a, out, now, cmd->actor, "position.given", obj_done(&d),
-              err);
+    st = emit(s, a, out, now, cmd->actor, "position.given", obj_done(&d), err);
     if (st == AC_OK && everyone_answered(s, p)) {
         st = close_round(s, p, now, a, out, err);
     }
@@ -905,14 +890,13 @@ static enum ac_status do_amend(struct ac_state *s, const struct ac_cmd *cmd,
     put_int(&d, "round", p->round + 1);
     put_time(&d, "deadline",
              now + s->charter.value[AC_P_ROUND_HOURS] * AC_MS_PER_HOUR);
-    return emit(s, a, out, now, cmd->actor, "proposal.amended",
-                obj_done(&d), err);
+    return emit(s, a, out, now, cmd->actor, "proposal.amended", obj_done(&d),
+                err);
 }
 
-static enum ac_status do_withdraw(struct ac_state *s,
-                                  const struct ac_cmd *cmd, int64_t now,
-                                  struct ac_arena *a, struct ac_batch *out,
-                                  struct ac_err *err)
+static enum ac_status do_withdraw(struct ac_state *s, const struct ac_cmd *cmd,
+                                  int64_t now, struct ac_arena *a,
+                                  struct ac_batch *out, struct ac_err *err)
 {
     struct ac_proposal *p;
     struct obj d = obj_new(a);
@@ -921,8 +905,8 @@ static enum ac_status do_withdraw(struct ac_state *s,
         return st;
     }
     put_str(&d, "proposal", p->id);
-    return emit(s, a, out, now, cmd->actor, "proposal.withdrawn",
-                obj_done(&d), err);
+    return emit(s, a, out, now, cmd->actor, "proposal.withdrawn", obj_done(&d),
+                err);
 }
 
 static enum ac_status do_join(struct ac_state *s, const struct ac_cmd *cmd,
@@ -937,13 +921,11 @@ static enum ac_status do_join(struct ac_state *s, const struct ac_cmd *cmd,
     }
     if (m->status != AC_MEMBER_INVITED) {
         return ac_err_set(err, AC_ECONFLICT,
-                          "member \"%.*s\" is %s, not invited",
-                          (int)m->id.len, m->id.ptr,
-                          ac_member_status_name(m->status));
+                          "member \"%.*s\" is %s, not invited", (int)m->id.len,
+                          m->id.ptr, ac_member_status_name(m->status));
     }
     put_str(&d, "member", m->id);
-    return emit(s, a, out, now, cmd->actor, "member.joined", obj_done(&d),
-                err);
+    return emit(s, a, out, now, cmd->actor, "member.joined", obj_done(&d), err);
 }
 
 static enum ac_status do_tick(struct ac_state *s, int64_t now,
@@ -977,8 +959,9 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
                        struct ac_err *err)
 {
     if (!s->founded) {
-        return ac_err_set(err, AC_ECONFLICT, "the organisation is not "
-                                             "founded yet");
+        return ac_err_set(err, AC_ECONFLICT,
+                          "the organisation is not "
+                          "founded yet");
     }
     switch (cmd->type) {
     case AC_CMD_PROPOSE:
@@ -1027,6 +1010,6 @@ enum ac_status ac_exec_found(struct ac_state *s, struct ac_str org,
     put_str(&d, "name", org);
     put(&d, "founder", obj_done(&f));
     put(&d, "charter", ac_charter_object(&defaults, a));
-    return emit(s, a, out, now, AC_STR("operator"), "org.founded",
-                obj_done(&d), err);
+    return emit(s, a, out, now, AC_STR("operator"), "org.founded", obj_done(&d),
+                err);
 }

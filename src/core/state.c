@@ -11,16 +11,15 @@
 #include "base/ascii.h"
 #include "base/time.h"
 
-static const char *const member_status_names[] = {"invited", "active",
-                                                  "left", "removed"};
+static const char *const member_status_names[] = {"invited", "active", "left",
+                                                  "removed"};
 static const char *const position_names[] = {"consent", "concern", "object",
                                              "stand_aside"};
 static const char *const proposal_status_names[] = {
     "open", "needs_integration", "adopted", "withdrawn", "lapsed"};
 static const char *const kind_names[] = {
-    "agreement.adopt", "agreement.amend", "agreement.retire",
-    "charter.amend",   "member.admit",    "member.remove",
-    "circle.create",   "circle.amend"};
+    "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
+    "member.admit",    "member.remove",   "circle.create",    "circle.amend"};
 
 const char *ac_member_status_name(enum ac_member_status st)
 {
@@ -123,7 +122,7 @@ static bool grow(struct ac_arena *a, void **items, size_t *room, size_t count,
     return true;
 }
 
-#define GROW(a, arr, room, count)                                            \
+#define GROW(a, arr, room, count)                                              \
     grow((a), (void **)&(arr), &(room), (count), sizeof *(arr))
 
 void ac_state_init(struct ac_state *s, struct ac_arena *a)
@@ -156,12 +155,11 @@ struct ac_circle *ac_state_circle(const struct ac_state *s, struct ac_str id)
 static bool numbered(struct ac_str id, char prefix, size_t count, size_t *out)
 {
     int64_t n;
-    if (id.len < 2 || id.len > 20 || id.ptr[0] != prefix ||
-        id.ptr[1] == '0') {
+    if (id.len < 2 || id.len > 20 || id.ptr[0] != prefix || id.ptr[1] == '0') {
         return false;
     }
-    if (ac_parse_i64((struct ac_str){id.ptr + 1, id.len - 1}, 1, INT64_MAX,
-                     &n, NULL) != AC_OK ||
+    if (ac_parse_i64((struct ac_str){id.ptr + 1, id.len - 1}, 1, INT64_MAX, &n,
+                     NULL) != AC_OK ||
         id.ptr[1] == '+' || id.ptr[1] == '-' || (uint64_t)n > count) {
         return false;
     }
@@ -173,16 +171,14 @@ struct ac_proposal *ac_state_proposal(const struct ac_state *s,
                                       struct ac_str id)
 {
     size_t i;
-    return numbered(id, 'p', s->proposal_count, &i) ? &s->proposals[i]
-                                                   : NULL;
+    return numbered(id, 'p', s->proposal_count, &i) ? &s->proposals[i] : NULL;
 }
 
 struct ac_agreement *ac_state_agreement(const struct ac_state *s,
                                         struct ac_str id)
 {
     size_t i;
-    return numbered(id, 'a', s->agreement_count, &i) ? &s->agreements[i]
-                                                    : NULL;
+    return numbered(id, 'a', s->agreement_count, &i) ? &s->agreements[i] : NULL;
 }
 
 static bool is_root(const struct ac_circle *c)
@@ -208,8 +204,7 @@ bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
     return false;
 }
 
-size_t ac_state_circle_size(const struct ac_state *s,
-                            const struct ac_circle *c)
+size_t ac_state_circle_size(const struct ac_state *s, const struct ac_circle *c)
 {
     size_t n = 0;
     if (is_root(c)) {
@@ -293,8 +288,8 @@ static void due_clean(struct ac_state *s)
 static enum ac_status bad(struct ac_err *err, const struct ac_event *ev,
                           const char *what)
 {
-    return ac_err_set(err, AC_ECORRUPT, "event %" PRId64 " (%.*s): %s",
-                      ev->seq, (int)ev->type.len, ev->type.ptr, what);
+    return ac_err_set(err, AC_ECORRUPT, "event %" PRId64 " (%.*s): %s", ev->seq,
+                      (int)ev->type.len, ev->type.ptr, what);
 }
 
 static bool get_time(const struct ac_val *o, const char *key, int64_t *ms)
@@ -313,9 +308,9 @@ static struct ac_str keep(struct ac_state *s, struct ac_str v)
 /* ---- members and circles ---- */
 
 static enum ac_status add_member(struct ac_state *s, struct ac_str id,
-                                 struct ac_str name,
-                                 enum ac_member_status st, struct ac_str by,
-                                 int64_t since, struct ac_err *err)
+                                 struct ac_str name, enum ac_member_status st,
+                                 struct ac_str by, int64_t since,
+                                 struct ac_err *err)
 {
     struct ac_member *m;
     if (!GROW(s->arena, s->members, s->member_room, s->member_count)) {
@@ -384,8 +379,7 @@ static enum ac_status add_circle(struct ac_state *s, struct ac_str id,
 
 /* ---- founding ---- */
 
-static enum ac_status on_founded(struct ac_state *s,
-                                 const struct ac_event *ev,
+static enum ac_status on_founded(struct ac_state *s, const struct ac_event *ev,
                                  struct ac_err *err)
 {
     const struct ac_val *founder = ac_val_get(ev->data, "founder");
@@ -413,8 +407,8 @@ static enum ac_status on_founded(struct ac_state *s,
     for (size_t i = 0; i < charter->count; i++) {
         enum ac_param p;
         ac_charter_find(charter->pairs[i].key, &p);
-        st = ac_charter_set(&s->charter, p, charter->pairs[i].val,
-                            AC_STR(""), s->arena, err);
+        st = ac_charter_set(&s->charter, p, charter->pairs[i].val, AC_STR(""),
+                            s->arena, err);
         if (st != AC_OK) {
             return st;
         }
@@ -426,8 +420,8 @@ static enum ac_status on_founded(struct ac_state *s,
     st = add_circle(s, AC_STR(AC_ROOT_CIRCLE), AC_STR("All members"),
                     AC_STR(""), &root, err);
     if (st == AC_OK) {
-        st = add_member(s, fid, fname, AC_MEMBER_ACTIVE, AC_STR(""),
-                        ev->time, err);
+        st = add_member(s, fid, fname, AC_MEMBER_ACTIVE, AC_STR(""), ev->time,
+                        err);
     }
     if (st == AC_OK) {
         s->founded = true;
@@ -476,7 +470,8 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
         !ac_val_get_str(ev->data, "circle", &circle) ||
         !ac_val_get_str(ev->data, "kind", &kind) ||
         !ac_val_get_str(ev->data, "title", &title) || !data ||
-        data->kind != AC_VAL_OBJ || !get_time(ev->data, "deadline", &deadline)) {
+        data->kind != AC_VAL_OBJ ||
+        !get_time(ev->data, "deadline", &deadline)) {
         return bad(err, ev, "proposal data is incomplete");
     }
     if (!ac_kind_parse(kind, &k) || !ac_state_circle(s, circle) ||
@@ -521,8 +516,7 @@ static struct ac_proposal *event_proposal(const struct ac_state *s,
     return ac_state_proposal(s, id);
 }
 
-static enum ac_status on_position(struct ac_state *s,
-                                  const struct ac_event *ev,
+static enum ac_status on_position(struct ac_state *s, const struct ac_event *ev,
                                   struct ac_err *err)
 {
     struct ac_proposal *p = event_proposal(s, ev);
@@ -566,8 +560,7 @@ static enum ac_status on_position(struct ac_state *s,
     return AC_OK;
 }
 
-static enum ac_status on_amended(struct ac_state *s,
-                                 const struct ac_event *ev,
+static enum ac_status on_amended(struct ac_state *s, const struct ac_event *ev,
                                  struct ac_err *err)
 {
     struct ac_proposal *p = event_proposal(s, ev);
@@ -577,15 +570,14 @@ static enum ac_status on_amended(struct ac_state *s,
     enum ac_status st;
 
     if (!p ||
-        (p->status != AC_PROP_OPEN &&
-         p->status != AC_PROP_NEEDS_INTEGRATION) ||
+        (p->status != AC_PROP_OPEN && p->status != AC_PROP_NEEDS_INTEGRATION) ||
         !ac_str_eq(p->author, ev->actor) ||
         !ac_val_get_str(ev->data, "title", &title) || !data ||
         data->kind != AC_VAL_OBJ ||
         !ac_val_get_int(ev->data, "version", &version) ||
         version != p->version + 1 ||
-        !ac_val_get_int(ev->data, "round", &round) ||
-        round != p->round + 1 || !get_time(ev->data, "deadline", &deadline)) {
+        !ac_val_get_int(ev->data, "round", &round) || round != p->round + 1 ||
+        !get_time(ev->data, "deadline", &deadline)) {
         return bad(err, ev, "amendment does not follow the proposal");
     }
     st = add_version(s, p, title, data, ev->time, err);
@@ -604,14 +596,12 @@ static enum ac_status on_amended(struct ac_state *s,
     return AC_OK;
 }
 
-static enum ac_status on_withdrawn(struct ac_state *s,
-                                   const struct ac_event *ev,
-                                   struct ac_err *err)
+static enum ac_status
+on_withdrawn(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
 {
     struct ac_proposal *p = event_proposal(s, ev);
     if (!p ||
-        (p->status != AC_PROP_OPEN &&
-         p->status != AC_PROP_NEEDS_INTEGRATION) ||
+        (p->status != AC_PROP_OPEN && p->status != AC_PROP_NEEDS_INTEGRATION) ||
         !ac_str_eq(p->author, ev->actor)) {
         return bad(err, ev, "only an open proposal's author may withdraw it");
     }
@@ -653,16 +643,15 @@ static enum ac_status fx_agreement_adopt(struct ac_state *s,
     int64_t review_by = -1;
 
     snprintf(want, sizeof want, "a%zu", s->agreement_count + 1);
-    if (!ac_val_get_str(ev->data, "agreement", &id) ||
-        !ac_str_eq_c(id, want) || !ac_val_get_str(p->data, "text", &text)) {
+    if (!ac_val_get_str(ev->data, "agreement", &id) || !ac_str_eq_c(id, want) ||
+        !ac_val_get_str(p->data, "text", &text)) {
         return bad(err, ev, "adopted agreement has no valid id");
     }
     if (ac_val_get_str(p->data, "review_by", &review) &&
         ac_date_parse(review, &review_by, NULL) != AC_OK) {
         return bad(err, ev, "adopted agreement has a malformed review date");
     }
-    if (!GROW(s->arena, s->agreements, s->agreement_room,
-              s->agreement_count)) {
+    if (!GROW(s->arena, s->agreements, s->agreement_room, s->agreement_count)) {
         return NOMEM(err);
     }
     ag = &s->agreements[s->agreement_count];
@@ -769,8 +758,7 @@ static enum ac_status fx_charter_amend(struct ac_state *s,
     return AC_OK;
 }
 
-static enum ac_status fx_member_admit(struct ac_state *s,
-                                      struct ac_proposal *p,
+static enum ac_status fx_member_admit(struct ac_state *s, struct ac_proposal *p,
                                       const struct ac_event *ev,
                                       struct ac_err *err)
 {
@@ -845,8 +833,7 @@ static enum ac_status fx_circle_create(struct ac_state *s,
     return st;
 }
 
-static enum ac_status fx_circle_amend(struct ac_state *s,
-                                      struct ac_proposal *p,
+static enum ac_status fx_circle_amend(struct ac_state *s, struct ac_proposal *p,
                                       const struct ac_event *ev,
                                       struct ac_err *err)
 {
@@ -926,8 +913,9 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
     }
     if (next != AC_PROP_ADOPTED && next != AC_PROP_LAPSED &&
         next != AC_PROP_NEEDS_INTEGRATION) {
-        return bad(err, ev, "a round closes to adopted, lapsed or "
-                            "needs_integration");
+        return bad(err, ev,
+                   "a round closes to adopted, lapsed or "
+                   "needs_integration");
     }
     if (next == AC_PROP_NEEDS_INTEGRATION &&
         !due_push(s, lapse_at, (size_t)(p - s->proposals))) {
@@ -974,14 +962,10 @@ static const struct {
     const char *type;
     apply_fn fn;
 } handlers[] = {
-    {"org.founded", on_founded},
-    {"proposal.opened", on_opened},
-    {"position.given", on_position},
-    {"proposal.amended", on_amended},
-    {"proposal.withdrawn", on_withdrawn},
-    {"proposal.closed", on_closed},
-    {"proposal.lapsed", on_lapsed},
-    {"member.joined", on_joined},
+    {"org.founded", on_founded},          {"proposal.opened", on_opened},
+    {"position.given", on_position},      {"proposal.amended", on_amended},
+    {"proposal.withdrawn", on_withdrawn}, {"proposal.closed", on_closed},
+    {"proposal.lapsed", on_lapsed},       {"member.joined", on_joined},
 };
 
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,

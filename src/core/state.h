@@ -18,11 +18,11 @@
 
 #define AC_ROOT_CIRCLE "all"
 #define AC_ID_MAX 32
-#define AC_NAME_MAX 100      /* code points */
-#define AC_TITLE_MAX 200     /* code points */
-#define AC_REASON_MAX 2000   /* code points */
-#define AC_PURPOSE_MAX 2000  /* code points */
-#define AC_TEXT_MAX 100000   /* bytes of agreement text */
+#define AC_NAME_MAX 100     /* code points */
+#define AC_TITLE_MAX 200    /* code points */
+#define AC_REASON_MAX 2000  /* code points */
+#define AC_PURPOSE_MAX 2000 /* code points */
+#define AC_TEXT_MAX 100000  /* bytes of agreement text */
 
 enum ac_member_status {
     AC_MEMBER_INVITED, /* admitted by proposal, invite not yet accepted */
@@ -32,39 +32,39 @@ enum ac_member_status {
 };
 
 struct ac_member {
-    struct ac_str id;         /* [a-z0-9][a-z0-9_-]{0,31} */
-    struct ac_str name;       /* display name */
+    struct ac_str id;   /* [a-z0-9][a-z0-9_-]{0,31} */
+    struct ac_str name; /* display name */
     enum ac_member_status status;
     struct ac_str admitted_by; /* proposal id; "" for the founder */
-    int64_t since;            /* ms: founding, or when the invite was taken */
+    int64_t since;             /* ms: founding, or when the invite was taken */
 };
 
 struct ac_circle {
     struct ac_str id;
     struct ac_str name;
     struct ac_str purpose;
-    struct ac_str *members;  /* ids; unused for the root circle */
-    size_t count;            /* members */
-    size_t room;             /* allocated slots */
+    struct ac_str *members; /* ids; unused for the root circle */
+    size_t count;           /* members */
+    size_t room;            /* allocated slots */
 };
 
 enum ac_agreement_status { AC_AGREEMENT_ACTIVE, AC_AGREEMENT_RETIRED };
 
 struct ac_agreement_version {
-    int64_t version;      /* 1, 2, ... */
-    struct ac_str text;   /* Markdown */
+    int64_t version;        /* 1, 2, ... */
+    struct ac_str text;     /* Markdown */
     struct ac_str proposal; /* the proposal that set it */
-    int64_t time;         /* ms of adoption */
+    int64_t time;           /* ms of adoption */
 };
 
 struct ac_agreement {
-    struct ac_str id;     /* "a1", "a2", ... */
+    struct ac_str id; /* "a1", "a2", ... */
     struct ac_str circle;
     struct ac_str title;
     enum ac_agreement_status status;
-    int64_t review_by;    /* ms of a date, or -1 when none */
+    int64_t review_by;                     /* ms of a date, or -1 when none */
     struct ac_agreement_version *versions; /* oldest first */
-    size_t count;         /* versions; the last is current */
+    size_t count;                          /* versions; the last is current */
     size_t room;
 };
 
@@ -79,8 +79,8 @@ enum ac_position {
 struct ac_position_rec {
     struct ac_str member;
     enum ac_position position;
-    struct ac_str reason;  /* may be empty except for objections */
-    int64_t time;          /* ms when given or last changed */
+    struct ac_str reason; /* may be empty except for objections */
+    int64_t time;         /* ms when given or last changed */
 };
 
 enum ac_proposal_status {
@@ -105,19 +105,19 @@ enum ac_kind {
 };
 
 struct ac_proposal_version {
-    int64_t version;       /* 1, 2, ... */
+    int64_t version; /* 1, 2, ... */
     struct ac_str title;
-    struct ac_val *data;   /* in the state arena */
-    int64_t time;          /* ms */
+    struct ac_val *data; /* in the state arena */
+    int64_t time;        /* ms */
 };
 
 struct ac_proposal {
-    struct ac_str id;      /* "p1", "p2", ...: index + 1 */
+    struct ac_str id; /* "p1", "p2", ...: index + 1 */
     struct ac_str circle;
     struct ac_str author;
     enum ac_kind kind;
-    struct ac_str title;   /* of the current version */
-    struct ac_val *data;   /* of the current version */
+    struct ac_str title; /* of the current version */
+    struct ac_val *data; /* of the current version */
     enum ac_proposal_status status;
     int64_t round;         /* 1.. */
     int64_t version;       /* 1.. */
@@ -128,13 +128,13 @@ struct ac_proposal {
     struct ac_str outcome; /* why it ended as it did; "" while open */
     struct ac_str effect;  /* id created by adoption (agreement), or "" */
     struct ac_position_rec *positions; /* current round only */
-    size_t count;          /* positions */
+    size_t count;                      /* positions */
     size_t room;
     struct ac_proposal_version *versions; /* oldest first */
     size_t version_count;
     size_t version_room;
     int64_t tally[AC_POS_COUNT]; /* counts at the last close */
-    int64_t eligible;      /* circle size at the last close */
+    int64_t eligible;            /* circle size at the last close */
 };
 
 /* A pending deadline: proposal index and the time it falls due. */
@@ -144,26 +144,26 @@ struct ac_due {
 };
 
 struct ac_state {
-    struct ac_arena *arena;  /* owns everything below; caller's */
+    struct ac_arena *arena; /* owns everything below; caller's */
     bool founded;
-    struct ac_str name;      /* organisation name */
-    int64_t seq;             /* head seq; 0 for an empty log */
+    struct ac_str name; /* organisation name */
+    int64_t seq;        /* head seq; 0 for an empty log */
     uint8_t head[AC_HASH_LEN];
-    int64_t time;            /* ms of the head event */
+    int64_t time; /* ms of the head event */
     struct ac_charter charter;
 
     struct ac_member *members;
     size_t member_count, member_room;
-    struct ac_map member_index;  /* id -> index */
+    struct ac_map member_index; /* id -> index */
     size_t active_count;
 
-    struct ac_circle *circles;   /* circles[0] is the root circle */
+    struct ac_circle *circles; /* circles[0] is the root circle */
     size_t circle_count, circle_room;
 
     struct ac_agreement *agreements; /* agreements[i].id == "a<i+1>" */
     size_t agreement_count, agreement_room;
 
-    struct ac_proposal *proposals;   /* proposals[i].id == "p<i+1>" */
+    struct ac_proposal *proposals; /* proposals[i].id == "p<i+1>" */
     size_t proposal_count, proposal_room;
 
     /* min-heap of deadlines by (at, index); apply keeps its top valid

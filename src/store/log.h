@@ -22,8 +22,7 @@ enum ac_status ac_log_load(struct ac_store *st, struct ac_state *s,
  * extra, whose events/texts/count are filled here) in one transaction,
  * expecting the head that precedes the first event. */
 enum ac_status ac_log_commit(struct ac_store *st, const struct ac_batch *b,
-                             struct ac_store_append *extra,
-                             struct ac_err *err);
+                             struct ac_store_append *extra, struct ac_err *err);
 
 /* Verifies a store: *count events, head hash hex into head. */
 enum ac_status ac_log_verify_store(struct ac_store *st, int64_t *count,

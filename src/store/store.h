@@ -68,9 +68,8 @@ enum ac_status ac_store_append(struct ac_store *st,
 
 /* Calls fn for events with seq > after, at most limit of them (limit < 0:
  * all), in order. */
-enum ac_status ac_store_scan(struct ac_store *st, int64_t after,
-                             int64_t limit, ac_store_row_fn fn, void *ctx,
-                             struct ac_err *err);
+enum ac_status ac_store_scan(struct ac_store *st, int64_t after, int64_t limit,
+                             ac_store_row_fn fn, void *ctx, struct ac_err *err);
 
 /* Credentials. Strings written to caller buffers are NUL-terminated. */
 enum ac_status ac_store_password_set(struct ac_store *st, struct ac_str member,

@@ -91,8 +91,8 @@ static char *slurp_fd(int fd)
     return buf;
 }
 
-int t_run(const char *const args[], const char *const env[],
-          const char *input, char **out, char **err)
+int t_run(const char *const args[], const char *const env[], const char *input,
+          char **out, char **err)
 {
     char outpath[] = "/tmp/accord-out.XXXXXX";
     char errpath[] = "/tmp/accord-err.XXXXXX";
@@ -161,8 +161,8 @@ int t_run(const char *const args[], const char *const env[],
 bool t_init_org(const char *data, const char *org, const char *founder,
                 const char *password)
 {
-    const char *args[] = {"init", "--data", data, "--org", org,
-                          "--founder", founder, NULL};
+    const char *args[] = {"init", "--data",    data,    "--org",
+                          org,    "--founder", founder, NULL};
     char *pw = t_fmt("ACCORD_PASSWORD=%s", password);
     const char *env[] = {pw, NULL};
     char *err = NULL;
@@ -208,8 +208,8 @@ bool t_server_start(struct t_server *s, const char *data)
             if (!getenv("ACCORD_TEST_VERBOSE")) {
                 dup2(devnull, 1);
             }
-            execl(t_bin(), t_bin(), "serve", "--data", data, "--listen",
-                  listen, (char *)NULL);
+            execl(t_bin(), t_bin(), "serve", "--data", data, "--listen", listen,
+                  (char *)NULL);
             _exit(127);
         }
         for (int i = 0; i < 200; i++) {
@@ -293,8 +293,7 @@ struct t_resp t_http_h(const struct t_server *s, const char *method,
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)body_len);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     }
     if (curl_easy_perform(c) == CURLE_OK) {
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
@@ -318,8 +317,8 @@ struct t_resp t_http(const struct t_server *s, const char *method,
 {
     char *auth = token ? t_fmt("Authorization: Bearer %s", token) : NULL;
     const char *headers[] = {"Content-Type: application/json", auth, NULL};
-    struct t_resp r = t_http_h(s, method, path, headers, body,
-                               body ? strlen(body) : 0);
+    struct t_resp r =
+        t_http_h(s, method, path, headers, body, body ? strlen(body) : 0);
     free(auth);
     return r;
 }
@@ -334,8 +333,8 @@ void t_resp_free(struct t_resp *r)
 char *t_login(const struct t_server *s, const char *member,
               const char *password)
 {
-    json_t *req = json_pack("{s:s,s:s}", "member", member, "password",
-                            password);
+    json_t *req =
+        json_pack("{s:s,s:s}", "member", member, "password", password);
     char *body = json_dumps(req, 0);
     struct t_resp r = t_http(s, "POST", "/api/v1/session", NULL, body);
     char *token = NULL;

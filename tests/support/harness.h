@@ -21,8 +21,8 @@ const char *t_bin(void);
 /* Runs accord with args (NULL-ended, without argv[0]) and optional
  * environment additions ("NAME=value", NULL-ended) and standard input.
  * Returns the exit status (or 128+signal); out/err may be NULL. */
-int t_run(const char *const args[], const char *const env[],
-          const char *input, char **out, char **err);
+int t_run(const char *const args[], const char *const env[], const char *input,
+          char **out, char **err);
 
 /* Creates an organisation in data with the founder's password. */
 bool t_init_org(const char *data, const char *org, const char *founder,
@@ -43,9 +43,9 @@ bool t_server_start(struct t_server *s, const char *data);
 int t_server_stop(struct t_server *s, int sig);
 
 struct t_resp {
-    long status;            /* HTTP status, 0 on transport failure */
-    char *body;             /* NUL-terminated */
-    json_t *json;           /* parsed body or NULL */
+    long status;  /* HTTP status, 0 on transport failure */
+    char *body;   /* NUL-terminated */
+    json_t *json; /* parsed body or NULL */
     char content_type[128];
 };
 
