@@ -9,11 +9,11 @@
 #include "base/err.h"
 
 struct ac_server_config {
-    const char *data;     /* store location: a data folder */
-    const char *listen;   /* "ADDR:PORT"; NULL means "127.0.0.1:8080" */
-    size_t body_limit;    /* bytes; 0 means 1 MiB */
-    int64_t token_hours;  /* session lifetime; 0 means 24 */
-    unsigned threads;     /* HTTP worker threads; 0 means one per core */
+    const char *data;    /* store location: a data folder */
+    const char *listen;  /* "ADDR:PORT"; NULL means "127.0.0.1:8080" */
+    size_t body_limit;   /* bytes; 0 means 1 MiB */
+    int64_t token_hours; /* session lifetime; 0 means 24 */
+    unsigned threads;    /* HTTP worker threads; 0 means one per core */
 };
 
 /* Loads the organisation, serves until SIGTERM or SIGINT, then finishes

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* JSON out: the shapes of docs/openapi.yaml, read from the state. Every
+ * function returns a new reference or NULL when out of memory; the caller
+ * holds the state's lock. */
+#include "http_int.h"
+
+#include <string.h>
+
+#include "base/json.h"
+#include "base/time.h"
+
+/* Collects members and remembers whether any allocation failed. */
+struct obj {
+    json_t *j; /* the object; owned until obj_done */
+    bool ok;   /* false once anything failed */
+};
+
+static struct obj obj_new(void)
+{
+    struct obj o = {json_object(), true};
+    o.ok = o.j != NULL;
+    return o;
+}
+
+static void put(struct obj *o, const char *key, json_t *v)
+{
+    if (!v) {
+        o->ok = false;
+        return;
+    }
+    if (!o->ok) {
+        json_decref(v);
+        return;
+    }
+    /* set_new takes the reference even when it fails */
+    if (json_object_set_new(o->j, key, v) != 0) {
+        o->ok = false;
+    }
+}
+
+static void put_str(struct obj *o, const char *key, struct ac_str s)
+{
+    put(o, key, ac_json_str(s));
+}
+
+static void put_int(struct obj *o, const char *key, int64_t i)
+{
+    put(o, key, json_integer((json_int_t)i));
+}
+
+/* The object, or NULL (and nothing leaked) when anything failed. */
+static json_t *obj_done(struct obj *o)
+{
+    if (!o->ok) {
+        json_decref(o->j);
+        return NULL;
+    }
+    return o->j;
+}
+
+static bool push(json_t *arr, json_t *v)
+{
+    return v && json_array_append_new(arr, v) == 0;
+}
+
+json_t *ac_api_time(int64_t ms)
+{
+    char t[AC_TIME_LEN + 1];
+    ac_time_format(t, ms);
+    return json_string(t);
+}
+
+/* A time, or null for 0 (never). */
+static json_t *time_or_null(int64_t ms)
+{
+    return ms ? ac_api_time(ms) : json_null();
+}
+
+static json_t *str_or_null(struct ac_str s)
+{
+    return s.len ? ac_json_str(s) : json_null();
+}
+
+static json_t *hash_json(const uint8_t hash[AC_HASH_LEN])
+{
+    char hex[AC_HEX_LEN + 1];
+    ac_hex_encode(hex, hash, AC_HASH_LEN);
+    return json_string(hex);
+}
+
+bool ac_api_add_head(json_t *obj, int64_t seq, const uint8_t hash[AC_HASH_LEN])
+{
+    return json_object_set_new(obj, "seq", json_integer(seq)) == 0 &&
+           json_object_set_new(obj, "hash", hash_json(hash)) == 0;
+}
+
+json_t *ac_api_head(const struct ac_state *s)
+{
+    struct obj o = obj_new();
+    put_int(&o, "seq", s->seq);
+    put(&o, "hash", hash_json(s->head));
+    return obj_done(&o);
+}
+
+json_t *ac_api_org(const struct ac_state *s)
+{
+    struct obj o = obj_new(), ch = obj_new(), by = obj_new();
+    struct ac_arena a;
+
+    ac_arena_init(&a, 0);
+    for (unsigned i = 0; i < AC_PARAM_COUNT; i++) {
+        const char *name = ac_charter_def((enum ac_param)i)->name;
+        struct ac_val *v = ac_charter_value(&s->charter, (enum ac_param)i, &a);
+        put(&ch, name, v ? ac_json_from_val(v) : NULL);
+        put(&by, name, str_or_null(s->charter.set_by[i]));
+    }
+    ac_arena_release(&a);
+    put_str(&o, "name", s->name);
+    put(&o, "head", ac_api_head(s));
+    put(&o, "charter", obj_done(&ch));
+    put(&o, "charter_set_by", obj_done(&by));
+    put_int(&o, "members", (int64_t)s->active_count);
+    return obj_done(&o);
+}
+
+json_t *ac_api_members(const struct ac_state *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        struct obj o = obj_new();
+        put_str(&o, "id", m->id);
+        put_str(&o, "name", m->name);
+        put(&o, "status", json_string(ac_member_status_name(m->status)));
+        put(&o, "since", ac_api_time(m->since));
+        if (!push(arr, obj_done(&o))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static json_t *circle_members(const struct ac_state *s,
+                              const struct ac_circle *c)
+{
+    json_t *arr = json_array();
+    bool root = ac_str_eq_c(c->id, AC_ROOT_CIRCLE);
+    size_t n = root ? s->member_count : c->count;
+    for (size_t i = 0; arr && i < n; i++) {
+        struct ac_str id = root ? s->members[i].id : c->members[i];
+        if (!ac_state_in_circle(s, c, id)) {
+            continue;
+        }
+        if (!push(arr, ac_json_str(id))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+json_t *ac_api_circles(const struct ac_state *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->circle_count; i++) {
+        const struct ac_circle *c = &s->circles[i];
+        struct obj o = obj_new();
+        put_str(&o, "id", c->id);
+        put_str(&o, "name", c->name);
+        put_str(&o, "purpose", c->purpose);
+        put(&o, "members", circle_members(s, c));
+        if (!push(arr, obj_done(&o))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* Live counts while a round is open, else those of the last close. */
+static json_t *tally_json(const struct ac_state *s, const struct ac_proposal *p)
+{
+    struct obj o = obj_new();
+    int64_t t[AC_POS_COUNT] = {0}, eligible = p->eligible;
+
+    if (p->status == AC_PROP_OPEN) {
+        const struct ac_circle *c = ac_state_circle(s, p->circle);
+        for (size_t i = 0; c && i < p->count; i++) {
+            if (ac_state_in_circle(s, c, p->positions[i].member)) {
+                t[p->positions[i].position]++;
+            }
+        }
+        eligible = c ? (int64_t)ac_state_circle_size(s, c) : 0;
+    } else {
+        memcpy(t, p->tally, sizeof t);
+    }
+    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
+        put_int(&o, ac_position_name((enum ac_position)i), t[i]);
+    }
+    put_int(&o, "eligible", eligible);
+    return obj_done(&o);
+}
+
+json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
+{
+    struct obj o = obj_new();
+    json_t *positions = json_array(), *versions = json_array();
+
+    for (size_t i = 0; positions && i < p->count; i++) {
+        const struct ac_position_rec *r = &p->positions[i];
+        struct obj q = obj_new();
+        put_str(&q, "member", r->member);
+        put(&q, "position", json_string(ac_position_name(r->position)));
+        put_str(&q, "reason", r->reason);
+        put(&q, "time", ac_api_time(r->time));
+        if (!push(positions, obj_done(&q))) {
+            json_decref(positions);
+            positions = NULL;
+        }
+    }
+    for (size_t i = 0; versions && i < p->version_count; i++) {
+        const struct ac_proposal_version *v = &p->versions[i];
+        struct obj q = obj_new();
+        put_int(&q, "version", v->version);
+        put_str(&q, "title", v->title);
+        put(&q, "data", ac_json_from_val(v->data));
+        put(&q, "time", ac_api_time(v->time));
+        if (!push(versions, obj_done(&q))) {
+            json_decref(versions);
+            versions = NULL;
+        }
+    }
+    put_str(&o, "id", p->id);
+    put_str(&o, "circle", p->circle);
+    put_str(&o, "author", p->author);
+    put(&o, "kind", json_string(ac_kind_name(p->kind)));
+    put_str(&o, "title", p->title);
+    put(&o, "data", ac_json_from_val(p->data));
+    put(&o, "status", json_string(ac_proposal_status_name(p->status)));
+    put_int(&o, "round", p->round);
+    put_int(&o, "version", p->version);
+    put(&o, "opened", ac_api_time(p->opened));
+    put(&o, "deadline", ac_api_time(p->deadline));
+    put(&o, "closed", time_or_null(p->closed));
+    put(&o, "lapse_at", time_or_null(p->lapse_at));
+    put_str(&o, "outcome", p->outcome);
+    put(&o, "effect", str_or_null(p->effect));
+    put(&o, "positions", positions);
+    put(&o, "tally", tally_json(s, p));
+    put(&o, "versions", versions);
+    return obj_done(&o);
+}
+
+json_t *ac_api_agreement(const struct ac_state *s,
+                         const struct ac_agreement *ag)
+{
+    struct obj o = obj_new();
+    json_t *versions = json_array();
+    const struct ac_agreement_version *cur =
+        ag->count ? &ag->versions[ag->count - 1] : NULL;
+    (void)s;
+
+    for (size_t i = 0; versions && i < ag->count; i++) {
+        const struct ac_agreement_version *v = &ag->versions[i];
+        struct obj q = obj_new();
+        put_int(&q, "version", v->version);
+        put_str(&q, "text", v->text);
+        put_str(&q, "proposal", v->proposal);
+        put(&q, "time", ac_api_time(v->time));
+        if (!push(versions, obj_done(&q))) {
+            json_decref(versions);
+            versions = NULL;
+        }
+    }
+    put_str(&o, "id", ag->id);
+    put_str(&o, "circle", ag->circle);
+    put_str(&o, "title", ag->title);
+    put(&o, "status",
+        json_string(ag->status == AC_AGREEMENT_ACTIVE ? "active" : "retired"));
+    put_int(&o, "version", cur ? cur->version : 0);
+    put_str(&o, "text", cur ? cur->text : AC_STR(""));
+    if (ag->review_by >= 0) {
+        char t[AC_TIME_LEN + 1];
+        ac_time_format(t, ag->review_by);
+        put(&o, "review_by", json_stringn(t, 10));
+    } else {
+        put(&o, "review_by", json_null());
+    }
+    put(&o, "versions", versions);
+    return obj_done(&o);
+}

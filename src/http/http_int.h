@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Private declarations shared by the files of the HTTP server.
+ *
+ * The service owns one in-memory state (a fold of the log) guarded by a
+ * reader-writer lock. Readers serialise straight from it under the read
+ * lock. Every change goes through the one writer thread: a handler turns
+ * the request into a job, suspends its connection and queues the job; the
+ * writer runs every queued job against the state, commits all their
+ * events in one transaction (group commit), renders each job's answer
+ * from the state while still holding the write lock and resumes the
+ * connections. A 2xx is rendered only after the commit returned AC_OK, so
+ * an acknowledged write survives a crash. */
+#ifndef ACCORD_HTTP_HTTP_INT_H
+#define ACCORD_HTTP_HTTP_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/hash.h"
+#include "base/secret.h"
+#include "core/exec.h"
+#include "core/state.h"
+#include "http/server.h"
+#include "store/store.h"
+
+#define AC_MEMBER_BUF 64                    /* bytes for a member id */
+#define AC_LOGIN_FAILURES 5                 /* allowed in the window */
+#define AC_LOGIN_WINDOW_MS (15 * 60 * 1000) /* failed-login window */
+
+/* ---- answers ---- */
+
+/* What a handler answers; body is malloc'd and handed to MHD. */
+struct ac_reply {
+    unsigned status;     /* HTTP status; 0 while not answered */
+    char *body;          /* malloc'd, owned; NULL for no body */
+    size_t len;          /* bytes of body */
+    const char *type;    /* Content-Type (static) or NULL */
+    char allow[48];      /* Allow header for 405, or "" */
+    int64_t retry_after; /* seconds for Retry-After, 0 for none */
+    bool challenge;      /* send WWW-Authenticate: Bearer */
+};
+
+void ac_reply_release(struct ac_reply *rp);
+
+/* The HTTP status for a status code, from the one mapping table. */
+unsigned ac_api_http_status(enum ac_status st);
+
+/* An RFC 9457 problem: detail names the field; field (a JSON pointer) is
+ * sent as "field" unless NULL. */
+void ac_api_problem(struct ac_reply *rp, unsigned status, const char *detail,
+                    const char *field);
+
+/* A problem from an error record: its status through the mapping table
+ * and where as the field (when not empty). */
+void ac_api_problem_err(struct ac_reply *rp, const struct ac_err *err);
+
+/* Answers with j (consumed) as compact JSON; 503 when out of memory. */
+void ac_api_json(struct ac_reply *rp, unsigned status, json_t *j);
+
+/* ---- encoders (JSON out) ---- */
+
+/* New references, NULL when out of memory. */
+json_t *ac_api_time(int64_t ms);
+json_t *ac_api_head(const struct ac_state *s);
+json_t *ac_api_org(const struct ac_state *s);
+json_t *ac_api_members(const struct ac_state *s);
+json_t *ac_api_circles(const struct ac_state *s);
+json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p);
+json_t *ac_api_agreement(const struct ac_state *s,
+                         const struct ac_agreement *ag);
+
+/* Adds "seq" and "hash" to obj; false when out of memory. */
+bool ac_api_add_head(json_t *obj, int64_t seq, const uint8_t hash[AC_HASH_LEN]);
+
+/* ---- decoders (JSON in) ---- */
+
+/* Parses a request body that must be a JSON object (with empty_ok, an
+ * empty body reads as {}); rejects duplicate keys and members not in
+ * allowed (NULL-ended). The caller owns *out. */
+enum ac_status ac_api_body(struct ac_str body, bool empty_ok,
+                           const char *const *allowed, json_t **out,
+                           struct ac_err *err);
+
+/* A string member copied into a; with optional, absence leaves out as
+ * {NULL, 0}. max_len caps bytes (0: no cap). */
+enum ac_status ac_api_get_str(const json_t *obj, const char *key, bool optional,
+                              size_t max_len, struct ac_arena *a,
+                              struct ac_str *out, struct ac_err *err);
+
+/* An object member converted to a value tree in a; absent -> *out NULL
+ * when optional. */
+enum ac_status ac_api_get_obj(const json_t *obj, const char *key, bool optional,
+                              struct ac_arena *a, struct ac_val **out,
+                              struct ac_err *err);
+
+/* ---- sessions and failed logins ---- */
+
+struct ac_auth;
+
+enum ac_status ac_auth_new(struct ac_auth **out, struct ac_err *err);
+void ac_auth_free(struct ac_auth *au);
+
+/* Remembers a session (token hash -> member until expires, ms). */
+void ac_auth_session_put(struct ac_auth *au, const char *token_hash,
+                         const char *member, int64_t expires);
+/* The member of a live session, false when unknown here or expired. */
+bool ac_auth_session_get(struct ac_auth *au, const char *token_hash,
+                         int64_t now, char member[AC_MEMBER_BUF]);
+void ac_auth_session_drop(struct ac_auth *au, const char *token_hash);
+
+/* Seconds until key may try again (0: it may now). Keys are "m:ID" for
+ * member ids and "i:ADDR" for client addresses. */
+int64_t ac_auth_blocked(struct ac_auth *au, const char *key, int64_t now);
+void ac_auth_failed(struct ac_auth *au, const char *key, int64_t now);
+void ac_auth_forget(struct ac_auth *au, const char *key);
+
+/* Argon2id runs under one mutex, so concurrent logins do not multiply
+ * its memory (12 MiB each). */
+
+/* A login attempt: AC_ELIMIT (with *wait seconds) when either key has too
+ * many recent failures, else AC_EDENIED unless valid (the member exists
+ * and is active) and password matches phc; failures are counted for both
+ * keys, success forgets the member's. */
+enum ac_status ac_auth_login(struct ac_auth *au, const char *ip_key,
+                             const char *member_key, const char *phc,
+                             bool valid, struct ac_str password, int64_t *wait);
+enum ac_status ac_auth_hash(struct ac_auth *au, struct ac_str password,
+                            char phc[AC_PHC_MAX], struct ac_err *err);
+
+/* ---- the service: state, lock, writer ---- */
+
+enum ac_render {
+    AC_RENDER_PROPOSAL, /* the proposal, plus seq and hash */
+    AC_RENDER_JOIN      /* {"member","seq","hash"} */
+};
+
+/* One queued write. Lives in its request; the writer owns it from
+ * ac_service_submit until it resumes the connection. */
+struct ac_job {
+    struct ac_cmd cmd; /* strings live in the request arena */
+    enum ac_render render;
+    unsigned ok_status;                /* 200 or 201 */
+    bool is_join;                      /* takes an invite and sets a password */
+    struct ac_store_password password; /* is_join */
+    struct ac_str invite;              /* is_join: the code to delete */
+    struct MHD_Connection *conn;       /* suspended until done */
+    struct ac_reply reply;             /* filled by the writer */
+    struct ac_job *next;               /* queue link */
+    size_t created;                    /* proposal index + 1 made by PROPOSE */
+};
+
+struct ac_service {
+    const struct ac_server_config *cfg;
+    size_t body_limit;      /* bytes */
+    int64_t token_ms;       /* session lifetime */
+    struct ac_store *store; /* owned */
+    struct ac_arena arena;  /* owns state memory */
+    struct ac_state state;  /* guarded by lock */
+    pthread_rwlock_t lock;  /* state */
+    bool broken;            /* state could not be reloaded */
+    int64_t last_now;       /* ms; writer only */
+
+    pthread_mutex_t qlock;      /* queue, closing, stop */
+    pthread_cond_t qcond;       /* signals the writer */
+    struct ac_job *head, *tail; /* queued jobs */
+    bool closing;               /* refuse new jobs */
+    bool stopping;              /* answers close their connection; atomic */
+    bool stop;                  /* writer exits once the queue is empty */
+    pthread_t writer;
+    bool has_writer;
+
+    struct ac_auth *auth;        /* owned */
+    char dummy_phc[AC_PHC_MAX];  /* verified for unknown members */
+    pthread_mutex_t invite_lock; /* creating invite codes */
+    int inflight;                /* requests alive; atomic */
+};
+
+enum ac_status ac_service_open(struct ac_service *svc,
+                               const struct ac_server_config *cfg,
+                               struct ac_err *err);
+/* Stops the writer (after the queued jobs) and releases everything. */
+void ac_service_close(struct ac_service *svc);
+
+/* Closes due rounds now, through the commit path. */
+enum ac_status ac_service_tick(struct ac_service *svc, struct ac_err *err);
+
+enum ac_status ac_service_start(struct ac_service *svc, struct ac_err *err);
+/* Queues a job; false when the server is stopping (job untouched). */
+bool ac_service_submit(struct ac_service *svc, struct ac_job *job);
+/* Refuses new jobs, lets the writer finish the queue and joins it. */
+void ac_service_drain(struct ac_service *svc);
+
+/* Wall clock in ms. */
+int64_t ac_service_now(void);
+
+/* ---- requests and routes ---- */
+
+enum ac_phase {
+    AC_PHASE_BODY, /* receiving the body */
+    AC_PHASE_WAIT, /* suspended, a job is with the writer */
+    AC_PHASE_DONE  /* answered */
+};
+
+struct ac_request {
+    struct ac_service *svc;
+    struct MHD_Connection *conn;
+    const char *method;    /* MHD's, valid for the request */
+    const char *url;       /* MHD's, decoded path */
+    struct ac_arena arena; /* request lifetime */
+    struct ac_buf body;    /* capped at the body limit */
+    bool too_large;        /* the body went over the limit */
+    size_t discarded;      /* bytes dropped past the limit */
+    enum ac_phase phase;
+    struct ac_str param;             /* the {id} of the route */
+    char member[AC_MEMBER_BUF];      /* authenticated member, or "" */
+    char token_hash[AC_HEX_LEN + 1]; /* of the bearer token */
+    struct ac_job job;
+    struct ac_reply reply;
+};
+
+/* Routes the complete request: either answers (r->reply) or submits
+ * r->job and sets r->phase to AC_PHASE_WAIT (the caller has suspended the
+ * connection before the job reaches the writer). */
+void ac_route_dispatch(struct ac_request *r);
+
+#endif

@@ -1,0 +1,882 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The routes of API v1 (docs/openapi.yaml): one table of method, path
+ * pattern, handler and whether a member's token is needed. Reads answer
+ * from the state under the read lock; writes become jobs for the writer
+ * (service.c) and are answered once committed. */
+#include "http_int.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/ascii.h"
+#include "base/json.h"
+#include "base/time.h"
+#include "store/log.h"
+
+#define EVENTS_LIMIT_MAX 1000
+#define EVENTS_LIMIT_DEFAULT 100
+#define BEARER_MAX 512 /* bytes of a bearer token */
+
+typedef void (*route_fn)(struct ac_request *r);
+
+struct route {
+    const char *method; /* "GET", "POST", "DELETE" */
+    const char *path;   /* segments; "{id}" matches any one segment */
+    route_fn fn;        /* answers or submits a job */
+    bool needs_auth;    /* Authorization: Bearer of an active member */
+};
+
+/* ---- helpers ---- */
+
+static void problem(struct ac_request *r, unsigned status, const char *field,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(struct ac_request *r, unsigned status, const char *field,
+                    const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ac_api_problem(&r->reply, status, msg, field);
+}
+
+static void fail(struct ac_request *r, const struct ac_err *e)
+{
+    ac_api_problem_err(&r->reply, e);
+}
+
+static void unauthorized(struct ac_request *r, const char *why)
+{
+    ac_api_problem(&r->reply, 401, why, NULL);
+    r->reply.challenge = true;
+}
+
+static struct ac_str body_str(const struct ac_request *r)
+{
+    return ac_buf_str(&r->body);
+}
+
+/* Parses the body as an object of known members; otherwise answers 400
+ * naming the member at fault, or the whole body ("field": ""). */
+static bool parse_body(struct ac_request *r, bool empty_ok,
+                       const char *const *allowed, json_t **out)
+{
+    struct ac_err e = {0};
+    if (ac_api_body(body_str(r), empty_ok, allowed, out, &e) == AC_OK) {
+        return true;
+    }
+    ac_api_problem(&r->reply, ac_api_http_status(e.code), e.msg,
+                   e.code == AC_EINVAL ? e.where : NULL);
+    return false;
+}
+
+/* Hands the job to the writer. The connection is suspended first, so the
+ * writer can never resume it before it is suspended. */
+static void submit(struct ac_request *r)
+{
+    r->job.conn = r->conn;
+    r->phase = AC_PHASE_WAIT;
+    MHD_suspend_connection(r->conn);
+    if (!ac_service_submit(r->svc, &r->job)) {
+        ac_api_problem(&r->job.reply, 503, "the server is stopping", NULL);
+        MHD_resume_connection(r->conn);
+    }
+}
+
+static void client_key(const struct ac_request *r, char key[80])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[INET6_ADDRSTRLEN] = "unknown";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET) {
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                      addr, sizeof addr);
+        } else if (sa->sa_family == AF_INET6) {
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                      addr, sizeof addr);
+        }
+    }
+    snprintf(key, 80, "i:%s", addr);
+}
+
+static void too_many(struct ac_request *r, int64_t wait)
+{
+    problem(r, 429, NULL,
+            "too many failed logins; try again in %" PRId64 " seconds", wait);
+    r->reply.retry_after = wait;
+}
+
+/* ---- query parameters ---- */
+
+struct args_check {
+    const char *const *allowed; /* NULL-ended parameter names */
+    char bad[64];               /* first unknown parameter */
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
+{
+    struct args_check *c = cls;
+    (void)kind;
+    (void)value;
+    for (size_t i = 0; c->allowed[i]; i++) {
+        if (strcmp(key, c->allowed[i]) == 0) {
+            return MHD_YES;
+        }
+    }
+    snprintf(c->bad, sizeof c->bad, "%s", key);
+    return MHD_NO;
+}
+
+/* False (and a 400 answer) when the query names a parameter not in
+ * allowed (NULL-ended). */
+static bool args_known(struct ac_request *r, const char *const *allowed)
+{
+    struct args_check c = {allowed, ""};
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &c);
+    if (c.bad[0]) {
+        problem(r, 400, NULL, "unknown query parameter \"%s\"", c.bad);
+        return false;
+    }
+    return true;
+}
+
+static const char *arg(const struct ac_request *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static bool arg_int(struct ac_request *r, const char *key, int64_t def,
+                    int64_t min, int64_t max, int64_t *out)
+{
+    const char *v = arg(r, key);
+    if (!v) {
+        *out = def;
+        return true;
+    }
+    if (ac_parse_i64(ac_str_c(v), min, max, out, NULL) != AC_OK) {
+        problem(r, 400, NULL,
+                "query parameter %s must be an integer from %" PRId64
+                " to %" PRId64,
+                key, min, max);
+        return false;
+    }
+    return true;
+}
+
+/* ---- authentication ---- */
+
+/* Resolves the bearer token to a member (r->member): from memory, else
+ * from the store (a session made before a restart). With check_active,
+ * the member must be active in the state. Writes skip that here: the
+ * writer checks it when it runs the job, and a handler that waited on the
+ * state lock while a batch is being committed could not queue its job
+ * for the next batch. */
+static bool authenticate(struct ac_request *r, bool check_active)
+{
+    struct ac_service *svc = r->svc;
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    int64_t now = ac_service_now();
+    const char *token;
+    bool active = true;
+
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+        unauthorized(r, "authentication required: send Authorization: "
+                        "Bearer TOKEN");
+        return false;
+    }
+    token = h + 7;
+    while (*token == ' ') {
+        token++;
+    }
+    if (!*token || strlen(token) > BEARER_MAX) {
+        unauthorized(r, "the token is unknown or expired");
+        return false;
+    }
+    ac_token_hash(r->token_hash, ac_str_c(token));
+    if (!ac_auth_session_get(svc->auth, r->token_hash, now, r->member)) {
+        int64_t expires;
+        struct ac_err e = {0};
+        enum ac_status st = ac_store_session_get(
+            svc->store, ac_str_c(r->token_hash), now, r->member, &expires, &e);
+        if (st == AC_ENOTFOUND) {
+            unauthorized(r, "the token is unknown or expired");
+            return false;
+        }
+        if (st != AC_OK) {
+            fail(r, &e);
+            return false;
+        }
+        ac_auth_session_put(svc->auth, r->token_hash, r->member, expires);
+    }
+    if (check_active) {
+        const struct ac_member *m;
+        pthread_rwlock_rdlock(&svc->lock);
+        m = ac_state_member(&svc->state, ac_str_c(r->member));
+        active = m && m->status == AC_MEMBER_ACTIVE;
+        pthread_rwlock_unlock(&svc->lock);
+    }
+    if (!active) {
+        unauthorized(r, "the token's member is not an active member");
+        return false;
+    }
+    return true;
+}
+
+/* ---- reads ---- */
+
+static void get_health(struct ac_request *r)
+{
+    ac_api_json(&r->reply, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+/* Runs render under the read lock and answers 200 with its result. */
+static void read_locked(struct ac_request *r,
+                        json_t *(*render)(const struct ac_state *))
+{
+    json_t *j;
+    pthread_rwlock_rdlock(&r->svc->lock);
+    j = render(&r->svc->state);
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_api_json(&r->reply, 200, j);
+}
+
+static void get_org(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    if (args_known(r, none)) {
+        read_locked(r, ac_api_org);
+    }
+}
+
+static void get_members(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    if (args_known(r, none)) {
+        read_locked(r, ac_api_members);
+    }
+}
+
+static void get_circles(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    if (args_known(r, none)) {
+        read_locked(r, ac_api_circles);
+    }
+}
+
+static void get_proposals(struct ac_request *r)
+{
+    static const char *const allowed[] = {"status", "circle", NULL};
+    const char *status = arg(r, "status"), *circle = arg(r, "circle");
+    enum ac_proposal_status want = AC_PROP_OPEN;
+    const struct ac_state *s = &r->svc->state;
+    json_t *arr;
+
+    if (!args_known(r, allowed)) {
+        return;
+    }
+    if (status && !ac_proposal_status_parse(ac_str_c(status), &want)) {
+        problem(r, 400, NULL,
+                "unknown status \"%.40s\": status is open, "
+                "needs_integration, adopted, withdrawn or lapsed",
+                status);
+        return;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    if (circle && !ac_state_circle(s, ac_str_c(circle))) {
+        pthread_rwlock_unlock(&r->svc->lock);
+        problem(r, 400, NULL, "circle: no circle \"%.40s\"", circle);
+        return;
+    }
+    arr = json_array();
+    for (size_t i = 0; arr && i < s->proposal_count; i++) {
+        const struct ac_proposal *p = &s->proposals[i];
+        if ((status && p->status != want) ||
+            (circle && !ac_str_eq_c(p->circle, circle))) {
+            continue;
+        }
+        if (json_array_append_new(arr, ac_api_proposal(s, p)) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_api_json(&r->reply, 200, arr);
+}
+
+static void get_proposal(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    const struct ac_state *s = &r->svc->state;
+    const struct ac_proposal *p;
+    json_t *j = NULL;
+
+    if (!args_known(r, none)) {
+        return;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    p = ac_state_proposal(s, r->param);
+    if (p) {
+        j = ac_api_proposal(s, p);
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (!p) {
+        problem(r, 404, NULL, "no proposal \"%.40s\"", r->param.ptr);
+        return;
+    }
+    ac_api_json(&r->reply, 200, j);
+}
+
+static void get_agreements(struct ac_request *r)
+{
+    static const char *const allowed[] = {"status", NULL};
+    const char *status = arg(r, "status");
+    const struct ac_state *s = &r->svc->state;
+    int want = -1;
+    json_t *arr;
+
+    if (!args_known(r, allowed)) {
+        return;
+    }
+    if (status) {
+        if (strcmp(status, "active") == 0) {
+            want = AC_AGREEMENT_ACTIVE;
+        } else if (strcmp(status, "retired") == 0) {
+            want = AC_AGREEMENT_RETIRED;
+        } else {
+            problem(r, 400, NULL,
+                    "unknown status \"%.40s\": status is active or retired",
+                    status);
+            return;
+        }
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    arr = json_array();
+    for (size_t i = 0; arr && i < s->agreement_count; i++) {
+        const struct ac_agreement *ag = &s->agreements[i];
+        if (want >= 0 && (int)ag->status != want) {
+            continue;
+        }
+        if (json_array_append_new(arr, ac_api_agreement(s, ag)) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_api_json(&r->reply, 200, arr);
+}
+
+static void get_agreement(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    const struct ac_state *s = &r->svc->state;
+    const struct ac_agreement *ag;
+    json_t *j = NULL;
+
+    if (!args_known(r, none)) {
+        return;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ag = ac_state_agreement(s, r->param);
+    if (ag) {
+        j = ac_api_agreement(s, ag);
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (!ag) {
+        problem(r, 404, NULL, "no agreement \"%.40s\"", r->param.ptr);
+        return;
+    }
+    ac_api_json(&r->reply, 200, j);
+}
+
+struct events_ctx {
+    struct ac_buf *out; /* the answer being built */
+    size_t count;       /* events added */
+};
+
+static enum ac_status add_event(void *ctx, int64_t seq, struct ac_str text)
+{
+    struct events_ctx *x = ctx;
+    (void)seq;
+    if (x->count++) {
+        ac_buf_putc(x->out, ',');
+    }
+    /* The stored canonical text as it is: exactly what export writes. */
+    ac_buf_add_str(x->out, text);
+    return x->out->status;
+}
+
+static void get_events(struct ac_request *r)
+{
+    static const char *const allowed[] = {"after", "limit", NULL};
+    struct ac_service *svc = r->svc;
+    int64_t after, limit, head_seq, n;
+    char head_hex[AC_HEX_LEN + 1];
+    struct ac_buf out;
+    struct events_ctx x;
+    struct ac_err e = {0};
+    enum ac_status st;
+
+    if (!args_known(r, allowed) ||
+        !arg_int(r, "after", 0, 0, INT64_MAX, &after) ||
+        !arg_int(r, "limit", EVENTS_LIMIT_DEFAULT, 1, EVENTS_LIMIT_MAX,
+                 &limit)) {
+        return;
+    }
+    /* The head is read under the lock, so the state and the store agree
+     * on it; events past it (committed since) are not listed. */
+    pthread_rwlock_rdlock(&svc->lock);
+    head_seq = svc->state.seq;
+    ac_hex_encode(head_hex, svc->state.head, AC_HASH_LEN);
+    pthread_rwlock_unlock(&svc->lock);
+    n = head_seq > after ? head_seq - after : 0;
+    n = n < limit ? n : limit;
+
+    ac_buf_init(&out, 0);
+    x.out = &out;
+    x.count = 0;
+    ac_buf_add_c(&out, "{\"events\":[");
+    st = n > 0 ? ac_store_scan(svc->store, after, n, add_event, &x, &e) : AC_OK;
+    ac_buf_printf(&out, "],\"head\":{\"seq\":%" PRId64 ",\"hash\":\"%s\"}}",
+                  head_seq, head_hex);
+    if (st != AC_OK || out.status != AC_OK) {
+        if (st == AC_OK) {
+            ac_err_set(&e, out.status, "the events do not fit in memory");
+        }
+        ac_buf_release(&out);
+        fail(r, &e);
+        return;
+    }
+    r->reply.status = 200;
+    r->reply.type = "application/json";
+    r->reply.body = ac_buf_take(&out, &r->reply.len);
+    ac_buf_release(&out);
+}
+
+/* ---- sessions ---- */
+
+static void post_session(struct ac_request *r)
+{
+    static const char *const allowed[] = {"member", "password", NULL};
+    struct ac_service *svc = r->svc;
+    struct ac_str member, password;
+    char ip[80], mkey[80], phc[AC_PHC_MAX], token[AC_TOKEN_LEN + 1];
+    char hash[AC_HEX_LEN + 1];
+    int64_t wait, expires;
+    struct ac_err e = {0};
+    enum ac_status st;
+    bool found, active = false;
+    json_t *j = NULL;
+
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "member", false, 64, &r->arena, &member, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "password", false, AC_PASSWORD_MAX, &r->arena,
+                            &password, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    client_key(r, ip);
+    snprintf(mkey, sizeof mkey, "m:%.*s", (int)member.len, member.ptr);
+    st = ac_store_password_get(svc->store, member, phc, sizeof phc, &e);
+    if (st != AC_OK && st != AC_ENOTFOUND) {
+        fail(r, &e);
+        return;
+    }
+    found = st == AC_OK;
+    pthread_rwlock_rdlock(&svc->lock);
+    {
+        const struct ac_member *m = ac_state_member(&svc->state, member);
+        active = m && m->status == AC_MEMBER_ACTIVE;
+    }
+    pthread_rwlock_unlock(&svc->lock);
+    /* The same work and the same answer for an unknown member. */
+    st = ac_auth_login(svc->auth, ip, mkey, found ? phc : svc->dummy_phc,
+                       found && active, password, &wait);
+    if (st == AC_ELIMIT) {
+        too_many(r, wait);
+        return;
+    }
+    if (st != AC_OK) {
+        unauthorized(r, "wrong member or password");
+        return;
+    }
+    ac_token_new(token);
+    ac_token_hash(hash, ac_str_c(token));
+    expires = ac_service_now() + svc->token_ms;
+    st = ac_store_session_put(svc->store, ac_str_c(hash), member, expires, &e);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_auth_session_put(svc->auth, hash, member.ptr, expires);
+    ac_api_json(&r->reply, 201,
+                json_pack("{s:s,s:s%,s:o}", "token", token, "member",
+                          member.ptr, member.len, "expires",
+                          ac_api_time(expires)));
+}
+
+static void delete_session(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    if (!parse_body(r, true, none, &j)) {
+        return;
+    }
+    json_decref(j);
+    ac_auth_session_drop(r->svc->auth, r->token_hash);
+    if (ac_store_session_delete(r->svc->store, ac_str_c(r->token_hash), &e) !=
+        AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    r->reply.status = 204;
+}
+
+/* ---- writes ---- */
+
+static void job_init(struct ac_request *r, enum ac_cmd_type type,
+                     unsigned ok_status)
+{
+    memset(&r->job, 0, sizeof r->job);
+    r->job.cmd.type = type;
+    r->job.cmd.actor = ac_str_c(r->member);
+    r->job.cmd.proposal = r->param;
+    r->job.render = AC_RENDER_PROPOSAL;
+    r->job.ok_status = ok_status;
+}
+
+static void post_proposal(struct ac_request *r)
+{
+    static const char *const allowed[] = {"circle", "kind", "title", "data",
+                                          NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    job_init(r, AC_CMD_PROPOSE, 201);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "circle", false, 0, &r->arena, &c->circle, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "kind", false, 0, &r->arena, &c->kind, &e);
+    }
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "title", false, 0, &r->arena, &c->title, &e);
+    }
+    if (st == AC_OK) {
+        st = ac_api_get_obj(j, "data", false, &r->arena, &c->data, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    submit(r);
+}
+
+static void post_position(struct ac_request *r)
+{
+    static const char *const allowed[] = {"position", "reason", NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    job_init(r, AC_CMD_POSITION, 200);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "position", false, 0, &r->arena, &c->position, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "reason", true, 0, &r->arena, &c->reason, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    submit(r);
+}
+
+static void post_amend(struct ac_request *r)
+{
+    static const char *const allowed[] = {"title", "data", NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    job_init(r, AC_CMD_AMEND, 200);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "title", true, 0, &r->arena, &c->title, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_obj(j, "data", true, &r->arena, &c->data, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    submit(r);
+}
+
+static void post_withdraw(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    json_t *j = NULL;
+
+    job_init(r, AC_CMD_WITHDRAW, 200);
+    if (!parse_body(r, true, none, &j)) {
+        return;
+    }
+    json_decref(j);
+    submit(r);
+}
+
+/* ---- invites ---- */
+
+static void get_invite(struct ac_request *r)
+{
+    static const char *const none[] = {NULL};
+    struct ac_service *svc = r->svc;
+    const struct ac_proposal *p;
+    char member[AC_MEMBER_BUF] = "", code[128];
+    unsigned status = 0;
+    char why[160] = "";
+    struct ac_err e = {0};
+    enum ac_status st;
+
+    if (!args_known(r, none)) {
+        return;
+    }
+    pthread_rwlock_rdlock(&svc->lock);
+    p = ac_state_proposal(&svc->state, r->param);
+    if (!p) {
+        status = 404;
+        snprintf(why, sizeof why, "no proposal \"%.40s\"", r->param.ptr);
+    } else if (!ac_str_eq_c(p->author, r->member)) {
+        status = 403;
+        snprintf(why, sizeof why,
+                 "only the author of proposal %.*s may read its invite",
+                 (int)p->id.len, p->id.ptr);
+    } else if (p->kind != AC_KIND_MEMBER_ADMIT) {
+        status = 409;
+        snprintf(why, sizeof why, "proposal %.*s does not admit a member",
+                 (int)p->id.len, p->id.ptr);
+    } else if (p->status != AC_PROP_ADOPTED) {
+        status = 409;
+        snprintf(why, sizeof why, "proposal %.*s is %s, not adopted",
+                 (int)p->id.len, p->id.ptr, ac_proposal_status_name(p->status));
+    } else {
+        const struct ac_member *m = ac_state_member(&svc->state, p->effect);
+        if (!m || m->status != AC_MEMBER_INVITED) {
+            status = 409;
+            snprintf(why, sizeof why, "member \"%.*s\" is %s, not invited",
+                     (int)p->effect.len, p->effect.ptr,
+                     m ? ac_member_status_name(m->status) : "unknown");
+        } else {
+            snprintf(member, sizeof member, "%.*s", (int)m->id.len, m->id.ptr);
+        }
+    }
+    pthread_rwlock_unlock(&svc->lock);
+    if (status) {
+        problem(r, status, NULL, "%s", why);
+        return;
+    }
+    /* One code per member: made on the first request, the same after. */
+    pthread_mutex_lock(&svc->invite_lock);
+    st = ac_store_invite_get(svc->store, ac_str_c(member), code, &e);
+    if (st == AC_ENOTFOUND) {
+        ac_token_new(code);
+        st = ac_store_invite_put(svc->store, ac_str_c(member), ac_str_c(code),
+                                 &e);
+    }
+    pthread_mutex_unlock(&svc->invite_lock);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_api_json(&r->reply, 200,
+                json_pack("{s:s,s:s}", "member", member, "invite", code));
+}
+
+static void post_accept(struct ac_request *r)
+{
+    static const char *const allowed[] = {"invite", "password", NULL};
+    struct ac_service *svc = r->svc;
+    struct ac_str invite, password;
+    char ip[80], member[AC_MEMBER_BUF];
+    char *phc;
+    int64_t now = ac_service_now(), wait;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    job_init(r, AC_CMD_JOIN, 200);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "invite", false, 127, &r->arena, &invite, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "password", false, 0, &r->arena, &password, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    client_key(r, ip);
+    wait = ac_auth_blocked(svc->auth, ip, now);
+    if (wait > 0) {
+        too_many(r, wait);
+        return;
+    }
+    st = ac_store_invite_find(svc->store, invite, member, &e);
+    if (st == AC_ENOTFOUND) {
+        ac_auth_failed(svc->auth, ip, now);
+        problem(r, 404, "/invite", "unknown invite code");
+        return;
+    }
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    if (ac_password_check(password, &e) != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    phc = ac_arena_alloc(&r->arena, AC_PHC_MAX);
+    r->job.cmd.actor = ac_arena_str(&r->arena, ac_str_c(member));
+    if (!phc || !r->job.cmd.actor.ptr) {
+        problem(r, 503, NULL, "out of memory");
+        return;
+    }
+    if (ac_auth_hash(svc->auth, password, phc, &e) != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    r->job.is_join = true;
+    r->job.render = AC_RENDER_JOIN;
+    r->job.password.member = r->job.cmd.actor;
+    r->job.password.phc = ac_str_c(phc);
+    r->job.invite = invite;
+    submit(r);
+}
+
+/* ---- the table ---- */
+
+static const struct route routes[] = {
+    {"GET", "/api/v1/health", get_health, false},
+    {"POST", "/api/v1/session", post_session, false},
+    {"DELETE", "/api/v1/session", delete_session, true},
+    {"GET", "/api/v1/org", get_org, true},
+    {"GET", "/api/v1/members", get_members, true},
+    {"GET", "/api/v1/circles", get_circles, true},
+    {"GET", "/api/v1/proposals", get_proposals, true},
+    {"POST", "/api/v1/proposals", post_proposal, true},
+    {"GET", "/api/v1/proposals/{id}", get_proposal, true},
+    {"POST", "/api/v1/proposals/{id}/positions", post_position, true},
+    {"POST", "/api/v1/proposals/{id}/amend", post_amend, true},
+    {"POST", "/api/v1/proposals/{id}/withdraw", post_withdraw, true},
+    {"GET", "/api/v1/proposals/{id}/invite", get_invite, true},
+    {"POST", "/api/v1/invites/accept", post_accept, false},
+    {"GET", "/api/v1/agreements", get_agreements, true},
+    {"GET", "/api/v1/agreements/{id}", get_agreement, true},
+    {"GET", "/api/v1/events", get_events, true},
+};
+
+/* True when path fits pattern; the "{id}" segment goes to *param. */
+static bool match(const char *pattern, const char *path, struct ac_str *param)
+{
+    const char *p = pattern, *u = path;
+    while (*p && *u) {
+        if (strncmp(p, "{id}", 4) == 0) {
+            const char *end = strchr(u, '/');
+            size_t len = end ? (size_t)(end - u) : strlen(u);
+            if (len == 0) {
+                return false;
+            }
+            *param = (struct ac_str){u, len};
+            p += 4;
+            u += len;
+        } else if (*p++ != *u++) {
+            return false;
+        }
+    }
+    return !*p && !*u;
+}
+
+void ac_route_dispatch(struct ac_request *r)
+{
+    const struct route *rt = NULL;
+    bool path_known = false;
+    struct ac_str param = {NULL, 0};
+
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        struct ac_str at = {NULL, 0};
+        if (!match(routes[i].path, r->url, &at)) {
+            continue;
+        }
+        if (!path_known) {
+            r->reply.allow[0] = '\0';
+        }
+        path_known = true;
+        if (!strstr(r->reply.allow, routes[i].method)) {
+            size_t n = strlen(r->reply.allow);
+            snprintf(r->reply.allow + n, sizeof r->reply.allow - n, "%s%s",
+                     n ? ", " : "", routes[i].method);
+        }
+        if (strcmp(routes[i].method, r->method) == 0) {
+            rt = &routes[i];
+            param = at;
+        }
+    }
+    if (!path_known) {
+        problem(r, 404, NULL, "no resource at %.200s", r->url);
+        return;
+    }
+    if (!rt) {
+        problem(r, 405, NULL, "%s is not allowed here; allowed: %s", r->method,
+                r->reply.allow);
+        return;
+    }
+    r->reply.allow[0] = '\0';
+    if (rt->fn != get_health &&
+        __atomic_load_n(&r->svc->broken, __ATOMIC_SEQ_CST)) {
+        /* The state may hold events the store did not keep. */
+        problem(r, 503, NULL, "the store failed; the server is recovering");
+        return;
+    }
+    /* The {id} as a NUL-terminated copy, for messages. */
+    r->param = ac_arena_str(&r->arena, param);
+    if (param.ptr && !r->param.ptr) {
+        problem(r, 503, NULL, "out of memory");
+        return;
+    }
+    if (rt->needs_auth && !authenticate(r, strcmp(rt->method, "GET") == 0)) {
+        return;
+    }
+    rt->fn(r);
+}
