@@ -407,7 +407,7 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
     CURL *curl = NULL;
     CURLcode rc;
     enum ac_status st = AC_OK;
-    struct curl_api api;
+    struct curl_api api = {0};
     int n;
 
     memset(out, 0, sizeof *out);

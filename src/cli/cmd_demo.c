@@ -179,16 +179,16 @@ static const struct {
 
 #define NAMED_COUNT (sizeof named / sizeof named[0])
 
-static void generated_id(char out[16], long i, long n)
+static void generated_id(char out[24], long i, long n)
 {
     int width = n > 99999 ? 6 : (n > 9999 ? 5 : 4);
-    snprintf(out, 16, "m%0*ld", width, i);
+    snprintf(out, 24, "m%0*ld", width, i);
 }
 
 /* The story, oldest first. Each step says what a real group would do. */
 static enum ac_status tell(struct demo *d, long extra, int64_t now)
 {
-    char pid[16], json[1024], id[16], name[32], review[16];
+    char pid[16], json[1024], id[24], name[32], review[16];
     enum ac_status rc;
     int64_t step;
 
@@ -484,7 +484,7 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
     printf("head %lld %s\n", (long long)d->s.seq, hex);
     print_login(dir);
     if (extra > 0) {
-        char first[16], last[16];
+        char first[24], last[24];
         generated_id(first, 1, (long)extra);
         generated_id(last, (long)extra, (long)extra);
         printf("\nthe generated members %s..%s have the same password\n", first,

@@ -175,7 +175,7 @@ static int bind_str(sqlite3_stmt *s, int i, struct ac_str v)
 static enum ac_status run(struct conn *c, enum query q, const char *what,
                           struct ac_err *err)
 {
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = NULL;
     enum ac_status st = prep(c, q, &s, err);
     int rc;
     if (st != AC_OK) {
