@@ -18,37 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 enum {
     WRAP_BYTES = 4 * 1024 * 1024, /* rewind point, like a WAL restart */
     MAX_RECORD = 65536,           /* bytes */
     MAX_SAMPLES = 4 * 1024 * 1024 /* latencies kept */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a;
-    double y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static long parse_long(const char *s, long lo, long hi, const char *what)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, "fsync_rate: bad %s \"%s\"\n", what, s);
-        exit(2);
-    }
-    return v;
-}
 
 int main(int argc, char **argv)
 {
@@ -57,10 +33,11 @@ int main(int argc, char **argv)
         return 2;
     }
     double seconds =
-        argc > 2 ? (double)parse_long(argv[2], 1, 3600, "seconds") : 3.0;
-    size_t record =
-        argc > 3 ? (size_t)parse_long(argv[3], 1, MAX_RECORD, "record size")
-                 : 256;
+        argc > 2 ? (double)bench_arg("fsync_rate", argv[2], 1, 3600, "seconds")
+                 : 3.0;
+    size_t record = argc > 3 ? (size_t)bench_arg("fsync_rate", argv[3], 1,
+                                                 MAX_RECORD, "record size")
+                             : 256;
     char path[4096];
     int n = snprintf(path, sizeof(path), "%s/fsync-rate.%ld.tmp", argv[1],
                      (long)getpid());
@@ -88,7 +65,7 @@ int main(int argc, char **argv)
     size_t count = 0;
     off_t off = 0;
     int rc = 0;
-    double start = now_s();
+    double start = bench_now();
     double end = start + seconds;
     double t = start;
     while (t < end) {
@@ -108,7 +85,7 @@ int main(int argc, char **argv)
             rc = 1;
             break;
         }
-        double t2 = now_s();
+        double t2 = bench_now();
         if (count < MAX_SAMPLES) {
             lat[count] = t2 - t;
         }
@@ -120,7 +97,7 @@ int main(int argc, char **argv)
     unlink(path);
     if (rc == 0 && count > 0) {
         size_t kept = count < MAX_SAMPLES ? count : MAX_SAMPLES;
-        qsort(lat, kept, sizeof(double), cmp_double);
+        qsort(lat, kept, sizeof(double), bench_cmp_double);
         printf("fsync_per_sec=%.0f p50_us=%.0f p99_us=%.0f syncs=%zu "
                "seconds=%.2f\n",
                (double)count / elapsed, lat[kept / 2] * 1e6,

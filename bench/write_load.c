@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
+
 enum {
     MAX_CLIENTS = 1024,
     BODY_BYTES = 512, /* one request body */
@@ -51,20 +53,6 @@ struct client {
     char resp[FAIL_KEEP];
     size_t resp_len;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a;
-    double y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
@@ -127,7 +115,7 @@ static void *run_client(void *arg)
     }
     pthread_barrier_wait(&sh->start);
     double deadline = sh->t0 + sh->seconds;
-    double t = now_s();
+    double t = bench_now();
     for (unsigned long n = 1; h && hdrs && t < deadline; n++) {
         int len = snprintf(body, sizeof(body),
                            "{\"circle\":\"all\",\"kind\":\"agreement.adopt\","
@@ -140,7 +128,7 @@ static void *run_client(void *arg)
         c->resp_len = 0;
         c->resp[0] = '\0';
         CURLcode rc = curl_easy_perform(h);
-        double t2 = now_s();
+        double t2 = bench_now();
         long status = 0;
         long connects = 0;
         if (rc == CURLE_OK) {
@@ -167,18 +155,6 @@ static void *run_client(void *arg)
     return NULL;
 }
 
-static long parse_long(const char *s, long lo, long hi, const char *what)
-{
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
-        fprintf(stderr, "write_load: bad %s \"%s\"\n", what, s);
-        exit(2);
-    }
-    return v;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 3 || argc > 5) {
@@ -186,11 +162,12 @@ int main(int argc, char **argv)
                 "usage: write_load BASE_URL TOKEN [CLIENTS] [SECONDS]\n");
         return 2;
     }
-    int clients = argc > 3
-                      ? (int)parse_long(argv[3], 1, MAX_CLIENTS, "client count")
-                      : 32;
+    int clients = argc > 3 ? (int)bench_arg("write_load", argv[3], 1,
+                                            MAX_CLIENTS, "client count")
+                           : 32;
     double seconds =
-        argc > 4 ? (double)parse_long(argv[4], 1, 3600, "seconds") : 5.0;
+        argc > 4 ? (double)bench_arg("write_load", argv[4], 1, 3600, "seconds")
+                 : 5.0;
 
     char url[1024];
     char auth[1024];
@@ -230,7 +207,7 @@ int main(int argc, char **argv)
         started++;
     }
     /* t0 is set before the barrier opens, so every client sees it. */
-    sh.t0 = now_s();
+    sh.t0 = bench_now();
     pthread_barrier_wait(&sh.start);
 
     size_t ok = 0;
@@ -259,7 +236,7 @@ int main(int argc, char **argv)
         }
         free(cs[i].lat);
     }
-    qsort(all, k, sizeof(double), cmp_double);
+    qsort(all, k, sizeof(double), bench_cmp_double);
     double elapsed = t_end - sh.t0;
     double p50 = k ? all[k / 2] : 0.0;
     double p99 = k ? all[(k * 99) / 100] : 0.0;
