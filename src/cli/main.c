@@ -9,8 +9,10 @@
 #include "base/err.h"
 #include "base/secret.h"
 #include "cli/cli.h"
+#include "core/codec.h"
 
 #define EXIT_USAGE 2
+#define ACCORD_VERSION "0.1.0"
 
 /* Exit codes by status: the one mapping (docs/cli.md#exit-codes). */
 static const int exit_codes[] = {
@@ -135,6 +137,9 @@ static const struct ac_cli_opt opts_amend[] = {
 static const struct ac_cli_opt opts_events[] = {
     {"--after", "N", false, "only events after seq N (default 0)"},
     {"--limit", "M", false, "at most M events"},
+    {"--jsonl", NULL, false,
+     "every event to the head as JSON Lines, exactly as accord export "
+     "writes them: a member's own copy of the log for accord verify"},
     {"--json", NULL, false, JSON_HELP},
     {NULL, NULL, false, NULL},
 };
@@ -244,9 +249,10 @@ static const struct command commands[] = {
     {"agreement", ac_cli_agreement, true, "ID",
      "show an agreement with its text", NULL, opts_json, 1, 1,
      "accord agreement a1"},
-    {"events", ac_cli_events, true, "[--after N] [--limit M]",
-     "show the event log", NULL, opts_events, 0, 0,
-     "accord events --after 40 --limit 10"},
+    {"events", ac_cli_events, true, "[--after N] [--limit M] [--jsonl]",
+     "show the event log, or save it for verification", NULL, opts_events, 0, 0,
+     "accord events --after 40 --limit 10\n"
+     "  accord events --jsonl > coop.jsonl && accord verify coop.jsonl"},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -281,6 +287,7 @@ static void print_overview(FILE *f)
         }
     }
     fputs("\n  help [COMMAND]  this overview, or a command's help\n"
+          "  --version       the version of accord and of its event encoding\n"
           "\nRun accord COMMAND --help for a command's options. "
           "docs/cli.md has more.\n",
           f);
@@ -447,6 +454,11 @@ int main(int argc, char **argv)
     if (argc < 2) {
         print_overview(stderr);
         return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("accord %s (event encoding %d)\n", ACCORD_VERSION,
+               AC_CODEC_VERSION);
+        return 0;
     }
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {

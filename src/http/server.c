@@ -376,6 +376,8 @@ enum ac_status ac_server_run(const struct ac_server_config *cfg,
             close(ls);
         }
     }
+    printf("accord: stopped; head seq %lld\n", (long long)svc->state.seq);
+    fflush(stdout);
     st = AC_OK;
 out:
     if (d) {

@@ -619,3 +619,13 @@ Test(usage, position_must_be_known)
               err);
     free(err);
 }
+
+Test(usage, version_names_the_event_encoding)
+{
+    const char *args[] = {"--version", NULL};
+    char *out = NULL;
+    cr_assert_eq(run(args, NULL, &out, NULL), 0);
+    cr_assert(strncmp(out, "accord ", 7) == 0, "%s", out);
+    cr_assert(strstr(out, "(event encoding 1)\n"), "%s", out);
+    free(out);
+}

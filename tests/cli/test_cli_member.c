@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -693,6 +694,7 @@ Test(member, demo_run_seeds_and_serves)
         if (srv.pid == 0) {
             char listen[64];
             int fd = open(out_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
             snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
             setenv("ACCORD_LISTEN", listen, 1);
             setenv("ACCORD_DEMO_DATA", data, 1);
@@ -732,4 +734,48 @@ Test(member, demo_run_seeds_and_serves)
     cr_assert(strstr(text, "login --server http://127.0.0.1:"), "%s", text);
     free(text);
     free(out_path);
+}
+
+/* A member's own copy of the log, saved through the API, is the operator's
+ * export to the byte, and verifies offline. */
+Test(member, saves_the_log_as_the_operator_exports_it)
+{
+    const char *all[] = {"events", "--jsonl", NULL};
+    const char *part[] = {"events", "--jsonl", "--after", "50", "--limit",
+                          "3", NULL};
+    const char *export[] = {"export", "--data", data, NULL};
+    char *mine, *theirs, *some, *path, *vout = NULL;
+    const char *verify[3] = {"verify", NULL, NULL};
+    FILE *f;
+    size_t lines = 0;
+
+    start_demo();
+    login("bob");
+    mine = ok("bob", all);
+    cr_assert_eq(t_run(export, NULL, NULL, &theirs, NULL), 0);
+    cr_assert_str_eq(mine, theirs);
+    for (const char *p = mine; *p; p++) {
+        lines += *p == '\n';
+    }
+    cr_assert_eq(lines, 56);
+
+    path = t_fmt("%s/mine.jsonl", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(mine, f);
+    fclose(f);
+    verify[1] = path;
+    cr_assert_eq(t_run(verify, NULL, NULL, &vout, NULL), 0, "%s", vout);
+    cr_assert(strncmp(vout, "ok: 56 events, head ", 20) == 0, "%s", vout);
+
+    some = ok("bob", part);
+    cr_assert(strncmp(some, "{\"actor\":", 9) == 0, "%s", some);
+    cr_assert(strstr(some, "\"seq\":51,"), "%s", some);
+    cr_assert(strstr(some, "\"seq\":53,"), "%s", some);
+    cr_assert_null(strstr(some, "\"seq\":54,"), "%s", some);
+    free(some);
+    free(vout);
+    free(path);
+    free(mine);
+    free(theirs);
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -205,6 +206,9 @@ bool t_server_start(struct t_server *s, const char *data)
         s->pid = fork();
         if (s->pid == 0) {
             int devnull = open("/dev/null", O_WRONLY);
+            /* a failed assertion ends the test process: take the server
+             * with it rather than leave it serving */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (!getenv("ACCORD_TEST_VERBOSE")) {
                 dup2(devnull, 1);
             }
