@@ -44,6 +44,16 @@ enum ac_status ac_parse_i64(struct ac_str s, int64_t min, int64_t max,
     return AC_OK;
 }
 
+bool ac_str_is_blank(struct ac_str s)
+{
+    for (size_t i = 0; i < s.len; i++) {
+        if (!ac_ascii_isspace((unsigned char)s.ptr[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool ac_utf8_is_valid(struct ac_str s)
 {
     const unsigned char *p = (const unsigned char *)s.ptr;

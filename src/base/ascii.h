@@ -25,6 +25,9 @@ static inline bool ac_ascii_isspace(int c)
            c == '\v';
 }
 
+/* True when s is empty or holds only ASCII white space. */
+bool ac_str_is_blank(struct ac_str s);
+
 /* Parses the whole of s as a decimal integer in [min, max]. */
 enum ac_status ac_parse_i64(struct ac_str s, int64_t min, int64_t max,
                             int64_t *out, struct ac_err *err);

@@ -119,16 +119,6 @@ static enum ac_status check_text(struct ac_str s, const char *where, size_t min,
     return AC_OK;
 }
 
-static bool is_blank(struct ac_str s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        if (!ac_ascii_isspace(s.ptr[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* data must be an object whose members are among allowed (NULL-ended). */
 static enum ac_status check_members(const struct ac_val *data,
                                     const char *const *allowed,
@@ -176,6 +166,9 @@ static enum ac_status field_str(const struct ac_val *data, const char *key,
         return ac_err_at(err, where, AC_EINVAL, "%s must be a string", where);
     }
     *out = v->s;
+    if (min > 0 && ac_str_is_blank(v->s)) {
+        return ac_err_at(err, where, AC_EINVAL, "%s must not be blank", where);
+    }
     return check_text(v->s, where, min, max, err);
 }
 
@@ -198,8 +191,9 @@ static enum ac_status field_id(const struct ac_val *data, const char *key,
 
 struct kind_ctx {
     const struct ac_state *s;
-    struct ac_str circle;           /* the proposal's circle */
-    const struct ac_proposal *self; /* NULL while proposing */
+    struct ac_str circle; /* the proposal's circle */
+    int64_t now;          /* ms when proposed or amended; 0 at adoption,
+                             when dates are no longer checked */
 };
 
 static enum ac_status need_root(const struct kind_ctx *k, const char *kind,
@@ -251,7 +245,6 @@ static enum ac_status ck_agreement_adopt(const struct kind_ctx *k,
     struct ac_str text, review;
     int64_t ms;
     enum ac_status st = check_members(data, allowed, err);
-    (void)k;
     if (st == AC_OK) {
         st = field_str(data, "text", false, 1, AC_TEXT_MAX, &text, err);
     }
@@ -263,6 +256,11 @@ static enum ac_status ck_agreement_adopt(const struct kind_ctx *k,
         ac_date_parse(review, &ms, NULL) != AC_OK) {
         return ac_err_at(err, "/data/review_by", AC_EINVAL,
                          "/data/review_by must be a date YYYY-MM-DD");
+    }
+    if (st == AC_OK && review.ptr && ms + AC_MS_PER_DAY <= k->now) {
+        return ac_err_at(err, "/data/review_by", AC_EINVAL,
+                         "/data/review_by \"%.*s\" is in the past",
+                         (int)review.len, review.ptr);
     }
     return st;
 }
@@ -382,9 +380,11 @@ static enum ac_status ck_member_remove(const struct kind_ctx *k,
                          "/data/member: \"%.*s\" is not a member", (int)id.len,
                          id.ptr);
     }
-    if (is_blank(reason)) {
-        return ac_err_at(err, "/data/reason", AC_EINVAL,
-                         "/data/reason must not be blank");
+    if (m->status == AC_MEMBER_ACTIVE && k->s->active_count <= 1) {
+        return ac_err_at(err, "/data/member", AC_EINVAL,
+                         "/data/member: \"%.*s\" is the last active member; "
+                         "removing them would leave nobody to decide",
+                         (int)id.len, id.ptr);
     }
     return AC_OK;
 }
@@ -570,25 +570,15 @@ static bool touches_entrenched(const struct ac_proposal *p)
     return false;
 }
 
-/* Counts the current round's positions of active circle members. */
-static void tally(const struct ac_state *s, const struct ac_proposal *p,
-                  int64_t t[AC_POS_COUNT], int64_t *eligible)
-{
-    const struct ac_circle *c = ac_state_circle(s, p->circle);
-    memset(t, 0, sizeof(int64_t) * AC_POS_COUNT);
-    for (size_t i = 0; i < p->count; i++) {
-        if (ac_state_in_circle(s, c, p->positions[i].member)) {
-            t[p->positions[i].position]++;
-        }
-    }
-    *eligible = (int64_t)ac_state_circle_size(s, c);
-}
-
 static int64_t responses(const int64_t t[AC_POS_COUNT])
 {
     return t[AC_POS_CONSENT] + t[AC_POS_CONCERN] + t[AC_POS_OBJECT] +
            t[AC_POS_STAND_ASIDE];
 }
+
+static enum ac_status close_answered(struct ac_state *s, int64_t now,
+                                     struct ac_arena *a, struct ac_batch *out,
+                                     struct ac_err *err);
 
 /* Closes the current round of p (docs/consent.md#closing). */
 static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
@@ -601,41 +591,34 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     enum ac_proposal_status next;
     char reason[320];
     struct obj d = obj_new(a), ty = obj_new(a);
-    struct kind_ctx k = {s, p->circle, p};
+    struct kind_ctx k = {s, p->circle, 0};
     struct ac_err why;
+    enum ac_status st;
 
-    tally(s, p, t, &eligible);
+    ac_state_tally(s, p, t, &eligible);
     resp = responses(t);
     favour = t[AC_POS_CONSENT] + t[AC_POS_CONCERN];
     quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
 
-    if (entrenched) {
-        if (eligible > 0 && favour == eligible) {
-            next = AC_PROP_ADOPTED;
-            snprintf(reason, sizeof reason,
-                     "every active member consented to change an "
-                     "entrenched article");
-        } else if (t[AC_POS_OBJECT] > 0 &&
-                   p->round < ch->value[AC_P_MAX_ROUNDS]) {
-            next = AC_PROP_NEEDS_INTEGRATION;
-            snprintf(reason, sizeof reason, "%" PRId64 " objection(s) stand",
-                     t[AC_POS_OBJECT]);
-        } else {
-            next = AC_PROP_LAPSED;
-            snprintf(reason, sizeof reason,
-                     "an entrenched article changes only with the explicit "
-                     "consent of every active member (%" PRId64 " of %" PRId64
-                     ")",
-                     favour, eligible);
-        }
+    if (t[AC_POS_OBJECT] > 0 && p->round < ch->value[AC_P_MAX_ROUNDS]) {
+        next = AC_PROP_NEEDS_INTEGRATION;
+        snprintf(reason, sizeof reason, "%" PRId64 " objection(s) stand",
+                 t[AC_POS_OBJECT]);
+    } else if (entrenched) {
+        next = eligible > 0 && favour == eligible ? AC_PROP_ADOPTED
+                                                  : AC_PROP_LAPSED;
+        snprintf(reason, sizeof reason,
+                 next == AC_PROP_ADOPTED
+                     ? "every active member consented to change an "
+                       "entrenched article"
+                     : "an entrenched article changes only with the explicit "
+                       "consent of every active member (%" PRId64 " of %" PRId64
+                       ")",
+                 favour, eligible);
     } else if (t[AC_POS_OBJECT] > 0) {
         int64_t fb = ch->value[AC_P_FALLBACK];
-        if (p->round < ch->value[AC_P_MAX_ROUNDS]) {
-            next = AC_PROP_NEEDS_INTEGRATION;
-            snprintf(reason, sizeof reason, "%" PRId64 " objection(s) stand",
-                     t[AC_POS_OBJECT]);
-        } else if (fb > 0 && quorum &&
-                   favour * 100 >= fb * (favour + t[AC_POS_OBJECT])) {
+        if (fb > 0 && quorum &&
+            favour * 100 >= fb * (favour + t[AC_POS_OBJECT])) {
             next = AC_PROP_ADOPTED;
             snprintf(reason, sizeof reason,
                      "adopted by the charter's fallback: %" PRId64
@@ -649,17 +632,24 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
                      ", the charter's last",
                      t[AC_POS_OBJECT], p->round);
         }
-    } else if (quorum && resp > 0) {
+    } else if (quorum && eligible > 0) {
+        /* a quorum of 0 is the group's own choice of lazy consensus:
+         * silence until the deadline is consent */
         next = AC_PROP_ADOPTED;
         snprintf(reason, sizeof reason,
                  "no objection; %" PRId64 " of %" PRId64 " responded", resp,
                  eligible);
     } else {
         next = AC_PROP_LAPSED;
-        snprintf(reason, sizeof reason,
-                 "too few responses: %" PRId64 " of %" PRId64
-                 ", quorum is %" PRId64 "%%",
-                 resp, eligible, ch->value[AC_P_QUORUM_PERCENT]);
+        if (resp == 0) {
+            snprintf(reason, sizeof reason, "nobody of %" PRId64 " responded",
+                     eligible);
+        } else {
+            snprintf(reason, sizeof reason,
+                     "too few responses: %" PRId64 " of %" PRId64
+                     ", quorum is %" PRId64 "%%",
+                     resp, eligible, ch->value[AC_P_QUORUM_PERCENT]);
+        }
     }
     /* the state may have moved since the proposal was made */
     if (next == AC_PROP_ADOPTED &&
@@ -686,16 +676,37 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
         snprintf(id, sizeof id, "a%zu", s->agreement_count + 1);
         put_str(&d, "agreement", ac_str_c(id));
     }
-    return emit(s, a, out, now, AC_STR("system"), "proposal.closed",
-                obj_done(&d), err);
+    st = emit(s, a, out, now, AC_STR("system"), "proposal.closed", obj_done(&d),
+              err);
+    if (st == AC_OK && next == AC_PROP_ADOPTED &&
+        (p->kind == AC_KIND_MEMBER_REMOVE || p->kind == AC_KIND_CIRCLE_AMEND)) {
+        st = close_answered(s, now, a, out, err);
+    }
+    return st;
 }
 
 static bool everyone_answered(const struct ac_state *s,
                               const struct ac_proposal *p)
 {
     int64_t t[AC_POS_COUNT], eligible;
-    tally(s, p, t, &eligible);
+    ac_state_tally(s, p, t, &eligible);
     return responses(t) >= eligible;
+}
+
+/* A member who leaves a circle leaves its open rounds: where everyone
+ * still in the circle has answered, the round closes at once. */
+static enum ac_status close_answered(struct ac_state *s, int64_t now,
+                                     struct ac_arena *a, struct ac_batch *out,
+                                     struct ac_err *err)
+{
+    enum ac_status st = AC_OK;
+    for (size_t i = 0; st == AC_OK && i < s->proposal_count; i++) {
+        struct ac_proposal *p = &s->proposals[i];
+        if (p->status == AC_PROP_OPEN && everyone_answered(s, p)) {
+            st = close_round(s, p, now, a, out, err);
+        }
+    }
+    return st;
 }
 
 /* ---- commands ---- */
@@ -727,7 +738,7 @@ static enum ac_status find_proposal(const struct ac_state *s, struct ac_str id,
 static enum ac_status check_title(struct ac_str title, struct ac_err *err)
 {
     enum ac_status st = check_text(title, "/title", 1, AC_TITLE_MAX, err);
-    if (st == AC_OK && is_blank(title)) {
+    if (st == AC_OK && ac_str_is_blank(title)) {
         return ac_err_at(err, "/title", AC_EINVAL, "/title must not be blank");
     }
     return st;
@@ -739,7 +750,7 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
 {
     const struct ac_circle *c = ac_state_circle(s, cmd->circle);
     enum ac_kind kind;
-    struct kind_ctx k = {s, cmd->circle, NULL};
+    struct kind_ctx k = {s, cmd->circle, now};
     enum ac_status st;
     struct obj d = obj_new(a);
     char id[24];
@@ -792,7 +803,7 @@ static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
     if (st != AC_OK) {
         return st;
     }
-    if (pos == AC_POS_OBJECT && is_blank(cmd->reason)) {
+    if (pos == AC_POS_OBJECT && ac_str_is_blank(cmd->reason)) {
         return ac_err_at(err, "/reason", AC_EINVAL,
                          "an objection needs a reason");
     }
@@ -859,7 +870,7 @@ static enum ac_status do_amend(struct ac_state *s, const struct ac_cmd *cmd,
     struct obj d = obj_new(a);
     struct ac_str title;
     const struct ac_val *data;
-    struct kind_ctx k = {s, {0}, NULL};
+    struct kind_ctx k = {s, {0}, now};
     enum ac_status st = own_open(s, cmd, &p, "amend", err);
 
     if (st != AC_OK) {
@@ -872,10 +883,16 @@ static enum ac_status do_amend(struct ac_state *s, const struct ac_cmd *cmd,
     title = cmd->title.ptr ? cmd->title : p->title;
     data = cmd->data ? cmd->data : p->data;
     k.circle = p->circle;
-    k.self = p;
     if ((st = check_title(title, err)) != AC_OK ||
         (st = checks[p->kind](&k, data, err)) != AC_OK) {
         return st;
+    }
+    /* an amendment clears every position: one that changes nothing would
+     * erase objections without integrating them */
+    if (ac_str_eq(title, p->title) && ac_val_equal(data, p->data)) {
+        return ac_err_at(err, cmd->data ? "/data" : "/title", AC_EINVAL,
+                         "the amendment changes nothing: give a new title "
+                         "or new data");
     }
     if (p->round >= s->charter.value[AC_P_MAX_ROUNDS]) {
         return ac_err_set(err, AC_ECONFLICT,

@@ -216,6 +216,19 @@ size_t ac_state_circle_size(const struct ac_state *s, const struct ac_circle *c)
     return n;
 }
 
+void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
+                    int64_t t[AC_POS_COUNT], int64_t *eligible)
+{
+    const struct ac_circle *c = ac_state_circle(s, p->circle);
+    memset(t, 0, sizeof(int64_t) * AC_POS_COUNT);
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_state_in_circle(s, c, p->positions[i].member)) {
+            t[p->positions[i].position]++;
+        }
+    }
+    *eligible = (int64_t)ac_state_circle_size(s, c);
+}
+
 int64_t ac_state_next_due(const struct ac_state *s)
 {
     return s->due_count ? s->due[0].at : INT64_MAX;

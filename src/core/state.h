@@ -197,6 +197,11 @@ bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
 size_t ac_state_circle_size(const struct ac_state *s,
                             const struct ac_circle *c);
 
+/* Counts the current round's positions of members still active in the
+ * proposal's circle, and the circle's active members (eligible). */
+void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
+                    int64_t t[AC_POS_COUNT], int64_t *eligible);
+
 /* The earliest time at which an AC_CMD_TICK has something to do, or
  * INT64_MAX. O(1). */
 int64_t ac_state_next_due(const struct ac_state *s);

@@ -185,13 +185,7 @@ static json_t *tally_json(const struct ac_state *s, const struct ac_proposal *p)
     int64_t t[AC_POS_COUNT] = {0}, eligible = p->eligible;
 
     if (p->status == AC_PROP_OPEN) {
-        const struct ac_circle *c = ac_state_circle(s, p->circle);
-        for (size_t i = 0; c && i < p->count; i++) {
-            if (ac_state_in_circle(s, c, p->positions[i].member)) {
-                t[p->positions[i].position]++;
-            }
-        }
-        eligible = c ? (int64_t)ac_state_circle_size(s, c) : 0;
+        ac_state_tally(s, p, t, &eligible);
     } else {
         memcpy(t, p->tally, sizeof t);
     }

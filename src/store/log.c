@@ -294,16 +294,6 @@ static enum ac_status read_line(FILE *f, struct ac_buf *line, bool *more,
     return AC_OK;
 }
 
-static bool is_blank(struct ac_str s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        if (!ac_ascii_isspace((unsigned char)s.ptr[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
                                   char head[AC_HEX_LEN + 1], struct ac_err *err)
 {
@@ -326,7 +316,7 @@ enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
             break;
         }
         line_no++;
-        if (is_blank(ac_buf_str(&line))) {
+        if (ac_str_is_blank(ac_buf_str(&line))) {
             blank_line = blank_line ? blank_line : line_no;
             continue;
         }

@@ -1985,3 +1985,95 @@ Test(rounds, next_due_follows_opens_amends_and_closes)
     cr_assert_eq(ac_state_next_due(&O.s), INT64_MAX);
     replay_matches();
 }
+
+/* An amendment clears every position, so one that changes nothing would
+ * erase an objection without integrating it: refused. */
+Test(amend, that_changes_nothing_is_refused)
+{
+    const char *id;
+    org3();
+    OK(propose("alice", "all", "agreement.adopt", "Quiet hours",
+               "{\"text\":\"After 22:00.\"}"));
+    id = newest();
+    OK(pos("bob", id, "object", "too early for the night shift"));
+    FAILS(amend("alice", id, "Quiet hours", NULL), AC_EINVAL, "/title");
+    FAILS(amend("alice", id, NULL, "{\"text\":\"After 22:00.\"}"), AC_EINVAL,
+          "/data");
+    FAILS(amend("alice", id, "Quiet hours", "{\"text\":\"After 22:00.\"}"),
+          AC_EINVAL, "/data");
+    cr_assert_eq(P(id)->count, 1, "the objection still stands");
+    OK(amend("alice", id, NULL, "{\"text\":\"After 23:00.\"}"));
+    cr_assert_eq(P(id)->round, 2);
+    cr_assert_eq(P(id)->count, 0);
+}
+
+/* DESIGN section 4: a round closes as soon as every member of the circle
+ * has a position, also when the circle shrinks to those who answered. */
+Test(close, when_the_circle_shrinks_to_those_who_answered)
+{
+    const char *rule, *removal;
+    org3();
+    OK(propose("alice", "all", "agreement.adopt", "Rule",
+               "{\"text\":\"x\"}"));
+    rule = newest();
+    OK(pos("alice", rule, "consent", ""));
+    OK(pos("bob", rule, "consent", ""));
+    cr_assert_eq(status(rule), AC_PROP_OPEN);
+    removal = adopt("bob", "all", "member.remove", "Carol leaves",
+                    "{\"member\":\"carol\",\"reason\":\"she asked to\"}");
+    cr_assert_eq(M("carol")->status, AC_MEMBER_REMOVED);
+    cr_assert_eq(status(rule), AC_PROP_ADOPTED, "%.*s",
+                 (int)P(rule)->outcome.len, P(rule)->outcome.ptr);
+    cr_assert_eq(P(rule)->eligible, 2);
+    is_type(last(0), "proposal.closed");
+    cr_assert(ac_str_eq_c(dstr(last(0), "proposal"), rule));
+    cr_assert(ac_str_eq_c(dstr(last(1), "proposal"), removal));
+    replay_matches();
+}
+
+Test(effect, the_last_active_member_cannot_be_removed)
+{
+    OK(found());
+    FAILS(propose("alice", "all", "member.remove", "I go",
+                  "{\"member\":\"alice\",\"reason\":\"moving away\"}"),
+          AC_EINVAL, "/data/member");
+    cr_assert(has(ac_str_c(O.err.msg), "last active member"), "%s",
+              O.err.msg);
+}
+
+Test(propose, review_date_in_the_past_and_blank_names_are_refused)
+{
+    org3();
+    FAILS(propose("alice", "all", "agreement.adopt", "Rule",
+                  "{\"text\":\"x\",\"review_by\":\"1969-12-31\"}"),
+          AC_EINVAL, "/data/review_by");
+    cr_assert(has(ac_str_c(O.err.msg), "in the past"), "%s", O.err.msg);
+    FAILS(propose("alice", "all", "member.admit", "Welcome",
+                  "{\"id\":\"dan\",\"name\":\"   \"}"),
+          AC_EINVAL, "/data/name");
+    FAILS(propose("alice", "all", "agreement.adopt", "Rule",
+                  "{\"text\":\" \\n \"}"),
+          AC_EINVAL, "/data/text");
+}
+
+/* A quorum of 0 is lazy consensus, the group's own choice: silence until
+ * the deadline adopts; with the default quorum it lapses and says why. */
+Test(close, quorum_zero_lets_silence_consent)
+{
+    const char *quiet, *lazy;
+    org3();
+    OK(propose("alice", "all", "agreement.adopt", "Quiet",
+               "{\"text\":\"x\"}"));
+    quiet = newest();
+    cr_assert_eq(tick_at(P(quiet)->deadline), 1);
+    cr_assert_eq(status(quiet), AC_PROP_LAPSED);
+    cr_assert(has(P(quiet)->outcome, "nobody of 3 responded"), "%.*s",
+              (int)P(quiet)->outcome.len, P(quiet)->outcome.ptr);
+    adopt("alice", "all", "charter.amend", "Lazy consensus",
+          "{\"set\":{\"consent.quorum_percent\":0}}");
+    OK(propose("alice", "all", "agreement.adopt", "Lazy",
+               "{\"text\":\"y\"}"));
+    lazy = newest();
+    cr_assert_eq(tick_at(P(lazy)->deadline), 1);
+    cr_assert_eq(status(lazy), AC_PROP_ADOPTED);
+}
