@@ -244,6 +244,11 @@ enum ac_status ac_log_verify_store(struct ac_store *st, int64_t *count,
     ac_arena_init(&a, 0);
     ac_state_init(&s, &a);
     rs = replay_store(st, &s, &r, err);
+    if (rs == AC_OK && r.count == 0) {
+        rs = ac_err_set(err, AC_ECORRUPT,
+                        "event 1: the store holds no events; every log "
+                        "begins with org.founded");
+    }
     head_hex(&r, count, head);
     replay_release(&r);
     ac_arena_release(&a);
@@ -329,6 +334,11 @@ enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
         }
         rs = check_event(&r, -1, (struct ac_str){NULL, 0}, ac_buf_str(&line),
                          err);
+    }
+    if (rs == AC_OK && r.count == 0) {
+        rs = ac_err_set(err, AC_ECORRUPT,
+                        "event 1: the file holds no events; every log begins "
+                        "with org.founded");
     }
     head_hex(&r, count, head);
     ac_buf_release(&line);

@@ -1426,9 +1426,10 @@ Test(log, file_lines_blank_missing_and_reordered)
     cr_assert_eq(strncmp(e.msg, "event 3:", 8), 0, "%s", e.msg);
     free(edited);
 
-    /* An empty file is an empty log. */
+    /* An empty file is no log: every log begins with org.founded. */
     spit(bad, "", 0);
-    cr_assert_eq(verify_path(bad, &count, head, &e), AC_OK);
+    cr_assert_eq(verify_path(bad, &count, head, &e), AC_ECORRUPT);
+    cr_assert(strstr(e.msg, "no events"), "%s", e.msg);
     cr_assert_eq(count, 0);
     cr_assert_str_eq(head, "00000000000000000000000000000000"
                            "00000000000000000000000000000000");
@@ -1476,4 +1477,17 @@ Test(log, a_line_of_several_megabytes_is_read_whole)
     free(big);
     free(path);
     ac_arena_release(&a);
+}
+
+/* A store that was created but never founded verifies as no log. */
+Test(log, an_empty_store_does_not_verify)
+{
+    struct ac_store *st = open_store(dir, true);
+    struct ac_err e;
+    int64_t count = -1;
+    char head[AC_HEX_LEN + 1];
+    cr_assert_eq(ac_log_verify_store(st, &count, head, &e), AC_ECORRUPT);
+    cr_assert(strstr(e.msg, "no events"), "%s", e.msg);
+    cr_assert_eq(count, 0);
+    ac_store_close(st);
 }
