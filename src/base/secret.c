@@ -17,11 +17,6 @@ bool ac_secret_init(void)
 
 enum ac_status ac_password_check(struct ac_str password, struct ac_err *err)
 {
-    if (password.len < AC_PASSWORD_MIN) {
-        return ac_err_at(err, "/password", AC_EINVAL,
-                         "password must be at least %d characters",
-                         AC_PASSWORD_MIN);
-    }
     if (password.len > AC_PASSWORD_MAX) {
         return ac_err_at(err, "/password", AC_EINVAL,
                          "password must be at most %d bytes", AC_PASSWORD_MAX);
@@ -29,6 +24,11 @@ enum ac_status ac_password_check(struct ac_str password, struct ac_err *err)
     if (!ac_utf8_is_valid(password)) {
         return ac_err_at(err, "/password", AC_EINVAL,
                          "password is not valid UTF-8");
+    }
+    if (ac_utf8_count(password) < AC_PASSWORD_MIN) {
+        return ac_err_at(err, "/password", AC_EINVAL,
+                         "password must be at least %d characters",
+                         AC_PASSWORD_MIN);
     }
     return AC_OK;
 }

@@ -2,7 +2,9 @@
 /* Commands: what members (and the clock) ask of the organisation. ac_exec
  * validates a command against the state and charter, and only then emits
  * its events, sealing each onto the chain and folding it into the state.
- * A refused command emits nothing and leaves the state as it was.
+ * A refused command emits nothing and leaves the state as it was; only
+ * AC_ENOMEM may leave events applied, and the state must then be rebuilt
+ * from the log.
  * Time is an input (ms since the epoch): the same log and the same
  * commands at the same times give the same events. */
 #ifndef ACCORD_CORE_EXEC_H

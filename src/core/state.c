@@ -802,7 +802,6 @@ static enum ac_status fx_member_remove(struct ac_state *s,
         (m->status != AC_MEMBER_ACTIVE && m->status != AC_MEMBER_INVITED)) {
         return bad(err, ev, "removed member is not a member");
     }
-    (void)err;
     if (m->status == AC_MEMBER_ACTIVE) {
         s->active_count--;
     }

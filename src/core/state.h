@@ -22,7 +22,7 @@
 #define AC_TITLE_MAX 200    /* code points */
 #define AC_REASON_MAX 2000  /* code points */
 #define AC_PURPOSE_MAX 2000 /* code points */
-#define AC_TEXT_MAX 100000  /* bytes of agreement text */
+#define AC_TEXT_MAX 100000  /* code points of agreement text */
 
 enum ac_member_status {
     AC_MEMBER_INVITED, /* admitted by proposal, invite not yet accepted */
@@ -176,8 +176,10 @@ struct ac_state {
 void ac_state_init(struct ac_state *s, struct ac_arena *a);
 
 /* Folds one event into the state. The caller has checked the chain; this
- * checks that the event makes sense for the state (AC_ECORRUPT if not) and
- * leaves the state unchanged on error, except for arena use. */
+ * checks that the event makes sense for the state and refuses it with
+ * AC_ECORRUPT, leaving the state unchanged. Running out of memory
+ * (AC_ENOMEM) may leave the state half-changed: the caller must then
+ * rebuild it from the log, as the server does. */
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
                               struct ac_err *err);
 
