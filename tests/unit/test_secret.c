@@ -67,10 +67,15 @@ Test(secret, password_check)
     cr_assert_str_eq(err.where, "/password");
     cr_assert_eq(ac_password_check((struct ac_str){"abcd\0efgh", 9}, NULL),
                  AC_EINVAL);
-    /* characters beyond ASCII count as bytes: 4 x é = 8 bytes */
+    /* the minimum counts characters, as the message says: 4 x é is 8
+     * bytes but 4 characters; 8 x é passes */
     cr_assert_eq(
         ac_password_check(AC_STR("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"), NULL),
-        AC_OK);
+        AC_EINVAL);
+    cr_assert_eq(ac_password_check(AC_STR("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                          "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"),
+                                   NULL),
+                 AC_OK);
 }
 
 static bool token_char(char c)
