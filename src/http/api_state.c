@@ -246,14 +246,12 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     return obj_done(&o);
 }
 
-json_t *ac_api_agreement(const struct ac_state *s,
-                         const struct ac_agreement *ag)
+json_t *ac_api_agreement(const struct ac_agreement *ag)
 {
     struct obj o = obj_new();
     json_t *versions = json_array();
     const struct ac_agreement_version *cur =
         ag->count ? &ag->versions[ag->count - 1] : NULL;
-    (void)s;
 
     for (size_t i = 0; versions && i < ag->count; i++) {
         const struct ac_agreement_version *v = &ag->versions[i];

@@ -1,25 +1,28 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* Sessions cached in memory (token hash -> member, expiry) so that
- * authenticated reads do not touch the store; failed-login counting per
- * member id and per client address; Argon2id behind one mutex.
- * Invariants: a key's failure times are the newest AC_LOGIN_FAILURES, in
- * order; both tables prune expired entries as they grow. */
+ * authenticated reads do not touch the store; failed logins counted per
+ * member and client address and per client address; Argon2id behind one
+ * mutex.
+ * Invariants: a key's failure times are its newest ones (at most its
+ * limit), in order; both tables prune expired entries as they grow; a
+ * session is put back into the cache from the store only if no session
+ * was revoked since the store was read. */
 #include "http_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_MAX 80
+#define KEY_MAX 128   /* "p:ADDR MEMBER" fits */
 #define PRUNE_AT 4096 /* entries before a sweep of expired ones */
 
 struct entry {
-    struct entry *next;               /* bucket chain */
-    char key[KEY_MAX];                /* token hash, "m:ID" or "i:ADDR" */
-    char member[AC_MEMBER_BUF];       /* sessions */
-    int64_t expires;                  /* sessions: ms */
-    int64_t times[AC_LOGIN_FAILURES]; /* failures: ms, oldest first */
-    size_t count;                     /* failures held */
+    struct entry *next;              /* bucket chain */
+    char key[KEY_MAX];               /* token hash, "a:ADDR", "p:ADDR ID" */
+    char member[AC_MEMBER_BUF];      /* sessions */
+    int64_t expires;                 /* sessions: ms */
+    int64_t times[AC_ADDR_FAILURES]; /* failures: ms, oldest first */
+    size_t count;                    /* failures held */
 };
 
 struct table {
@@ -30,9 +33,10 @@ struct table {
 };
 
 struct ac_auth {
-    pthread_mutex_t lock;      /* both tables */
+    pthread_mutex_t lock;      /* both tables and revoked */
     struct table sessions;     /* token hash -> member, expiry */
-    struct table failures;     /* "m:ID" / "i:ADDR" -> failure times */
+    struct table failures;     /* "a:ADDR" / "p:ADDR ID" -> failure times */
+    uint64_t revoked;          /* sessions revoked so far */
     pthread_mutex_t hash_lock; /* Argon2id, one at a time */
 };
 
@@ -185,17 +189,48 @@ void ac_auth_free(struct ac_auth *au)
     free(au);
 }
 
-void ac_auth_session_put(struct ac_auth *au, const char *token_hash,
-                         const char *member, int64_t expires)
+/* Puts a session into the cache; the caller holds the lock. */
+static void session_put(struct ac_auth *au, const char *token_hash,
+                        const char *member, int64_t expires)
 {
-    struct entry *e;
-    pthread_mutex_lock(&au->lock);
-    e = upsert(&au->sessions, token_hash, session_dead, ac_service_now());
+    struct entry *e =
+        upsert(&au->sessions, token_hash, session_dead, ac_service_now());
     if (e) {
         snprintf(e->member, sizeof e->member, "%s", member);
         e->expires = expires;
     }
+}
+
+void ac_auth_session_put(struct ac_auth *au, const char *token_hash,
+                         const char *member, int64_t expires)
+{
+    pthread_mutex_lock(&au->lock);
+    session_put(au, token_hash, member, expires);
     pthread_mutex_unlock(&au->lock);
+}
+
+uint64_t ac_auth_session_epoch(struct ac_auth *au)
+{
+    uint64_t n;
+    pthread_mutex_lock(&au->lock);
+    n = au->revoked;
+    pthread_mutex_unlock(&au->lock);
+    return n;
+}
+
+bool ac_auth_session_refill(struct ac_auth *au, const char *token_hash,
+                            const char *member, int64_t expires, uint64_t epoch)
+{
+    bool ok;
+    pthread_mutex_lock(&au->lock);
+    /* A revocation since the store was read may be of this token: its
+     * row may have been read just before it was deleted. */
+    ok = au->revoked == epoch;
+    if (ok) {
+        session_put(au, token_hash, member, expires);
+    }
+    pthread_mutex_unlock(&au->lock);
+    return ok;
 }
 
 bool ac_auth_session_get(struct ac_auth *au, const char *token_hash,
@@ -215,7 +250,7 @@ bool ac_auth_session_get(struct ac_auth *au, const char *token_hash,
     return found;
 }
 
-void ac_auth_session_drop(struct ac_auth *au, const char *token_hash)
+void ac_auth_session_revoke(struct ac_auth *au, const char *token_hash)
 {
     struct entry **pp;
     pthread_mutex_lock(&au->lock);
@@ -223,8 +258,11 @@ void ac_auth_session_drop(struct ac_auth *au, const char *token_hash)
     if (*pp) {
         drop(&au->sessions, pp);
     }
+    au->revoked++;
     pthread_mutex_unlock(&au->lock);
 }
+
+/* ---- failures; the caller holds the lock ---- */
 
 /* Forgets failures that left the window. */
 static void expire(struct entry *e, int64_t now)
@@ -239,81 +277,140 @@ static void expire(struct entry *e, int64_t now)
     }
 }
 
-int64_t ac_auth_blocked(struct ac_auth *au, const char *key, int64_t now)
+/* Seconds until key may try again when it has limit failures in the
+ * window, else 0. */
+static int64_t blocked(struct ac_auth *au, const char *key, size_t limit,
+                       int64_t now)
 {
-    struct entry **pp;
+    struct entry **pp = slot(&au->failures, key);
+    struct entry *e = *pp;
     int64_t wait = 0;
-    pthread_mutex_lock(&au->lock);
-    pp = slot(&au->failures, key);
-    if (*pp) {
-        struct entry *e = *pp;
-        expire(e, now);
-        if (e->count >= AC_LOGIN_FAILURES) {
-            int64_t ms = e->times[0] + AC_LOGIN_WINDOW_MS - now;
-            wait = (ms + 999) / 1000;
-            wait = wait < 1 ? 1 : wait;
-        } else if (e->count == 0) {
-            drop(&au->failures, pp);
-        }
+    if (!e) {
+        return 0;
     }
-    pthread_mutex_unlock(&au->lock);
+    expire(e, now);
+    if (e->count >= limit) {
+        int64_t ms = e->times[e->count - limit] + AC_LOGIN_WINDOW_MS - now;
+        wait = (ms + 999) / 1000;
+        wait = wait < 1 ? 1 : wait;
+    } else if (e->count == 0) {
+        drop(&au->failures, pp);
+    }
     return wait;
 }
 
-void ac_auth_failed(struct ac_auth *au, const char *key, int64_t now)
+/* Counts a failure at now, keeping the newest limit. */
+static void failed(struct ac_auth *au, const char *key, size_t limit,
+                   int64_t now)
 {
-    struct entry *e;
-    pthread_mutex_lock(&au->lock);
-    e = upsert(&au->failures, key, failures_dead, now);
-    if (e) {
-        expire(e, now);
-        if (e->count == AC_LOGIN_FAILURES) {
-            memmove(e->times, e->times + 1,
-                    (e->count - 1) * sizeof e->times[0]);
-            e->count--;
-        }
-        e->times[e->count++] = now;
+    struct entry *e = upsert(&au->failures, key, failures_dead, now);
+    if (!e) {
+        return;
     }
-    pthread_mutex_unlock(&au->lock);
+    expire(e, now);
+    if (e->count >= limit) {
+        size_t k = e->count - limit + 1;
+        memmove(e->times, e->times + k, (e->count - k) * sizeof e->times[0]);
+        e->count -= k;
+    }
+    e->times[e->count++] = now;
 }
 
-void ac_auth_forget(struct ac_auth *au, const char *key)
+/* Takes back the failure counted at stamp. */
+static void unfailed(struct ac_auth *au, const char *key, int64_t stamp)
 {
-    struct entry **pp;
-    pthread_mutex_lock(&au->lock);
-    pp = slot(&au->failures, key);
+    struct entry *e = *slot(&au->failures, key);
+    for (size_t i = e ? e->count : 0; i-- > 0;) {
+        if (e->times[i] == stamp) {
+            memmove(e->times + i, e->times + i + 1,
+                    (e->count - i - 1) * sizeof e->times[0]);
+            e->count--;
+            break;
+        }
+    }
+}
+
+static void forget(struct ac_auth *au, const char *key)
+{
+    struct entry **pp = slot(&au->failures, key);
     if (*pp) {
         drop(&au->failures, pp);
     }
-    pthread_mutex_unlock(&au->lock);
 }
 
-enum ac_status ac_auth_login(struct ac_auth *au, const char *ip_key,
-                             const char *member_key, const char *phc,
-                             bool valid, struct ac_str password, int64_t *wait)
+/* A try from addr (for member, or NULL): AC_ELIMIT with *wait seconds
+ * when the address or the pair is at its limit, else the try is counted
+ * as a failure at *stamp right away, so that tries made in parallel can
+ * never pass the limit; a try that succeeds is taken back. */
+static enum ac_status take_try(struct ac_auth *au, const char *akey,
+                               const char *pkey, int64_t *wait, int64_t *stamp)
 {
     enum ac_status st = AC_OK;
-    int64_t now;
-
-    /* Checking, verifying and counting under the one lock: attempts sent
-     * in parallel cannot all pass the limit before any failure counts. */
-    pthread_mutex_lock(&au->hash_lock);
-    now = ac_service_now();
-    *wait = ac_auth_blocked(au, ip_key, now);
-    if (*wait == 0) {
-        *wait = ac_auth_blocked(au, member_key, now);
+    pthread_mutex_lock(&au->lock);
+    *stamp = ac_service_now();
+    *wait = blocked(au, akey, AC_ADDR_FAILURES, *stamp);
+    if (*wait == 0 && pkey) {
+        *wait = blocked(au, pkey, AC_LOGIN_FAILURES, *stamp);
     }
     if (*wait > 0) {
         st = AC_ELIMIT;
-    } else if (!ac_password_verify(phc, password) || !valid) {
-        ac_auth_failed(au, ip_key, now);
-        ac_auth_failed(au, member_key, now);
-        st = AC_EDENIED;
     } else {
-        ac_auth_forget(au, member_key);
+        failed(au, akey, AC_ADDR_FAILURES, *stamp);
+        if (pkey) {
+            failed(au, pkey, AC_LOGIN_FAILURES, *stamp);
+        }
     }
-    pthread_mutex_unlock(&au->hash_lock);
+    pthread_mutex_unlock(&au->lock);
     return st;
+}
+
+static void addr_key(char key[KEY_MAX], const char *addr)
+{
+    snprintf(key, KEY_MAX, "a:%s", addr);
+}
+
+enum ac_status ac_auth_login(struct ac_auth *au, const char *addr,
+                             const char *member, const char *phc, bool valid,
+                             struct ac_str password, int64_t *wait)
+{
+    char akey[KEY_MAX], pkey[KEY_MAX];
+    int64_t stamp;
+    bool ok;
+
+    /* Addresses hold no space: the first one ends the address. */
+    addr_key(akey, addr);
+    snprintf(pkey, sizeof pkey, "p:%s %s", addr, member);
+    if (take_try(au, akey, pkey, wait, &stamp) != AC_OK) {
+        return AC_ELIMIT;
+    }
+    pthread_mutex_lock(&au->hash_lock);
+    ok = ac_password_verify(phc, password) && valid;
+    pthread_mutex_unlock(&au->hash_lock);
+    if (!ok) {
+        return AC_EDENIED;
+    }
+    pthread_mutex_lock(&au->lock);
+    unfailed(au, akey, stamp);
+    forget(au, pkey);
+    pthread_mutex_unlock(&au->lock);
+    return AC_OK;
+}
+
+enum ac_status ac_auth_guess(struct ac_auth *au, const char *addr,
+                             int64_t *wait, int64_t *stamp)
+{
+    char akey[KEY_MAX];
+    addr_key(akey, addr);
+    return take_try(au, akey, NULL, wait, stamp);
+}
+
+void ac_auth_guess_ok(struct ac_auth *au, const char *addr, int64_t stamp)
+{
+    char akey[KEY_MAX];
+    addr_key(akey, addr);
+    pthread_mutex_lock(&au->lock);
+    unfailed(au, akey, stamp);
+    pthread_mutex_unlock(&au->lock);
 }
 
 enum ac_status ac_auth_hash(struct ac_auth *au, struct ac_str password,

@@ -29,9 +29,11 @@
 #include "http/server.h"
 #include "store/store.h"
 
-#define AC_MEMBER_BUF 64                    /* bytes for a member id */
-#define AC_LOGIN_FAILURES 5                 /* allowed in the window */
+#define AC_MEMBER_BUF 64    /* bytes for a member id */
+#define AC_LOGIN_FAILURES 5 /* per member and address in the window */
+#define AC_ADDR_FAILURES 20 /* per address in the window */
 #define AC_LOGIN_WINDOW_MS (15 * 60 * 1000) /* failed-login window */
+#define AC_ADDR_BUF 48                      /* bytes for a client address */
 
 /* ---- answers ---- */
 
@@ -72,8 +74,7 @@ json_t *ac_api_org(const struct ac_state *s);
 json_t *ac_api_members(const struct ac_state *s);
 json_t *ac_api_circles(const struct ac_state *s);
 json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p);
-json_t *ac_api_agreement(const struct ac_state *s,
-                         const struct ac_agreement *ag);
+json_t *ac_api_agreement(const struct ac_agreement *ag);
 
 /* Adds "seq" and "hash" to obj; false when out of memory. */
 bool ac_api_add_head(json_t *obj, int64_t seq, const uint8_t hash[AC_HASH_LEN]);
@@ -106,47 +107,55 @@ struct ac_auth;
 enum ac_status ac_auth_new(struct ac_auth **out, struct ac_err *err);
 void ac_auth_free(struct ac_auth *au);
 
-/* Remembers a session (token hash -> member until expires, ms). */
+/* Remembers a new session (token hash -> member until expires, ms). */
 void ac_auth_session_put(struct ac_auth *au, const char *token_hash,
                          const char *member, int64_t expires);
 /* The member of a live session, false when unknown here or expired. */
 bool ac_auth_session_get(struct ac_auth *au, const char *token_hash,
                          int64_t now, char member[AC_MEMBER_BUF]);
-void ac_auth_session_drop(struct ac_auth *au, const char *token_hash);
+/* A session read from the store goes back into memory only if no session
+ * was revoked since: read the epoch before the store, then refill with
+ * it (false: not kept, the answer read may still be used). */
+uint64_t ac_auth_session_epoch(struct ac_auth *au);
+bool ac_auth_session_refill(struct ac_auth *au, const char *token_hash,
+                            const char *member, int64_t expires,
+                            uint64_t epoch);
+/* Forgets a session; called after it was deleted from the store. */
+void ac_auth_session_revoke(struct ac_auth *au, const char *token_hash);
 
-/* Seconds until key may try again (0: it may now). Keys are "m:ID" for
- * member ids and "i:ADDR" for client addresses. */
-int64_t ac_auth_blocked(struct ac_auth *au, const char *key, int64_t now);
-void ac_auth_failed(struct ac_auth *au, const char *key, int64_t now);
-void ac_auth_forget(struct ac_auth *au, const char *key);
+/* Failed attempts are counted per client address (every member, and
+ * invite codes) and per (address, member id) pair, each in a sliding
+ * window of AC_LOGIN_WINDOW_MS. A try is counted as a failure when it is
+ * let through and taken back if it succeeds, so tries made in parallel
+ * cannot pass a limit. Argon2id runs under one mutex, so concurrent
+ * logins do not multiply its memory (12 MiB each). */
 
-/* Argon2id runs under one mutex, so concurrent logins do not multiply
- * its memory (12 MiB each). */
-
-/* A login attempt: AC_ELIMIT (with *wait seconds) when either key has too
- * many recent failures, else AC_EDENIED unless valid (the member exists
- * and is active) and password matches phc; failures are counted for both
- * keys, success forgets the member's. */
-enum ac_status ac_auth_login(struct ac_auth *au, const char *ip_key,
-                             const char *member_key, const char *phc,
-                             bool valid, struct ac_str password, int64_t *wait);
+/* A login attempt from addr: AC_ELIMIT (with *wait seconds) when the
+ * address has AC_ADDR_FAILURES or the pair AC_LOGIN_FAILURES recent
+ * failures, else AC_EDENIED unless valid (the member exists and is
+ * active) and password matches phc. Success forgets the pair's failures;
+ * another address's failures never block it. */
+enum ac_status ac_auth_login(struct ac_auth *au, const char *addr,
+                             const char *member, const char *phc, bool valid,
+                             struct ac_str password, int64_t *wait);
+/* A guess of a secret (an invite code) from addr: AC_ELIMIT (with *wait)
+ * when the address is at its limit, else counted as a failure at *stamp
+ * until ac_auth_guess_ok takes it back. */
+enum ac_status ac_auth_guess(struct ac_auth *au, const char *addr,
+                             int64_t *wait, int64_t *stamp);
+void ac_auth_guess_ok(struct ac_auth *au, const char *addr, int64_t stamp);
 enum ac_status ac_auth_hash(struct ac_auth *au, struct ac_str password,
                             char phc[AC_PHC_MAX], struct ac_err *err);
 
 /* ---- the service: state, lock, writer ---- */
 
-enum ac_render {
-    AC_RENDER_PROPOSAL, /* the proposal, plus seq and hash */
-    AC_RENDER_JOIN      /* {"member","seq","hash"} */
-};
-
 /* One queued write. Lives in its request; the writer owns it from
  * ac_service_submit until it resumes the connection. */
 struct ac_job {
-    struct ac_cmd cmd; /* strings live in the request arena */
-    enum ac_render render;
-    unsigned ok_status;                /* 200 or 201 */
-    bool is_join;                      /* takes an invite and sets a password */
+    struct ac_cmd cmd;  /* strings live in the request arena */
+    unsigned ok_status; /* 200 or 201 */
+    bool is_join;       /* takes an invite and sets a password; answers
+                           {"member","seq","hash"} instead of the proposal */
     struct ac_store_password password; /* is_join */
     struct ac_str invite;              /* is_join: the code to delete */
     struct MHD_Connection *conn;       /* suspended until done */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The routes of API v1 (docs/openapi.yaml): one table of method, path
- * pattern, handler and whether a member's token is needed. Reads answer
- * from the state under the read lock; writes become jobs for the writer
- * (service.c) and are answered once committed. */
+ * pattern, whether a member's token is needed, the query parameters
+ * allowed and what answers: a handler, or a render function for plain
+ * reads. Reads answer from the state under the read lock; writes become
+ * jobs for the writer (service.c) and are answered once committed. */
 #include "http_int.h"
 
 #include <arpa/inet.h>
@@ -23,13 +24,28 @@
 #define BEARER_MAX 512 /* bytes of a bearer token */
 
 typedef void (*route_fn)(struct ac_request *r);
+/* The whole of one part of the state. */
+typedef json_t *(*render_fn)(const struct ac_state *s);
+/* The item with id, *found false when there is none; NULL (found) when
+ * out of memory. */
+typedef json_t *(*find_fn)(const struct ac_state *s, struct ac_str id,
+                           bool *found);
 
+/* One route answers through exactly one of fn, render and find. */
 struct route {
-    const char *method; /* "GET", "POST", "DELETE" */
-    const char *path;   /* segments; "{id}" matches any one segment */
-    route_fn fn;        /* answers or submits a job */
-    bool needs_auth;    /* Authorization: Bearer of an active member */
+    const char *method;       /* "GET", "POST", "DELETE" */
+    const char *path;         /* segments; "{id}" matches any one segment */
+    bool needs_auth;          /* Authorization: Bearer of an active member */
+    const char *const *query; /* parameters allowed (NULL-ended), or NULL:
+                                 the query is not looked at */
+    route_fn fn;              /* answers or submits a job */
+    render_fn render;         /* answers 200 with the state rendered */
+    find_fn find;             /* answers 200 with the {id} item, or 404 */
+    const char *noun;         /* of find's items, for the 404 */
 };
+
+/* No query parameters, or an empty body. */
+static const char *const none[] = {NULL};
 
 /* ---- helpers ---- */
 
@@ -90,7 +106,8 @@ static void submit(struct ac_request *r)
     }
 }
 
-static void client_key(const struct ac_request *r, char key[80])
+/* The client's address as text. */
+static void client_addr(const struct ac_request *r, char out[AC_ADDR_BUF])
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -105,7 +122,7 @@ static void client_key(const struct ac_request *r, char key[80])
                       addr, sizeof addr);
         }
     }
-    snprintf(key, 80, "i:%s", addr);
+    snprintf(out, AC_ADDR_BUF, "%s", addr);
 }
 
 static void too_many(struct ac_request *r, int64_t wait)
@@ -205,6 +222,9 @@ static bool authenticate(struct ac_request *r, bool check_active)
     }
     ac_token_hash(r->token_hash, ac_str_c(token));
     if (!ac_auth_session_get(svc->auth, r->token_hash, now, r->member)) {
+        /* Read before the store: a logout that deletes the row after
+         * this lookup read it keeps the session out of memory. */
+        uint64_t epoch = ac_auth_session_epoch(svc->auth);
         int64_t expires;
         struct ac_err e = {0};
         enum ac_status st = ac_store_session_get(
@@ -217,7 +237,8 @@ static bool authenticate(struct ac_request *r, bool check_active)
             fail(r, &e);
             return false;
         }
-        ac_auth_session_put(svc->auth, r->token_hash, r->member, expires);
+        ac_auth_session_refill(svc->auth, r->token_hash, r->member, expires,
+                               epoch);
     }
     if (check_active) {
         const struct ac_member *m;
@@ -251,41 +272,13 @@ static void read_locked(struct ac_request *r,
     ac_api_json(&r->reply, 200, j);
 }
 
-static void get_org(struct ac_request *r)
-{
-    static const char *const none[] = {NULL};
-    if (args_known(r, none)) {
-        read_locked(r, ac_api_org);
-    }
-}
-
-static void get_members(struct ac_request *r)
-{
-    static const char *const none[] = {NULL};
-    if (args_known(r, none)) {
-        read_locked(r, ac_api_members);
-    }
-}
-
-static void get_circles(struct ac_request *r)
-{
-    static const char *const none[] = {NULL};
-    if (args_known(r, none)) {
-        read_locked(r, ac_api_circles);
-    }
-}
-
 static void get_proposals(struct ac_request *r)
 {
-    static const char *const allowed[] = {"status", "circle", NULL};
     const char *status = arg(r, "status"), *circle = arg(r, "circle");
     enum ac_proposal_status want = AC_PROP_OPEN;
     const struct ac_state *s = &r->svc->state;
     json_t *arr;
 
-    if (!args_known(r, allowed)) {
-        return;
-    }
     if (status && !ac_proposal_status_parse(ac_str_c(status), &want)) {
         problem(r, 400, NULL,
                 "unknown status \"%.40s\": status is open, "
@@ -315,24 +308,32 @@ static void get_proposals(struct ac_request *r)
     ac_api_json(&r->reply, 200, arr);
 }
 
-static void get_proposal(struct ac_request *r)
+static json_t *find_proposal(const struct ac_state *s, struct ac_str id,
+                             bool *found)
 {
-    static const char *const none[] = {NULL};
-    const struct ac_state *s = &r->svc->state;
-    const struct ac_proposal *p;
-    json_t *j = NULL;
+    const struct ac_proposal *p = ac_state_proposal(s, id);
+    *found = p != NULL;
+    return p ? ac_api_proposal(s, p) : NULL;
+}
 
-    if (!args_known(r, none)) {
-        return;
-    }
+static json_t *find_agreement(const struct ac_state *s, struct ac_str id,
+                              bool *found)
+{
+    const struct ac_agreement *ag = ac_state_agreement(s, id);
+    *found = ag != NULL;
+    return ag ? ac_api_agreement(ag) : NULL;
+}
+
+/* Runs find for the {id} under the read lock: 200 with the item or 404. */
+static void read_item(struct ac_request *r, const struct route *rt)
+{
+    bool found;
+    json_t *j;
     pthread_rwlock_rdlock(&r->svc->lock);
-    p = ac_state_proposal(s, r->param);
-    if (p) {
-        j = ac_api_proposal(s, p);
-    }
+    j = rt->find(&r->svc->state, r->param, &found);
     pthread_rwlock_unlock(&r->svc->lock);
-    if (!p) {
-        problem(r, 404, NULL, "no proposal \"%.40s\"", r->param.ptr);
+    if (!found) {
+        problem(r, 404, NULL, "no %s \"%.40s\"", rt->noun, r->param.ptr);
         return;
     }
     ac_api_json(&r->reply, 200, j);
@@ -340,15 +341,11 @@ static void get_proposal(struct ac_request *r)
 
 static void get_agreements(struct ac_request *r)
 {
-    static const char *const allowed[] = {"status", NULL};
     const char *status = arg(r, "status");
     const struct ac_state *s = &r->svc->state;
     int want = -1;
     json_t *arr;
 
-    if (!args_known(r, allowed)) {
-        return;
-    }
     if (status) {
         if (strcmp(status, "active") == 0) {
             want = AC_AGREEMENT_ACTIVE;
@@ -368,36 +365,13 @@ static void get_agreements(struct ac_request *r)
         if (want >= 0 && (int)ag->status != want) {
             continue;
         }
-        if (json_array_append_new(arr, ac_api_agreement(s, ag)) != 0) {
+        if (json_array_append_new(arr, ac_api_agreement(ag)) != 0) {
             json_decref(arr);
             arr = NULL;
         }
     }
     pthread_rwlock_unlock(&r->svc->lock);
     ac_api_json(&r->reply, 200, arr);
-}
-
-static void get_agreement(struct ac_request *r)
-{
-    static const char *const none[] = {NULL};
-    const struct ac_state *s = &r->svc->state;
-    const struct ac_agreement *ag;
-    json_t *j = NULL;
-
-    if (!args_known(r, none)) {
-        return;
-    }
-    pthread_rwlock_rdlock(&r->svc->lock);
-    ag = ac_state_agreement(s, r->param);
-    if (ag) {
-        j = ac_api_agreement(s, ag);
-    }
-    pthread_rwlock_unlock(&r->svc->lock);
-    if (!ag) {
-        problem(r, 404, NULL, "no agreement \"%.40s\"", r->param.ptr);
-        return;
-    }
-    ac_api_json(&r->reply, 200, j);
 }
 
 struct events_ctx {
@@ -419,7 +393,6 @@ static enum ac_status add_event(void *ctx, int64_t seq, struct ac_str text)
 
 static void get_events(struct ac_request *r)
 {
-    static const char *const allowed[] = {"after", "limit", NULL};
     struct ac_service *svc = r->svc;
     int64_t after, limit, head_seq, n;
     char head_hex[AC_HEX_LEN + 1];
@@ -428,8 +401,7 @@ static void get_events(struct ac_request *r)
     struct ac_err e = {0};
     enum ac_status st;
 
-    if (!args_known(r, allowed) ||
-        !arg_int(r, "after", 0, 0, INT64_MAX, &after) ||
+    if (!arg_int(r, "after", 0, 0, INT64_MAX, &after) ||
         !arg_int(r, "limit", EVENTS_LIMIT_DEFAULT, 1, EVENTS_LIMIT_MAX,
                  &limit)) {
         return;
@@ -466,12 +438,26 @@ static void get_events(struct ac_request *r)
 
 /* ---- sessions ---- */
 
+/* A required string member of 1 to max_len bytes. */
+static enum ac_status get_text(const json_t *j, const char *key, size_t max_len,
+                               struct ac_arena *a, struct ac_str *out,
+                               struct ac_err *err)
+{
+    enum ac_status st = ac_api_get_str(j, key, false, max_len, a, out, err);
+    if (st == AC_OK && out->len == 0) {
+        char where[64];
+        snprintf(where, sizeof where, "/%s", key);
+        st = ac_err_at(err, where, AC_EINVAL, "%s must not be empty", where);
+    }
+    return st;
+}
+
 static void post_session(struct ac_request *r)
 {
     static const char *const allowed[] = {"member", "password", NULL};
     struct ac_service *svc = r->svc;
     struct ac_str member, password;
-    char ip[80], mkey[80], phc[AC_PHC_MAX], token[AC_TOKEN_LEN + 1];
+    char addr[AC_ADDR_BUF], phc[AC_PHC_MAX], token[AC_TOKEN_LEN + 1];
     char hash[AC_HEX_LEN + 1];
     int64_t wait, expires;
     struct ac_err e = {0};
@@ -482,7 +468,7 @@ static void post_session(struct ac_request *r)
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }
-    st = ac_api_get_str(j, "member", false, 64, &r->arena, &member, &e);
+    st = get_text(j, "member", 64, &r->arena, &member, &e);
     if (st == AC_OK) {
         st = ac_api_get_str(j, "password", false, AC_PASSWORD_MAX, &r->arena,
                             &password, &e);
@@ -492,8 +478,7 @@ static void post_session(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    client_key(r, ip);
-    snprintf(mkey, sizeof mkey, "m:%.*s", (int)member.len, member.ptr);
+    client_addr(r, addr);
     st = ac_store_password_get(svc->store, member, phc, sizeof phc, &e);
     if (st != AC_OK && st != AC_ENOTFOUND) {
         fail(r, &e);
@@ -507,8 +492,9 @@ static void post_session(struct ac_request *r)
     }
     pthread_rwlock_unlock(&svc->lock);
     /* The same work and the same answer for an unknown member. */
-    st = ac_auth_login(svc->auth, ip, mkey, found ? phc : svc->dummy_phc,
-                       found && active, password, &wait);
+    st =
+        ac_auth_login(svc->auth, addr, member.ptr, found ? phc : svc->dummy_phc,
+                      found && active, password, &wait);
     if (st == AC_ELIMIT) {
         too_many(r, wait);
         return;
@@ -534,19 +520,20 @@ static void post_session(struct ac_request *r)
 
 static void delete_session(struct ac_request *r)
 {
-    static const char *const none[] = {NULL};
     struct ac_err e = {0};
     json_t *j = NULL;
     if (!parse_body(r, true, none, &j)) {
         return;
     }
     json_decref(j);
-    ac_auth_session_drop(r->svc->auth, r->token_hash);
+    /* The store first: a read that misses memory meanwhile finds no row,
+     * or finds it and is kept out of memory by the revocation. */
     if (ac_store_session_delete(r->svc->store, ac_str_c(r->token_hash), &e) !=
         AC_OK) {
         fail(r, &e);
         return;
     }
+    ac_auth_session_revoke(r->svc->auth, r->token_hash);
     r->reply.status = 204;
 }
 
@@ -559,7 +546,6 @@ static void job_init(struct ac_request *r, enum ac_cmd_type type,
     r->job.cmd.type = type;
     r->job.cmd.actor = ac_str_c(r->member);
     r->job.cmd.proposal = r->param;
-    r->job.render = AC_RENDER_PROPOSAL;
     r->job.ok_status = ok_status;
 }
 
@@ -644,7 +630,6 @@ static void post_amend(struct ac_request *r)
 
 static void post_withdraw(struct ac_request *r)
 {
-    static const char *const none[] = {NULL};
     json_t *j = NULL;
 
     job_init(r, AC_CMD_WITHDRAW, 200);
@@ -659,7 +644,6 @@ static void post_withdraw(struct ac_request *r)
 
 static void get_invite(struct ac_request *r)
 {
-    static const char *const none[] = {NULL};
     struct ac_service *svc = r->svc;
     const struct ac_proposal *p;
     char member[AC_MEMBER_BUF] = "", code[128];
@@ -668,9 +652,6 @@ static void get_invite(struct ac_request *r)
     struct ac_err e = {0};
     enum ac_status st;
 
-    if (!args_known(r, none)) {
-        return;
-    }
     pthread_rwlock_rdlock(&svc->lock);
     p = ac_state_proposal(&svc->state, r->param);
     if (!p) {
@@ -727,9 +708,9 @@ static void post_accept(struct ac_request *r)
     static const char *const allowed[] = {"invite", "password", NULL};
     struct ac_service *svc = r->svc;
     struct ac_str invite, password;
-    char ip[80], member[AC_MEMBER_BUF];
+    char addr[AC_ADDR_BUF], member[AC_MEMBER_BUF];
     char *phc;
-    int64_t now = ac_service_now(), wait;
+    int64_t wait, stamp;
     struct ac_err e = {0};
     json_t *j = NULL;
     enum ac_status st;
@@ -738,7 +719,8 @@ static void post_accept(struct ac_request *r)
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }
-    st = ac_api_get_str(j, "invite", false, 127, &r->arena, &invite, &e);
+    /* The store's own check would name no JSON pointer. */
+    st = get_text(j, "invite", 127, &r->arena, &invite, &e);
     if (st == AC_OK) {
         st = ac_api_get_str(j, "password", false, 0, &r->arena, &password, &e);
     }
@@ -747,18 +729,19 @@ static void post_accept(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    client_key(r, ip);
-    wait = ac_auth_blocked(svc->auth, ip, now);
-    if (wait > 0) {
+    /* A wrong code counts against the address only: codes are not tied
+     * to a member id one could name. */
+    client_addr(r, addr);
+    if (ac_auth_guess(svc->auth, addr, &wait, &stamp) != AC_OK) {
         too_many(r, wait);
         return;
     }
     st = ac_store_invite_find(svc->store, invite, member, &e);
     if (st == AC_ENOTFOUND) {
-        ac_auth_failed(svc->auth, ip, now);
         problem(r, 404, "/invite", "unknown invite code");
         return;
     }
+    ac_auth_guess_ok(svc->auth, addr, stamp);
     if (st != AC_OK) {
         fail(r, &e);
         return;
@@ -778,7 +761,6 @@ static void post_accept(struct ac_request *r)
         return;
     }
     r->job.is_join = true;
-    r->job.render = AC_RENDER_JOIN;
     r->job.password.member = r->job.cmd.actor;
     r->job.password.phc = ac_str_c(phc);
     r->job.invite = invite;
@@ -787,24 +769,32 @@ static void post_accept(struct ac_request *r)
 
 /* ---- the table ---- */
 
+static const char *const proposals_query[] = {"status", "circle", NULL};
+static const char *const agreements_query[] = {"status", NULL};
+static const char *const events_query[] = {"after", "limit", NULL};
+
 static const struct route routes[] = {
-    {"GET", "/api/v1/health", get_health, false},
-    {"POST", "/api/v1/session", post_session, false},
-    {"DELETE", "/api/v1/session", delete_session, true},
-    {"GET", "/api/v1/org", get_org, true},
-    {"GET", "/api/v1/members", get_members, true},
-    {"GET", "/api/v1/circles", get_circles, true},
-    {"GET", "/api/v1/proposals", get_proposals, true},
-    {"POST", "/api/v1/proposals", post_proposal, true},
-    {"GET", "/api/v1/proposals/{id}", get_proposal, true},
-    {"POST", "/api/v1/proposals/{id}/positions", post_position, true},
-    {"POST", "/api/v1/proposals/{id}/amend", post_amend, true},
-    {"POST", "/api/v1/proposals/{id}/withdraw", post_withdraw, true},
-    {"GET", "/api/v1/proposals/{id}/invite", get_invite, true},
-    {"POST", "/api/v1/invites/accept", post_accept, false},
-    {"GET", "/api/v1/agreements", get_agreements, true},
-    {"GET", "/api/v1/agreements/{id}", get_agreement, true},
-    {"GET", "/api/v1/events", get_events, true},
+    {"GET", "/api/v1/health", false, NULL, .fn = get_health},
+    {"POST", "/api/v1/session", false, NULL, .fn = post_session},
+    {"DELETE", "/api/v1/session", true, NULL, .fn = delete_session},
+    {"GET", "/api/v1/org", true, none, .render = ac_api_org},
+    {"GET", "/api/v1/members", true, none, .render = ac_api_members},
+    {"GET", "/api/v1/circles", true, none, .render = ac_api_circles},
+    {"GET", "/api/v1/proposals", true, proposals_query, .fn = get_proposals},
+    {"POST", "/api/v1/proposals", true, NULL, .fn = post_proposal},
+    {"GET", "/api/v1/proposals/{id}", true, none, .find = find_proposal,
+     .noun = "proposal"},
+    {"POST", "/api/v1/proposals/{id}/positions", true, NULL,
+     .fn = post_position},
+    {"POST", "/api/v1/proposals/{id}/amend", true, NULL, .fn = post_amend},
+    {"POST", "/api/v1/proposals/{id}/withdraw", true, NULL,
+     .fn = post_withdraw},
+    {"GET", "/api/v1/proposals/{id}/invite", true, none, .fn = get_invite},
+    {"POST", "/api/v1/invites/accept", false, NULL, .fn = post_accept},
+    {"GET", "/api/v1/agreements", true, agreements_query, .fn = get_agreements},
+    {"GET", "/api/v1/agreements/{id}", true, none, .find = find_agreement,
+     .noun = "agreement"},
+    {"GET", "/api/v1/events", true, events_query, .fn = get_events},
 };
 
 /* True when path fits pattern; the "{id}" segment goes to *param. */
@@ -878,5 +868,14 @@ void ac_route_dispatch(struct ac_request *r)
     if (rt->needs_auth && !authenticate(r, strcmp(rt->method, "GET") == 0)) {
         return;
     }
-    rt->fn(r);
+    if (rt->query && !args_known(r, rt->query)) {
+        return;
+    }
+    if (rt->render) {
+        read_locked(r, rt->render);
+    } else if (rt->find) {
+        read_item(r, rt);
+    } else {
+        rt->fn(r);
+    }
 }

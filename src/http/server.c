@@ -208,6 +208,45 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
     return send_reply(r);
 }
 
+/* ---- the URL ---- */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Decodes "%HH" in the path and the query in place, as libmicrohttpd
+ * would, except "%00": decoded, it would end the C string there and
+ * "p1%00x" would read as "p1". It stays as written, so the id or number
+ * it is part of matches nothing. Other malformed escapes stay too. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    char *w = s;
+    (void)cls;
+    (void)conn;
+    for (const char *p = s; *p; p++) {
+        int hi = *p == '%' ? hex_value(p[1]) : -1;
+        int lo = hi >= 0 ? hex_value(p[2]) : -1;
+        if (lo >= 0 && (hi | lo) != 0) {
+            *w++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 /* ---- listening ---- */
 
 /* Splits "ADDR:PORT" (or "[V6]:PORT") into a socket address. */
@@ -346,6 +385,7 @@ enum ac_status ac_server_run(const struct ac_server_config *cfg,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                          MHD_OPTION_THREAD_POOL_SIZE, (unsigned)pool_size(cfg),
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, svc,
+                         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                          MHD_OPTION_CONNECTION_TIMEOUT,
                          (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_END);
     if (!d) {

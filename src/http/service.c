@@ -80,7 +80,7 @@ static void render_ok(struct ac_service *svc, struct ac_job *job, int64_t seq,
     const struct ac_state *s = &svc->state;
     json_t *j = NULL;
 
-    if (job->render == AC_RENDER_JOIN) {
+    if (job->is_join) {
         j = json_object();
         if (j && json_object_set_new(j, "member",
                                      json_stringn(job->cmd.actor.ptr,
