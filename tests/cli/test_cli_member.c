@@ -741,8 +741,8 @@ Test(member, demo_run_seeds_and_serves)
 Test(member, saves_the_log_as_the_operator_exports_it)
 {
     const char *all[] = {"events", "--jsonl", NULL};
-    const char *part[] = {"events", "--jsonl", "--after", "50", "--limit",
-                          "3", NULL};
+    const char *part[] = {"events",  "--jsonl", "--after", "50",
+                          "--limit", "3",       NULL};
     const char *export[] = {"export", "--data", data, NULL};
     char *mine, *theirs, *some, *path, *vout = NULL;
     const char *verify[3] = {"verify", NULL, NULL};

@@ -2013,8 +2013,7 @@ Test(close, when_the_circle_shrinks_to_those_who_answered)
 {
     const char *rule, *removal;
     org3();
-    OK(propose("alice", "all", "agreement.adopt", "Rule",
-               "{\"text\":\"x\"}"));
+    OK(propose("alice", "all", "agreement.adopt", "Rule", "{\"text\":\"x\"}"));
     rule = newest();
     OK(pos("alice", rule, "consent", ""));
     OK(pos("bob", rule, "consent", ""));
@@ -2037,8 +2036,7 @@ Test(effect, the_last_active_member_cannot_be_removed)
     FAILS(propose("alice", "all", "member.remove", "I go",
                   "{\"member\":\"alice\",\"reason\":\"moving away\"}"),
           AC_EINVAL, "/data/member");
-    cr_assert(has(ac_str_c(O.err.msg), "last active member"), "%s",
-              O.err.msg);
+    cr_assert(has(ac_str_c(O.err.msg), "last active member"), "%s", O.err.msg);
 }
 
 Test(propose, review_date_in_the_past_and_blank_names_are_refused)
@@ -2062,8 +2060,7 @@ Test(close, quorum_zero_lets_silence_consent)
 {
     const char *quiet, *lazy;
     org3();
-    OK(propose("alice", "all", "agreement.adopt", "Quiet",
-               "{\"text\":\"x\"}"));
+    OK(propose("alice", "all", "agreement.adopt", "Quiet", "{\"text\":\"x\"}"));
     quiet = newest();
     cr_assert_eq(tick_at(P(quiet)->deadline), 1);
     cr_assert_eq(status(quiet), AC_PROP_LAPSED);
@@ -2071,8 +2068,7 @@ Test(close, quorum_zero_lets_silence_consent)
               (int)P(quiet)->outcome.len, P(quiet)->outcome.ptr);
     adopt("alice", "all", "charter.amend", "Lazy consensus",
           "{\"set\":{\"consent.quorum_percent\":0}}");
-    OK(propose("alice", "all", "agreement.adopt", "Lazy",
-               "{\"text\":\"y\"}"));
+    OK(propose("alice", "all", "agreement.adopt", "Lazy", "{\"text\":\"y\"}"));
     lazy = newest();
     cr_assert_eq(tick_at(P(lazy)->deadline), 1);
     cr_assert_eq(status(lazy), AC_PROP_ADOPTED);
