@@ -2,7 +2,8 @@
 #   make            release build (build/release/accord)
 #   make run        install missing packages, build, seed a demo, serve
 #   make test       install missing packages, then every test, plain and
-#                   under ASan+UBSan, closing with "N passed, N failed"
+#                   under ASan+UBSan, and the browser tests (tests/browser)
+#                   once, closing with "N passed, N failed"
 #   make check      debug build with -Werror and the test suite
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make bench      benchmarks (see docs/performance.md)
@@ -13,7 +14,7 @@ B ?= build/$(MODE)
 
 # accord links what the server needs; libcurl (member commands) is loaded
 # at run time, so the server does not carry it (docs/performance.md).
-PKGS := libmicrohttpd jansson sqlite3 libsodium
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcmark-gfm
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
@@ -84,13 +85,21 @@ $(B)/bench/%: bench/%.c $(LIB)
 
 tests-build: $(BIN) $(TEST_BIN)
 
-tests-run: tests-build
+tests-run: tests-build node_modules
 	@tools/run-tests $(B)
+
+# The browser tests' packages (package-lock.json), installed again when
+# missing or older than the lock file.
+node_modules: package-lock.json
+	@echo "  NPM     ci"
+	@npm ci --no-audit --no-fund
+	@touch $@
 
 deps:
 	@tools/setup-deps
 
 test: deps
+	@$(MAKE) --no-print-directory node_modules
 	@$(MAKE) --no-print-directory MODE=debug B=build/debug tests-build
 	@$(MAKE) --no-print-directory MODE=asan B=build/asan tests-build
 	@tools/run-tests build/debug build/asan
