@@ -37,6 +37,11 @@
 
 /* ---- answers ---- */
 
+/* The Content-Security-Policy of every page: no script at all. */
+#define AC_PAGE_CSP                                                            \
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; "             \
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
 /* What a handler answers; body is malloc'd and handed to MHD. */
 struct ac_reply {
     unsigned status;     /* HTTP status; 0 while not answered */
@@ -46,6 +51,10 @@ struct ac_reply {
     char allow[48];      /* Allow header for 405, or "" */
     int64_t retry_after; /* seconds for Retry-After, 0 for none */
     bool challenge;      /* send WWW-Authenticate: Bearer */
+    bool is_page;        /* an HTML page: send the page security headers */
+    const char *cache;   /* Cache-Control (static), or NULL for no-store */
+    char location[256];  /* Location header, or "" */
+    char cookie[2][192]; /* Set-Cookie headers, or "" */
 };
 
 void ac_reply_release(struct ac_reply *rp);
@@ -231,11 +240,42 @@ struct ac_request {
     char token_hash[AC_HEX_LEN + 1]; /* of the bearer token */
     struct ac_job job;
     struct ac_reply reply;
+    void (*done)(struct ac_request *r); /* after the job's answer, or NULL */
+    void *web;                          /* the page layer's, in arena */
 };
 
 /* Routes the complete request: either answers (r->reply) or submits
  * r->job and sets r->phase to AC_PHASE_WAIT (the caller has suspended the
  * connection before the job reaches the writer). */
 void ac_route_dispatch(struct ac_request *r);
+
+/* Shared by the API and the pages, so both log in, check sessions and
+ * queue writes the same way. */
+
+/* Resolves a session token to r->member and r->token_hash, from memory
+ * or the store; with check_active the member must be active. AC_EDENIED
+ * (message for the client) when unknown, expired or not active. */
+enum ac_status ac_route_session(struct ac_request *r, const char *token,
+                                bool check_active, struct ac_err *err);
+/* Checks member and password with the failed-login limits and stores a
+ * new session: token (AC_TOKEN_LEN chars) and *expires (ms). AC_ELIMIT
+ * with *wait seconds, AC_EDENIED for a wrong member or password. */
+enum ac_status ac_route_login(struct ac_request *r, struct ac_str member,
+                              struct ac_str password,
+                              char token[AC_TOKEN_LEN + 1], int64_t *expires,
+                              int64_t *wait, struct ac_err *err);
+/* Deletes the session r->token_hash from the store and memory. */
+enum ac_status ac_route_logout(struct ac_request *r, struct ac_err *err);
+/* Prepares r->job to take an invite code and set the password; AC_ELIMIT
+ * with *wait, AC_ENOTFOUND for an unknown code (where "/invite"). */
+enum ac_status ac_route_accept(struct ac_request *r, struct ac_str invite,
+                               struct ac_str password, int64_t *wait,
+                               struct ac_err *err);
+/* Suspends the connection and hands r->job to the writer. */
+void ac_route_submit(struct ac_request *r);
+
+/* The web pages (web_*.c): true when url is a page's path and the
+ * request was answered or submitted. */
+bool ac_web_dispatch(struct ac_request *r);
 
 #endif

@@ -95,7 +95,7 @@ static bool parse_body(struct ac_request *r, bool empty_ok,
 
 /* Hands the job to the writer. The connection is suspended first, so the
  * writer can never resume it before it is suspended. */
-static void submit(struct ac_request *r)
+void ac_route_submit(struct ac_request *r)
 {
     r->job.conn = r->conn;
     r->phase = AC_PHASE_WAIT;
@@ -198,27 +198,15 @@ static bool arg_int(struct ac_request *r, const char *key, int64_t def,
  * writer checks it when it runs the job, and a handler that waited on the
  * state lock while a batch is being committed could not queue its job
  * for the next batch. */
-static bool authenticate(struct ac_request *r, bool check_active)
+enum ac_status ac_route_session(struct ac_request *r, const char *token,
+                                bool check_active, struct ac_err *err)
 {
     struct ac_service *svc = r->svc;
-    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_AUTHORIZATION);
     int64_t now = ac_service_now();
-    const char *token;
     bool active = true;
 
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
-        unauthorized(r, "authentication required: send Authorization: "
-                        "Bearer TOKEN");
-        return false;
-    }
-    token = h + 7;
-    while (*token == ' ') {
-        token++;
-    }
     if (!*token || strlen(token) > BEARER_MAX) {
-        unauthorized(r, "the token is unknown or expired");
-        return false;
+        return ac_err_set(err, AC_EDENIED, "the token is unknown or expired");
     }
     ac_token_hash(r->token_hash, ac_str_c(token));
     if (!ac_auth_session_get(svc->auth, r->token_hash, now, r->member)) {
@@ -226,16 +214,16 @@ static bool authenticate(struct ac_request *r, bool check_active)
          * this lookup read it keeps the session out of memory. */
         uint64_t epoch = ac_auth_session_epoch(svc->auth);
         int64_t expires;
-        struct ac_err e = {0};
         enum ac_status st = ac_store_session_get(
-            svc->store, ac_str_c(r->token_hash), now, r->member, &expires, &e);
+            svc->store, ac_str_c(r->token_hash), now, r->member, &expires, err);
         if (st == AC_ENOTFOUND) {
-            unauthorized(r, "the token is unknown or expired");
-            return false;
+            r->member[0] = '\0';
+            return ac_err_set(err, AC_EDENIED,
+                              "the token is unknown or expired");
         }
         if (st != AC_OK) {
-            fail(r, &e);
-            return false;
+            r->member[0] = '\0';
+            return st;
         }
         ac_auth_session_refill(svc->auth, r->token_hash, r->member, expires,
                                epoch);
@@ -248,7 +236,43 @@ static bool authenticate(struct ac_request *r, bool check_active)
         pthread_rwlock_unlock(&svc->lock);
     }
     if (!active) {
-        unauthorized(r, "the token's member is not an active member");
+        r->member[0] = '\0';
+        return ac_err_set(err, AC_EDENIED,
+                          "the token's member is not an active member");
+    }
+    return AC_OK;
+}
+
+/* Resolves the bearer token to a member (r->member): from memory, else
+ * from the store (a session made before a restart). With check_active,
+ * the member must be active in the state. Writes skip that here: the
+ * writer checks it when it runs the job, and a handler that waited on the
+ * state lock while a batch is being committed could not queue its job
+ * for the next batch. */
+static bool authenticate(struct ac_request *r, bool check_active)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *token;
+    struct ac_err e = {0};
+    enum ac_status st;
+
+    if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+        unauthorized(r, "authentication required: send Authorization: "
+                        "Bearer TOKEN");
+        return false;
+    }
+    token = h + 7;
+    while (*token == ' ') {
+        token++;
+    }
+    st = ac_route_session(r, token, check_active, &e);
+    if (st == AC_EDENIED) {
+        unauthorized(r, e.msg);
+        return false;
+    }
+    if (st != AC_OK) {
+        fail(r, &e);
         return false;
     }
     return true;
@@ -452,17 +476,60 @@ static enum ac_status get_text(const json_t *j, const char *key, size_t max_len,
     return st;
 }
 
+enum ac_status ac_route_login(struct ac_request *r, struct ac_str member,
+                              struct ac_str password,
+                              char token[AC_TOKEN_LEN + 1], int64_t *expires,
+                              int64_t *wait, struct ac_err *err)
+{
+    struct ac_service *svc = r->svc;
+    char addr[AC_ADDR_BUF], phc[AC_PHC_MAX], hash[AC_HEX_LEN + 1];
+    /* member as a C string for the limiter; ids are short */
+    char id[AC_MEMBER_BUF + 8];
+    enum ac_status st;
+    bool found, active = false;
+
+    snprintf(id, sizeof id, "%.*s", (int)member.len, member.ptr);
+    client_addr(r, addr);
+    st = ac_store_password_get(svc->store, member, phc, sizeof phc, err);
+    if (st != AC_OK && st != AC_ENOTFOUND) {
+        return st;
+    }
+    found = st == AC_OK;
+    pthread_rwlock_rdlock(&svc->lock);
+    {
+        const struct ac_member *m = ac_state_member(&svc->state, member);
+        active = m && m->status == AC_MEMBER_ACTIVE;
+    }
+    pthread_rwlock_unlock(&svc->lock);
+    /* The same work and the same answer for an unknown member. */
+    st = ac_auth_login(svc->auth, addr, id, found ? phc : svc->dummy_phc,
+                       found && active, password, wait);
+    if (st == AC_ELIMIT) {
+        return ac_err_set(err, AC_ELIMIT, "too many failed logins");
+    }
+    if (st != AC_OK) {
+        return ac_err_set(err, AC_EDENIED, "wrong member or password");
+    }
+    ac_token_new(token);
+    ac_token_hash(hash, ac_str_c(token));
+    *expires = ac_service_now() + svc->token_ms;
+    st =
+        ac_store_session_put(svc->store, ac_str_c(hash), member, *expires, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    ac_auth_session_put(svc->auth, hash, id, *expires);
+    return AC_OK;
+}
+
 static void post_session(struct ac_request *r)
 {
     static const char *const allowed[] = {"member", "password", NULL};
-    struct ac_service *svc = r->svc;
     struct ac_str member, password;
-    char addr[AC_ADDR_BUF], phc[AC_PHC_MAX], token[AC_TOKEN_LEN + 1];
-    char hash[AC_HEX_LEN + 1];
+    char token[AC_TOKEN_LEN + 1];
     int64_t wait, expires;
     struct ac_err e = {0};
     enum ac_status st;
-    bool found, active = false;
     json_t *j = NULL;
 
     if (!parse_body(r, false, allowed, &j)) {
@@ -478,44 +545,35 @@ static void post_session(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    client_addr(r, addr);
-    st = ac_store_password_get(svc->store, member, phc, sizeof phc, &e);
-    if (st != AC_OK && st != AC_ENOTFOUND) {
-        fail(r, &e);
-        return;
-    }
-    found = st == AC_OK;
-    pthread_rwlock_rdlock(&svc->lock);
-    {
-        const struct ac_member *m = ac_state_member(&svc->state, member);
-        active = m && m->status == AC_MEMBER_ACTIVE;
-    }
-    pthread_rwlock_unlock(&svc->lock);
-    /* The same work and the same answer for an unknown member. */
-    st =
-        ac_auth_login(svc->auth, addr, member.ptr, found ? phc : svc->dummy_phc,
-                      found && active, password, &wait);
+    st = ac_route_login(r, member, password, token, &expires, &wait, &e);
     if (st == AC_ELIMIT) {
         too_many(r, wait);
         return;
     }
-    if (st != AC_OK) {
-        unauthorized(r, "wrong member or password");
+    if (st == AC_EDENIED) {
+        unauthorized(r, e.msg);
         return;
     }
-    ac_token_new(token);
-    ac_token_hash(hash, ac_str_c(token));
-    expires = ac_service_now() + svc->token_ms;
-    st = ac_store_session_put(svc->store, ac_str_c(hash), member, expires, &e);
     if (st != AC_OK) {
         fail(r, &e);
         return;
     }
-    ac_auth_session_put(svc->auth, hash, member.ptr, expires);
     ac_api_json(&r->reply, 201,
                 json_pack("{s:s,s:s%,s:o}", "token", token, "member",
                           member.ptr, member.len, "expires",
                           ac_api_time(expires)));
+}
+
+enum ac_status ac_route_logout(struct ac_request *r, struct ac_err *err)
+{
+    /* The store first: a read that misses memory meanwhile finds no row,
+     * or finds it and is kept out of memory by the revocation. */
+    enum ac_status st =
+        ac_store_session_delete(r->svc->store, ac_str_c(r->token_hash), err);
+    if (st == AC_OK) {
+        ac_auth_session_revoke(r->svc->auth, r->token_hash);
+    }
+    return st;
 }
 
 static void delete_session(struct ac_request *r)
@@ -526,14 +584,10 @@ static void delete_session(struct ac_request *r)
         return;
     }
     json_decref(j);
-    /* The store first: a read that misses memory meanwhile finds no row,
-     * or finds it and is kept out of memory by the revocation. */
-    if (ac_store_session_delete(r->svc->store, ac_str_c(r->token_hash), &e) !=
-        AC_OK) {
+    if (ac_route_logout(r, &e) != AC_OK) {
         fail(r, &e);
         return;
     }
-    ac_auth_session_revoke(r->svc->auth, r->token_hash);
     r->reply.status = 204;
 }
 
@@ -577,7 +631,7 @@ static void post_proposal(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    submit(r);
+    ac_route_submit(r);
 }
 
 static void post_position(struct ac_request *r)
@@ -601,7 +655,7 @@ static void post_position(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    submit(r);
+    ac_route_submit(r);
 }
 
 static void post_amend(struct ac_request *r)
@@ -625,7 +679,7 @@ static void post_amend(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    submit(r);
+    ac_route_submit(r);
 }
 
 static void post_withdraw(struct ac_request *r)
@@ -637,7 +691,7 @@ static void post_withdraw(struct ac_request *r)
         return;
     }
     json_decref(j);
-    submit(r);
+    ac_route_submit(r);
 }
 
 /* ---- invites ---- */
@@ -706,11 +760,8 @@ static void get_invite(struct ac_request *r)
 static void post_accept(struct ac_request *r)
 {
     static const char *const allowed[] = {"invite", "password", NULL};
-    struct ac_service *svc = r->svc;
     struct ac_str invite, password;
-    char addr[AC_ADDR_BUF], member[AC_MEMBER_BUF];
-    char *phc;
-    int64_t wait, stamp;
+    int64_t wait;
     struct ac_err e = {0};
     json_t *j = NULL;
     enum ac_status st;
@@ -729,42 +780,64 @@ static void post_accept(struct ac_request *r)
         fail(r, &e);
         return;
     }
-    /* A wrong code counts against the address only: codes are not tied
-     * to a member id one could name. */
-    client_addr(r, addr);
-    if (ac_auth_guess(svc->auth, addr, &wait, &stamp) != AC_OK) {
+    st = ac_route_accept(r, invite, password, &wait, &e);
+    if (st == AC_ELIMIT) {
         too_many(r, wait);
         return;
     }
-    st = ac_store_invite_find(svc->store, invite, member, &e);
     if (st == AC_ENOTFOUND) {
         problem(r, 404, "/invite", "unknown invite code");
         return;
     }
-    ac_auth_guess_ok(svc->auth, addr, stamp);
     if (st != AC_OK) {
         fail(r, &e);
         return;
     }
-    if (ac_password_check(password, &e) != AC_OK) {
-        fail(r, &e);
-        return;
+    ac_route_submit(r);
+}
+
+enum ac_status ac_route_accept(struct ac_request *r, struct ac_str invite,
+                               struct ac_str password, int64_t *wait,
+                               struct ac_err *err)
+{
+    struct ac_service *svc = r->svc;
+    char addr[AC_ADDR_BUF], member[AC_MEMBER_BUF];
+    char *phc;
+    int64_t stamp;
+    enum ac_status st;
+
+    /* A wrong code counts against the address only: codes are not tied
+     * to a member id one could name. */
+    client_addr(r, addr);
+    if (ac_auth_guess(svc->auth, addr, wait, &stamp) != AC_OK) {
+        return ac_err_set(err, AC_ELIMIT, "too many failed tries");
+    }
+    st = ac_store_invite_find(svc->store, invite, member, err);
+    if (st == AC_ENOTFOUND) {
+        return ac_err_at(err, "/invite", AC_ENOTFOUND, "unknown invite code");
+    }
+    ac_auth_guess_ok(svc->auth, addr, stamp);
+    if (st != AC_OK) {
+        return st;
+    }
+    st = ac_password_check(password, err);
+    if (st != AC_OK) {
+        return st;
     }
     phc = ac_arena_alloc(&r->arena, AC_PHC_MAX);
     r->job.cmd.actor = ac_arena_str(&r->arena, ac_str_c(member));
     if (!phc || !r->job.cmd.actor.ptr) {
-        problem(r, 503, NULL, "out of memory");
-        return;
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
     }
-    if (ac_auth_hash(svc->auth, password, phc, &e) != AC_OK) {
-        fail(r, &e);
-        return;
+    st = ac_auth_hash(svc->auth, password, phc, err);
+    if (st != AC_OK) {
+        return st;
     }
     r->job.is_join = true;
     r->job.password.member = r->job.cmd.actor;
     r->job.password.phc = ac_str_c(phc);
     r->job.invite = invite;
-    submit(r);
+    return AC_OK;
 }
 
 /* ---- the table ---- */
@@ -823,6 +896,10 @@ void ac_route_dispatch(struct ac_request *r)
     const struct route *rt = NULL;
     bool path_known = false;
     struct ac_str param = {NULL, 0};
+
+    if (strncmp(r->url, "/api/", 5) != 0 && ac_web_dispatch(r)) {
+        return;
+    }
 
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         struct ac_str at = {NULL, 0};

@@ -58,7 +58,21 @@ static enum MHD_Result send_reply(struct ac_request *r)
         add_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rp->type);
     }
     add_header(resp, "X-Content-Type-Options", "nosniff");
-    add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    add_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+               rp->cache ? rp->cache : "no-store");
+    if (rp->is_page) {
+        add_header(resp, "Content-Security-Policy", AC_PAGE_CSP);
+        add_header(resp, "Referrer-Policy", "same-origin");
+        add_header(resp, "X-Frame-Options", "DENY");
+    }
+    if (rp->location[0]) {
+        add_header(resp, MHD_HTTP_HEADER_LOCATION, rp->location);
+    }
+    for (size_t i = 0; i < sizeof rp->cookie / sizeof rp->cookie[0]; i++) {
+        if (rp->cookie[i][0]) {
+            add_header(resp, MHD_HTTP_HEADER_SET_COOKIE, rp->cookie[i]);
+        }
+    }
     if (rp->allow[0]) {
         add_header(resp, MHD_HTTP_HEADER_ALLOW, rp->allow);
     }
@@ -174,6 +188,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         ac_reply_release(&r->reply);
         r->reply = r->job.reply;
         memset(&r->job.reply, 0, sizeof r->job.reply);
+        if (r->done) {
+            r->done(r);
+        }
         return send_reply(r);
     case AC_PHASE_BODY:
         break;

@@ -1,0 +1,566 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The pages that write: new proposal, position, amend and withdraw. A
+ * form becomes the same command the API makes and goes through the same
+ * job queue and commit (group commit, durability); once committed the
+ * answer is a 303 to the proposal (Post/Redirect/Get), and a refusal
+ * re-renders the form with the message next to the field it names. Form
+ * fields carry the names of the API's JSON members; the kind-specific
+ * ones are turned into the API's data object. */
+#include "http_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ascii.h"
+#include "base/json.h"
+#include "http/page.h"
+
+/* ---- form fields ---- */
+
+static void select_begin(struct ac_page *pg, const char *name,
+                         const char *label, const char *hint)
+{
+    ac_page_printf(pg, "<div class=\"field\"><label for=\"f-%s\">%s</label>",
+                   name, label);
+    if (hint) {
+        ac_page_printf(pg, "<p class=\"hint\">%s</p>", hint);
+    }
+    ac_page_field_error(pg, name);
+    ac_page_printf(pg, "<select id=\"f-%s\" name=\"%s\">", name, name);
+}
+
+static void select_option(struct ac_page *pg, struct ac_str value,
+                          struct ac_str label, struct ac_str current)
+{
+    ac_page_printf(pg, "<option value=\"%.*s\"", (int)value.len, value.ptr);
+    ac_page_raw(pg, ac_str_eq(value, current) ? " selected>" : ">");
+    ac_page_printf(pg, "%.*s</option>", (int)label.len, label.ptr);
+}
+
+static void select_end(struct ac_page *pg)
+{
+    ac_page_raw(pg, "</select></div>");
+}
+
+static struct ac_str data_str(const struct ac_val *data, const char *key)
+{
+    struct ac_str v = {"", 0};
+    if (!data || !ac_val_get_str(data, key, &v)) {
+        v = (struct ac_str){"", 0};
+    }
+    return v;
+}
+
+static void select_agreement(struct ac_page *pg, const struct ac_state *s,
+                             const struct ac_val *data)
+{
+    struct ac_str cur =
+        ac_page_value(pg, "agreement", data_str(data, "agreement"));
+    select_begin(pg, "agreement", "Agreement", NULL);
+    for (size_t i = 0; i < s->agreement_count; i++) {
+        const struct ac_agreement *ag = &s->agreements[i];
+        if (ag->status == AC_AGREEMENT_ACTIVE) {
+            select_option(pg, ag->id, ag->title, cur);
+        }
+    }
+    select_end(pg);
+}
+
+static void select_member(struct ac_page *pg, const struct ac_state *s,
+                          const char *name, struct ac_str cur)
+{
+    select_begin(pg, name, "Member", NULL);
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        if (m->status == AC_MEMBER_ACTIVE) {
+            select_option(pg, m->id, m->name, cur);
+        }
+    }
+    select_end(pg);
+}
+
+struct checked {
+    const struct ac_page *pg;
+    struct ac_str id; /* the box */
+    bool on;
+};
+
+static void is_checked(void *ctx, const char *value)
+{
+    struct checked *c = ctx;
+    c->on = c->on || ac_str_eq_c(c->id, value);
+}
+
+/* Checkboxes of active members named name; checked when posted so, or
+ * listed in the data's array of that name. */
+static void member_boxes(struct ac_page *pg, const struct ac_state *s,
+                         const char *name, const char *legend,
+                         const struct ac_val *data)
+{
+    const struct ac_val *arr = data ? ac_val_get(data, name) : NULL;
+    ac_page_printf(pg, "<fieldset class=\"field\"><legend>%s</legend>", legend);
+    ac_page_field_error(pg, name);
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        struct checked c = {pg, m->id, false};
+        if (m->status != AC_MEMBER_ACTIVE) {
+            continue;
+        }
+        if (pg->from && pg->err_msg) {
+            ac_web_fields(pg->from, name, is_checked, &c);
+        } else {
+            for (size_t k = 0; arr && k < arr->count; k++) {
+                c.on = c.on || (arr->items[k]->kind == AC_VAL_STR &&
+                                ac_str_eq(arr->items[k]->s, m->id));
+            }
+        }
+        ac_page_printf(pg,
+                       "<label class=\"choice\"><input type=\"checkbox\" "
+                       "name=\"%s\" value=\"%.*s\"",
+                       name, (int)m->id.len, m->id.ptr);
+        ac_page_raw(pg, c.on ? " checked>" : ">");
+        ac_page_printf(pg, " %.*s (%.*s)</label>", (int)m->name.len,
+                       m->name.ptr, (int)m->id.len, m->id.ptr);
+    }
+    ac_page_raw(pg, "</fieldset>");
+}
+
+static void param_select(struct ac_page *pg, const struct ac_val *data)
+{
+    const struct ac_val *set = data ? ac_val_get(data, "set") : NULL;
+    struct ac_str cur = {"", 0};
+    if (set && set->kind == AC_VAL_OBJ && set->count > 0) {
+        cur = set->pairs[0].key;
+    }
+    cur = ac_page_value(pg, "param", cur);
+    select_begin(pg, "param", "Charter parameter",
+                 "its type and bounds are shown; the value must fit them");
+    for (int i = 0; i < AC_PARAM_COUNT; i++) {
+        const struct ac_param_def *d = ac_charter_def((enum ac_param)i);
+        char label[256];
+        if (d->type == AC_PARAM_INT) {
+            snprintf(label, sizeof label,
+                     "%s: integer %" PRId64 " to %" PRId64 " (%s)", d->name,
+                     d->min, d->max, d->help);
+        } else if (d->type == AC_PARAM_FALLBACK) {
+            snprintf(label, sizeof label,
+                     "%s: \"none\" or a percentage %" PRId64 " to %" PRId64
+                     " (%s)",
+                     d->name, d->min, d->max, d->help);
+        } else {
+            snprintf(label, sizeof label,
+                     "%s: text of up to %" PRId64 " characters (%s)%s", d->name,
+                     d->max, d->help, d->entrenched ? ", entrenched" : "");
+        }
+        select_option(pg, ac_str_c(d->name), ac_str_c(label), cur);
+    }
+    select_end(pg);
+}
+
+static struct ac_str param_value(const struct ac_val *data)
+{
+    const struct ac_val *set = data ? ac_val_get(data, "set") : NULL;
+    static const char none[] = "";
+    if (set && set->kind == AC_VAL_OBJ && set->count > 0) {
+        const struct ac_val *v = set->pairs[0].val;
+        if (v->kind == AC_VAL_STR) {
+            return v->s;
+        }
+    }
+    return (struct ac_str){none, 0};
+}
+
+void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
+                        enum ac_kind kind, const struct ac_val *data)
+{
+    switch (kind) {
+    case AC_KIND_AGREEMENT_ADOPT:
+        ac_page_textarea(pg, "text", "Agreement text", data_str(data, "text"),
+                         true, "Markdown: *emphasis*, lists, links");
+        ac_page_input(pg, "date", "review_by", "Review by",
+                      data_str(data, "review_by"), false,
+                      "optional date YYYY-MM-DD to look at it again");
+        break;
+    case AC_KIND_AGREEMENT_AMEND:
+        select_agreement(pg, s, data);
+        ac_page_textarea(pg, "text", "New text", data_str(data, "text"), true,
+                         "the whole new text, in Markdown");
+        break;
+    case AC_KIND_AGREEMENT_RETIRE:
+        select_agreement(pg, s, data);
+        break;
+    case AC_KIND_CHARTER_AMEND: {
+        struct ac_str v = param_value(data);
+        char num[24];
+        const struct ac_val *set = data ? ac_val_get(data, "set") : NULL;
+        if (set && set->kind == AC_VAL_OBJ && set->count > 0 &&
+            set->pairs[0].val->kind == AC_VAL_INT) {
+            snprintf(num, sizeof num, "%" PRId64, set->pairs[0].val->i);
+            v = ac_str_c(num);
+        }
+        param_select(pg, data);
+        ac_page_input(pg, "text", "value", "New value", v, true,
+                      "a whole number, \"none\" or text, as the parameter "
+                      "says");
+        break;
+    }
+    case AC_KIND_MEMBER_ADMIT:
+        ac_page_input(pg, "text", "id", "Member id", data_str(data, "id"), true,
+                      "lowercase letters, digits, - and _");
+        ac_page_input(pg, "text", "name", "Name", data_str(data, "name"), true,
+                      NULL);
+        break;
+    case AC_KIND_MEMBER_REMOVE:
+        select_member(pg, s, "member",
+                      ac_page_value(pg, "member", data_str(data, "member")));
+        ac_page_textarea(pg, "reason", "Reason", data_str(data, "reason"), true,
+                         NULL);
+        break;
+    case AC_KIND_CIRCLE_CREATE:
+        ac_page_input(pg, "text", "id", "Circle id", data_str(data, "id"), true,
+                      "lowercase letters, digits, - and _");
+        ac_page_input(pg, "text", "name", "Name", data_str(data, "name"), true,
+                      NULL);
+        ac_page_textarea(pg, "purpose", "Purpose", data_str(data, "purpose"),
+                         true, NULL);
+        member_boxes(pg, s, "members", "Members", data);
+        break;
+    case AC_KIND_CIRCLE_AMEND: {
+        struct ac_str cur =
+            ac_page_value(pg, "circle_id", data_str(data, "circle"));
+        select_begin(pg, "circle_id", "Circle to change", NULL);
+        for (size_t i = 1; i < s->circle_count; i++) {
+            select_option(pg, s->circles[i].id, s->circles[i].name, cur);
+        }
+        select_end(pg);
+        ac_page_textarea(pg, "purpose", "New purpose",
+                         data_str(data, "purpose"), false,
+                         "leave empty to keep the purpose");
+        member_boxes(pg, s, "add", "Add members", data);
+        member_boxes(pg, s, "remove", "Remove members", data);
+        break;
+    }
+    case AC_KIND_COUNT:
+        break;
+    }
+}
+
+/* ---- form to data ---- */
+
+struct arr_ctx {
+    struct ac_arena *a;
+    struct ac_val *arr;
+    bool ok;
+};
+
+static void push_value(void *ctx, const char *value)
+{
+    struct arr_ctx *c = ctx;
+    c->ok =
+        c->ok && ac_val_push(c->a, c->arr, ac_val_str(c->a, ac_str_c(value)));
+}
+
+static bool put_field(struct ac_request *r, struct ac_val *obj, const char *key,
+                      const char *field, bool optional)
+{
+    const char *v = ac_web_field(r, field);
+    if (!v || (optional && !*v)) {
+        return true;
+    }
+    return ac_val_set(&r->arena, obj, key, ac_val_str(&r->arena, ac_str_c(v)));
+}
+
+static bool put_array(struct ac_request *r, struct ac_val *obj, const char *key,
+                      bool optional)
+{
+    struct arr_ctx c = {&r->arena, ac_val_arr(&r->arena), true};
+    if (!c.arr) {
+        return false;
+    }
+    ac_web_fields(r, key, push_value, &c);
+    if (optional && c.arr->count == 0) {
+        return c.ok;
+    }
+    return c.ok && ac_val_set(&r->arena, obj, key, c.arr);
+}
+
+/* The value of a charter parameter as its type wants it: text that is
+ * not a number stays text, so the core names the field in its answer. */
+static struct ac_val *charter_value(struct ac_request *r, const char *param,
+                                    const char *text)
+{
+    enum ac_param p;
+    int64_t n;
+    if (ac_charter_find(ac_str_c(param), &p) &&
+        ac_charter_def(p)->type != AC_PARAM_TEXT &&
+        ac_parse_i64(ac_str_c(text), INT64_MIN, INT64_MAX, &n, NULL) == AC_OK) {
+        return ac_val_int(&r->arena, n);
+    }
+    return ac_val_str(&r->arena, ac_str_c(text));
+}
+
+/* The API's data object for kind from the form; NULL when out of
+ * memory. */
+static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
+{
+    struct ac_arena *a = &r->arena;
+    struct ac_val *d = ac_val_obj(a);
+    bool ok = d != NULL;
+
+    switch (kind) {
+    case AC_KIND_AGREEMENT_ADOPT:
+        ok = ok && put_field(r, d, "text", "text", false) &&
+             put_field(r, d, "review_by", "review_by", true);
+        break;
+    case AC_KIND_AGREEMENT_AMEND:
+        ok = ok && put_field(r, d, "agreement", "agreement", false) &&
+             put_field(r, d, "text", "text", false);
+        break;
+    case AC_KIND_AGREEMENT_RETIRE:
+        ok = ok && put_field(r, d, "agreement", "agreement", false);
+        break;
+    case AC_KIND_CHARTER_AMEND: {
+        const char *param = ac_web_field(r, "param");
+        const char *value = ac_web_field(r, "value");
+        struct ac_val *set = ac_val_obj(a);
+        ok = ok && set && ac_val_set(a, d, "set", set);
+        if (ok && param && value) {
+            ok = ac_val_set(a, set, param, charter_value(r, param, value));
+        }
+        break;
+    }
+    case AC_KIND_MEMBER_ADMIT:
+        ok = ok && put_field(r, d, "id", "id", false) &&
+             put_field(r, d, "name", "name", false);
+        break;
+    case AC_KIND_MEMBER_REMOVE:
+        ok = ok && put_field(r, d, "member", "member", false) &&
+             put_field(r, d, "reason", "reason", false);
+        break;
+    case AC_KIND_CIRCLE_CREATE:
+        ok = ok && put_field(r, d, "id", "id", false) &&
+             put_field(r, d, "name", "name", false) &&
+             put_field(r, d, "purpose", "purpose", false) &&
+             put_array(r, d, "members", false);
+        break;
+    case AC_KIND_CIRCLE_AMEND:
+        ok = ok && put_field(r, d, "circle", "circle_id", false) &&
+             put_field(r, d, "purpose", "purpose", true) &&
+             put_array(r, d, "add", true) && put_array(r, d, "remove", true);
+        break;
+    case AC_KIND_COUNT:
+        break;
+    }
+    return ok ? d : NULL;
+}
+
+/* ---- after the commit ---- */
+
+/* The form field a problem's JSON pointer names. */
+static const char *field_of(struct ac_request *r, struct ac_str where)
+{
+    const char *p = where.ptr;
+    size_t n = where.len;
+    char name[64];
+    if (n >= 6 && strncmp(p, "/data/", 6) == 0) {
+        p += 6;
+        n -= 6;
+    } else if (n >= 1 && p[0] == '/') {
+        p++;
+        n--;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '/') {
+            n = i;
+        }
+    }
+    snprintf(name, sizeof name, "%.*s", (int)n, p);
+    if (strcmp(name, "set") == 0) {
+        return "value";
+    }
+    if (strcmp(name, "circle") == 0 && where.len > 6 &&
+        strncmp(where.ptr, "/data/", 6) == 0) {
+        return "circle_id";
+    }
+    return ac_arena_str(&r->arena, ac_str_c(name)).ptr;
+}
+
+static void after_write(struct ac_request *r)
+{
+    struct ac_reply *rp = &r->reply;
+    struct ac_page pg;
+    char to[96];
+
+    if (rp->status >= 200 && rp->status < 300) {
+        if (r->job.cmd.type == AC_CMD_PROPOSE) {
+            snprintf(to, sizeof to, "/proposals/p%zu", r->job.created);
+        } else {
+            snprintf(to, sizeof to, "/proposals/%.*s", (int)r->param.len,
+                     r->param.ptr);
+        }
+        ac_web_redirect(r, to);
+        return;
+    }
+    if (rp->status == 401) {
+        ac_web_redirect(r, "/login");
+        return;
+    }
+    ac_web_page_init(r, &pg);
+    {
+        struct ac_val *v = NULL;
+        struct ac_str detail = AC_STR("the change was refused");
+        struct ac_str where = {"", 0};
+        if (rp->body && ac_json_parse((struct ac_str){rp->body, rp->len},
+                                      &r->arena, &v, NULL) == AC_OK) {
+            ac_val_get_str(v, "detail", &detail);
+            ac_val_get_str(v, "field", &where);
+        }
+        pg.err_msg = ac_arena_str(&r->arena, detail).ptr;
+        pg.err_field = where.len ? field_of(r, where) : NULL;
+        if (!pg.err_msg) {
+            pg.err_msg = "the change was refused";
+        }
+    }
+    if (r->job.cmd.type == AC_CMD_PROPOSE) {
+        ac_web_new_render(r, &pg, ac_web_field(r, "kind"), rp->status);
+    } else {
+        ac_web_proposal_render(r, &pg, rp->status);
+    }
+}
+
+static void job_start(struct ac_request *r, enum ac_cmd_type type,
+                      unsigned ok_status)
+{
+    memset(&r->job, 0, sizeof r->job);
+    r->job.cmd.type = type;
+    r->job.cmd.actor = ac_str_c(r->member);
+    r->job.cmd.proposal = r->param;
+    r->job.ok_status = ok_status;
+    r->done = after_write;
+}
+
+static struct ac_str field_str(const struct ac_request *r, const char *name)
+{
+    const char *v = ac_web_field(r, name);
+    return ac_str_c(v ? v : "");
+}
+
+void ac_web_post_proposal(struct ac_request *r)
+{
+    struct ac_cmd *c = &r->job.cmd;
+    enum ac_kind kind;
+
+    job_start(r, AC_CMD_PROPOSE, 201);
+    c->circle = field_str(r, "circle");
+    c->kind = field_str(r, "kind");
+    c->title = field_str(r, "title");
+    if (!ac_kind_parse(c->kind, &kind)) {
+        ac_web_redirect(r, "/proposals/new");
+        return;
+    }
+    c->data = form_data(r, kind);
+    if (!c->data) {
+        ac_web_message(r, 503, "Not done", "out of memory");
+        return;
+    }
+    ac_route_submit(r);
+}
+
+void ac_web_post_position(struct ac_request *r)
+{
+    job_start(r, AC_CMD_POSITION, 200);
+    r->job.cmd.position = field_str(r, "position");
+    r->job.cmd.reason = field_str(r, "reason");
+    ac_route_submit(r);
+}
+
+void ac_web_post_amend(struct ac_request *r)
+{
+    const struct ac_proposal *p;
+    enum ac_kind kind = AC_KIND_COUNT;
+
+    job_start(r, AC_CMD_AMEND, 200);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    p = ac_state_proposal(&r->svc->state, r->param);
+    if (p) {
+        kind = p->kind;
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (kind == AC_KIND_COUNT) {
+        ac_web_message(r, 404, "Not found", "there is no such proposal");
+        return;
+    }
+    r->job.cmd.title = field_str(r, "title");
+    r->job.cmd.data = form_data(r, kind);
+    if (!r->job.cmd.data) {
+        ac_web_message(r, 503, "Not done", "out of memory");
+        return;
+    }
+    ac_route_submit(r);
+}
+
+void ac_web_post_withdraw(struct ac_request *r)
+{
+    job_start(r, AC_CMD_WITHDRAW, 200);
+    ac_route_submit(r);
+}
+
+/* ---- the new proposal form ---- */
+
+void ac_web_new_render(struct ac_request *r, struct ac_page *pg,
+                       const char *kind_name, unsigned status)
+{
+    const struct ac_state *s = &r->svc->state;
+    enum ac_kind kind;
+    bool has_kind = kind_name && ac_kind_parse(ac_str_c(kind_name), &kind);
+
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(pg, "New proposal", "/proposals/new");
+    ac_page_raw(pg, "<form method=\"get\" action=\"/proposals/new\" "
+                    "class=\"filters\"><div class=\"field\">"
+                    "<label for=\"f-kind\">Kind of proposal</label>"
+                    "<select id=\"f-kind\" name=\"kind\">");
+    for (int i = 0; i < AC_KIND_COUNT; i++) {
+        const char *n = ac_kind_name((enum ac_kind)i);
+        select_option(pg, ac_str_c(n), ac_str_c(n),
+                      ac_str_c(has_kind ? ac_kind_name(kind) : ""));
+    }
+    ac_page_raw(pg, "</select></div><button type=\"submit\">Choose</button>"
+                    "</form>");
+    if (has_kind) {
+        struct ac_str cur = ac_page_value(pg, "circle", AC_STR("all"));
+        ac_page_printf(pg, "<section class=\"card\"><h2>%s</h2>",
+                       ac_kind_name(kind));
+        ac_page_form_error(pg);
+        ac_page_form_begin(pg, "/proposals", "stack");
+        ac_page_printf(pg, "<input type=\"hidden\" name=\"kind\" value=\"%s\">",
+                       ac_kind_name(kind));
+        select_begin(pg, "circle", "Circle that decides", NULL);
+        for (size_t i = 0; i < s->circle_count; i++) {
+            select_option(pg, s->circles[i].id, s->circles[i].name, cur);
+        }
+        select_end(pg);
+        ac_page_input(pg, "text", "title", "Title", AC_STR(""), true, NULL);
+        ac_web_kind_fields(pg, s, kind, NULL);
+        ac_page_form_end(pg, "Propose");
+        ac_page_raw(pg, "</section>");
+    } else {
+        ac_page_raw(pg, "<p>Choose the kind of proposal first: each kind has "
+                        "its own fields.</p>");
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(pg);
+    ac_web_page_send(r, pg, status);
+}
+
+void ac_web_proposal_new(struct ac_request *r)
+{
+    struct ac_page pg;
+    const char *kind =
+        MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "kind");
+    ac_web_page_init(r, &pg);
+    pg.from = NULL;
+    ac_web_new_render(r, &pg, kind, 200);
+}

@@ -1,0 +1,859 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The pages that read: home, proposals, agreements, charter, members,
+ * circles and the log. Each renders from the in-memory state under the
+ * read lock, as the API's reads do; the log reads the store. */
+#include "http_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ascii.h"
+#include "base/json.h"
+#include "core/event.h"
+#include "http/page.h"
+
+#define RECENT_MAX 10 /* decisions on the home page */
+#define LOG_PAGE 25   /* events on one log page */
+
+static const char *query(const struct ac_request *r, const char *key)
+{
+    const char *v =
+        MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+    return v && *v ? v : NULL;
+}
+
+static void status_badge(struct ac_page *pg, enum ac_proposal_status st)
+{
+    const char *name = ac_proposal_status_name(st);
+    ac_page_printf(pg, "<span class=\"badge st-%s\">%s</span>", name, name);
+}
+
+static void proposal_link(struct ac_page *pg, const struct ac_proposal *p)
+{
+    ac_page_printf(pg, "<a href=\"/proposals/%.*s\">%.*s</a>", (int)p->id.len,
+                   p->id.ptr, (int)p->title.len, p->title.ptr);
+}
+
+static bool has_position(const struct ac_proposal *p, struct ac_str member)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_str_eq(p->positions[i].member, member)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int by_deadline(const void *a, const void *b)
+{
+    const struct ac_proposal *x = *(const struct ac_proposal *const *)a;
+    const struct ac_proposal *y = *(const struct ac_proposal *const *)b;
+    return x->deadline < y->deadline ? -1 : (x->deadline > y->deadline);
+}
+
+static int by_closed_desc(const void *a, const void *b)
+{
+    const struct ac_proposal *x = *(const struct ac_proposal *const *)a;
+    const struct ac_proposal *y = *(const struct ac_proposal *const *)b;
+    return x->closed > y->closed ? -1 : (x->closed < y->closed);
+}
+
+/* ---- home ---- */
+
+void ac_web_home(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_str me = ac_str_c(r->member);
+    const struct ac_proposal **list;
+    size_t n = 0, done = 0;
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    list = calloc(s->proposal_count + 1, sizeof *list);
+    ac_page_begin(&pg, s->founded ? "What needs you" : "accord", "/");
+    if (!list) {
+        pg.out.status = AC_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < s->proposal_count; i++) {
+        const struct ac_proposal *p = &s->proposals[i];
+        const struct ac_circle *c = ac_state_circle(s, p->circle);
+        if (p->status == AC_PROP_OPEN && c && ac_state_in_circle(s, c, me) &&
+            !has_position(p, me)) {
+            list[n++] = p;
+        }
+    }
+    qsort(list, n, sizeof *list, by_deadline);
+    ac_page_printf(&pg,
+                   "<p class=\"lead\">%.*s · open rounds where you have "
+                   "not given a position yet, soonest deadline first.</p>",
+                   (int)s->name.len, s->name.ptr);
+    if (n == 0) {
+        ac_page_raw(&pg, "<p class=\"empty\">Nothing needs you now.</p>");
+    } else {
+        ac_page_raw(&pg, "<ul class=\"cards\" id=\"needs-me\">");
+        for (size_t i = 0; i < n; i++) {
+            ac_page_raw(&pg, "<li>");
+            proposal_link(&pg, list[i]);
+            ac_page_printf(&pg,
+                           " <span class=\"meta\">%s in %.*s, round "
+                           "%lld, deadline ",
+                           ac_kind_name(list[i]->kind),
+                           (int)list[i]->circle.len, list[i]->circle.ptr,
+                           (long long)list[i]->round);
+            ac_page_time(&pg, list[i]->deadline);
+            ac_page_raw(&pg, "</span></li>");
+        }
+        ac_page_raw(&pg, "</ul>");
+    }
+    for (size_t i = 0; i < s->proposal_count; i++) {
+        const struct ac_proposal *p = &s->proposals[i];
+        if (p->status != AC_PROP_OPEN && p->closed > 0) {
+            list[done++] = p;
+        }
+    }
+    qsort(list, done, sizeof *list, by_closed_desc);
+    ac_page_raw(&pg, "<h2>Recent decisions</h2>");
+    if (done == 0) {
+        ac_page_raw(&pg, "<p class=\"empty\">No decisions yet.</p>");
+    } else {
+        ac_page_raw(&pg, "<ul class=\"cards\" id=\"recent\">");
+        for (size_t i = 0; i < done && i < RECENT_MAX; i++) {
+            ac_page_raw(&pg, "<li>");
+            proposal_link(&pg, list[i]);
+            ac_page_raw(&pg, " ");
+            status_badge(&pg, list[i]->status);
+            ac_page_raw(&pg, " <span class=\"meta\">");
+            ac_page_time(&pg, list[i]->closed);
+            ac_page_raw(&pg, "</span></li>");
+        }
+        ac_page_raw(&pg, "</ul>");
+    }
+out:
+    pthread_rwlock_unlock(&r->svc->lock);
+    free(list);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+/* ---- proposals ---- */
+
+static void option(struct ac_page *pg, const char *value, const char *label,
+                   bool selected)
+{
+    if (selected) {
+        ac_page_printf(pg, "<option value=\"%s\" selected>%s</option>", value,
+                       label);
+    } else {
+        ac_page_printf(pg, "<option value=\"%s\">%s</option>", value, label);
+    }
+}
+
+void ac_web_proposals(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    const char *status = query(r, "status"), *circle = query(r, "circle");
+    enum ac_proposal_status want = AC_PROP_OPEN;
+    struct ac_page pg;
+    size_t shown = 0;
+
+    ac_web_page_init(r, &pg);
+    if (status && !ac_proposal_status_parse(ac_str_c(status), &want)) {
+        status = NULL;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    if (circle && !ac_state_circle(s, ac_str_c(circle))) {
+        circle = NULL;
+    }
+    ac_page_begin(&pg, "Proposals", "/proposals");
+    ac_page_raw(&pg, "<form method=\"get\" action=\"/proposals\" "
+                     "class=\"filters\"><div class=\"field\">"
+                     "<label for=\"f-status\">Status</label>"
+                     "<select id=\"f-status\" name=\"status\">");
+    option(&pg, "", "any", !status);
+    for (int i = 0; i < AC_PROP_STATUS_COUNT; i++) {
+        const char *n = ac_proposal_status_name((enum ac_proposal_status)i);
+        option(&pg, n, n, status && (int)want == i);
+    }
+    ac_page_raw(&pg, "</select></div><div class=\"field\">"
+                     "<label for=\"f-circle\">Circle</label>"
+                     "<select id=\"f-circle\" name=\"circle\">");
+    option(&pg, "", "any", !circle);
+    for (size_t i = 0; i < s->circle_count; i++) {
+        const struct ac_circle *c = &s->circles[i];
+        char id[AC_ID_MAX + 1];
+        snprintf(id, sizeof id, "%.*s", (int)c->id.len, c->id.ptr);
+        option(&pg, id, id, circle && strcmp(circle, id) == 0);
+    }
+    ac_page_raw(&pg, "</select></div><button type=\"submit\">Filter</button>"
+                     "</form><p><a class=\"button\" href=\"/proposals/new\">"
+                     "New proposal</a></p>");
+    ac_page_raw(&pg, "<div class=\"scroll\"><table id=\"proposals\"><thead>"
+                     "<tr><th scope=\"col\">Id</th><th scope=\"col\">Title"
+                     "</th><th scope=\"col\">Kind</th><th scope=\"col\">Circle"
+                     "</th><th scope=\"col\">Status</th><th scope=\"col\">"
+                     "Deadline</th></tr></thead><tbody>");
+    for (size_t i = s->proposal_count; i-- > 0;) {
+        const struct ac_proposal *p = &s->proposals[i];
+        if ((status && p->status != want) ||
+            (circle && !ac_str_eq_c(p->circle, circle))) {
+            continue;
+        }
+        shown++;
+        ac_page_printf(&pg, "<tr><td>%.*s</td><td>", (int)p->id.len, p->id.ptr);
+        proposal_link(&pg, p);
+        ac_page_printf(&pg, "</td><td>%s</td><td>%.*s</td><td>",
+                       ac_kind_name(p->kind), (int)p->circle.len,
+                       p->circle.ptr);
+        status_badge(&pg, p->status);
+        ac_page_raw(&pg, "</td><td>");
+        if (p->status == AC_PROP_OPEN) {
+            ac_page_time(&pg, p->deadline);
+        }
+        ac_page_raw(&pg, "</td></tr>");
+    }
+    ac_page_raw(&pg, "</tbody></table></div>");
+    if (!shown) {
+        ac_page_raw(&pg, "<p class=\"empty\">No proposals match.</p>");
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+struct ac_str ac_web_data_text(const struct ac_val *data)
+{
+    struct ac_str t = {"", 0};
+    if (data && !ac_val_get_str(data, "text", &t)) {
+        t = (struct ac_str){"", 0};
+    }
+    return t;
+}
+
+static void val_text(struct ac_page *pg, const struct ac_val *v)
+{
+    if (!v) {
+        return;
+    }
+    switch (v->kind) {
+    case AC_VAL_STR:
+        ac_page_text(pg, v->s);
+        break;
+    case AC_VAL_INT:
+        ac_page_printf(pg, "%lld", (long long)v->i);
+        break;
+    case AC_VAL_BOOL:
+        ac_page_raw(pg, v->b ? "yes" : "no");
+        break;
+    case AC_VAL_ARR:
+        for (size_t i = 0; i < v->count; i++) {
+            ac_page_raw(pg, i ? ", " : "");
+            val_text(pg, v->items[i]);
+        }
+        break;
+    case AC_VAL_OBJ:
+        for (size_t i = 0; i < v->count; i++) {
+            ac_page_raw(pg, i ? "; " : "");
+            ac_page_text(pg, v->pairs[i].key);
+            ac_page_raw(pg, " = ");
+            val_text(pg, v->pairs[i].val);
+        }
+        break;
+    case AC_VAL_NULL:
+        break;
+    }
+}
+
+/* The data of a proposal: its text as Markdown, the rest as a list. */
+static void data_view(struct ac_page *pg, const struct ac_val *data)
+{
+    bool list = false;
+    for (size_t i = 0; data && data->kind == AC_VAL_OBJ && i < data->count;
+         i++) {
+        if (ac_str_eq_c(data->pairs[i].key, "text")) {
+            continue;
+        }
+        if (!list) {
+            ac_page_raw(pg, "<dl class=\"data\">");
+            list = true;
+        }
+        ac_page_raw(pg, "<dt>");
+        ac_page_text(pg, data->pairs[i].key);
+        ac_page_raw(pg, "</dt><dd>");
+        val_text(pg, data->pairs[i].val);
+        ac_page_raw(pg, "</dd>");
+    }
+    if (list) {
+        ac_page_raw(pg, "</dl>");
+    }
+    if (data && ac_val_get(data, "text")) {
+        ac_page_markdown(pg, ac_web_data_text(data));
+    }
+}
+
+static const char *const position_labels[AC_POS_COUNT] = {
+    "consent", "concern", "object", "stand aside"};
+
+static void positions_view(struct ac_page *pg, const struct ac_state *s,
+                           const struct ac_proposal *p)
+{
+    static const char *const cls[AC_POS_COUNT] = {"bar-consent", "bar-concern",
+                                                  "bar-object", "bar-aside"};
+    struct ac_page_bar bars[AC_POS_COUNT];
+    int64_t t[AC_POS_COUNT], eligible;
+    char title[96];
+
+    ac_state_tally(s, p, t, &eligible);
+    for (int i = 0; i < AC_POS_COUNT; i++) {
+        bars[i] = (struct ac_page_bar){position_labels[i], t[i], cls[i]};
+    }
+    snprintf(title, sizeof title,
+             "Participation in round %" PRId64 ": %" PRId64 " of %" PRId64
+             " members of the circle",
+             p->round, t[0] + t[1] + t[2] + t[3], eligible);
+    ac_page_bars(pg, title, bars, AC_POS_COUNT, eligible);
+    if (p->count == 0) {
+        ac_page_raw(pg, "<p class=\"empty\">No positions in this round yet."
+                        "</p>");
+        return;
+    }
+    ac_page_raw(pg, "<div class=\"scroll\"><table id=\"positions\"><thead><tr>"
+                    "<th scope=\"col\">Member</th><th scope=\"col\">Position"
+                    "</th><th scope=\"col\">Reason</th><th scope=\"col\">Given"
+                    "</th></tr></thead><tbody>");
+    for (size_t i = 0; i < p->count; i++) {
+        const struct ac_position_rec *pr = &p->positions[i];
+        ac_page_printf(
+            pg,
+            "<tr><td>%.*s</td><td><span class=\"pos pos-%s\">%s"
+            "</span></td><td class=\"reason\">%.*s</td><td>",
+            (int)pr->member.len, pr->member.ptr, ac_position_name(pr->position),
+            position_labels[pr->position], (int)pr->reason.len, pr->reason.ptr);
+        ac_page_time(pg, pr->time);
+        ac_page_raw(pg, "</td></tr>");
+    }
+    ac_page_raw(pg, "</tbody></table></div>");
+}
+
+static void position_form(struct ac_page *pg, const struct ac_proposal *p,
+                          struct ac_str me)
+{
+    struct ac_str cur_reason = {"", 0};
+    const char *cur = NULL;
+    char action[96];
+
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_str_eq(p->positions[i].member, me)) {
+            cur = ac_position_name(p->positions[i].position);
+            cur_reason = p->positions[i].reason;
+        }
+    }
+    cur = ac_page_value(pg, "position", ac_str_c(cur)).ptr;
+    ac_page_printf(pg, "<section class=\"card\" id=\"position\"><h2>%s</h2>",
+                   cur ? "Change your position" : "Give your position");
+    snprintf(action, sizeof action, "/proposals/%.*s/positions", (int)p->id.len,
+             p->id.ptr);
+    ac_page_form_begin(pg, action, "stack");
+    ac_page_raw(pg, "<fieldset><legend>Position</legend>");
+    ac_page_field_error(pg, "position");
+    for (int i = 0; i < AC_POS_COUNT; i++) {
+        const char *n = ac_position_name((enum ac_position)i);
+        bool on = cur && strcmp(cur, n) == 0;
+        ac_page_printf(pg,
+                       "<label class=\"choice\"><input type=\"radio\" "
+                       "name=\"position\" value=\"%s\" id=\"pos-%s\"",
+                       n, n);
+        ac_page_raw(pg, on ? " checked>" : ">");
+        ac_page_printf(pg, " %s</label>", position_labels[i]);
+    }
+    ac_page_raw(pg, "</fieldset>");
+    ac_page_textarea(pg, "reason", "Reason", cur_reason, false,
+                     "required when you object; say what would resolve it");
+    ac_page_form_end(pg, "Save position");
+    ac_page_raw(pg, "</section>");
+}
+
+static void author_forms(struct ac_page *pg, const struct ac_state *s,
+                         const struct ac_proposal *p)
+{
+    char action[96];
+    ac_page_raw(pg, "<section class=\"card\" id=\"amend\"><h2>Amend</h2>"
+                    "<p>Amending starts a new round: every position is given "
+                    "again.</p>");
+    snprintf(action, sizeof action, "/proposals/%.*s/amend", (int)p->id.len,
+             p->id.ptr);
+    ac_page_form_begin(pg, action, "stack");
+    ac_page_input(pg, "text", "title", "Title", p->title, true, NULL);
+    ac_web_kind_fields(pg, s, p->kind, p->data);
+    ac_page_form_end(pg, "Amend proposal");
+    ac_page_raw(pg, "</section><section class=\"card\" id=\"withdraw\">"
+                    "<h2>Withdraw</h2>");
+    snprintf(action, sizeof action, "/proposals/%.*s/withdraw", (int)p->id.len,
+             p->id.ptr);
+    ac_page_form_begin(pg, action, "inline");
+    ac_page_form_end(pg, "Withdraw proposal");
+    ac_page_raw(pg, "</section>");
+}
+
+static void versions_view(struct ac_page *pg, const struct ac_proposal *p)
+{
+    ac_page_raw(pg, "<h2>Versions</h2><ol class=\"versions\">");
+    for (size_t i = 0; i < p->version_count; i++) {
+        const struct ac_proposal_version *v = &p->versions[i];
+        ac_page_printf(pg, "<li><strong>Version %lld</strong>: %.*s · ",
+                       (long long)v->version, (int)v->title.len, v->title.ptr);
+        ac_page_time(pg, v->time);
+        if (i > 0) {
+            const struct ac_proposal_version *prev = &p->versions[i - 1];
+            ac_page_printf(pg,
+                           "<details><summary>Changes from version %lld"
+                           "</summary>",
+                           (long long)prev->version);
+            if (!ac_str_eq(prev->title, v->title)) {
+                ac_page_raw(pg, "<p>Title:</p>");
+                ac_page_diff(pg, prev->title, v->title);
+            }
+            ac_page_raw(pg, "<p>Text:</p>");
+            ac_page_diff(pg, ac_web_data_text(prev->data),
+                         ac_web_data_text(v->data));
+            ac_page_raw(pg, "</details>");
+        }
+        ac_page_raw(pg, "</li>");
+    }
+    ac_page_raw(pg, "</ol>");
+}
+
+void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
+                            unsigned status)
+{
+    const struct ac_state *s = &r->svc->state;
+    const struct ac_proposal *p;
+    const struct ac_circle *c;
+    struct ac_str me = ac_str_c(r->member);
+
+    pthread_rwlock_rdlock(&r->svc->lock);
+    p = ac_state_proposal(s, r->param);
+    if (!p) {
+        pthread_rwlock_unlock(&r->svc->lock);
+        ac_page_release(pg);
+        ac_web_message(r, 404, "Not found", "there is no such proposal");
+        return;
+    }
+    {
+        char title[AC_TITLE_MAX * 4 + 1];
+        snprintf(title, sizeof title, "%.*s", (int)p->title.len, p->title.ptr);
+        ac_page_begin(pg, title, NULL);
+    }
+    ac_page_printf(pg,
+                   "<p class=\"meta\"><span id=\"status\" class=\"badge "
+                   "st-%s\">%s</span> · %.*s · %s in circle "
+                   "<strong>%.*s</strong> by <strong>%.*s</strong> · round "
+                   "%lld, version %lld",
+                   ac_proposal_status_name(p->status),
+                   ac_proposal_status_name(p->status), (int)p->id.len,
+                   p->id.ptr, ac_kind_name(p->kind), (int)p->circle.len,
+                   p->circle.ptr, (int)p->author.len, p->author.ptr,
+                   (long long)p->round, (long long)p->version);
+    if (p->status == AC_PROP_OPEN) {
+        ac_page_raw(pg, " · deadline ");
+        ac_page_time(pg, p->deadline);
+    }
+    ac_page_raw(pg, "</p>");
+    if (p->outcome.len) {
+        ac_page_printf(pg, "<p class=\"outcome\">Outcome: %.*s</p>",
+                       (int)p->outcome.len, p->outcome.ptr);
+    }
+    if (p->effect.len && p->kind <= AC_KIND_AGREEMENT_RETIRE) {
+        ac_page_printf(pg,
+                       "<p>Agreement: <a href=\"/agreements/%.*s\">%.*s</a>"
+                       "</p>",
+                       (int)p->effect.len, p->effect.ptr, (int)p->effect.len,
+                       p->effect.ptr);
+    }
+    ac_page_form_error(pg);
+    ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
+    data_view(pg, p->data);
+    ac_page_raw(pg, "</section><h2>Round</h2>");
+    positions_view(pg, s, p);
+    c = ac_state_circle(s, p->circle);
+    if (p->status == AC_PROP_OPEN && c && ac_state_in_circle(s, c, me)) {
+        position_form(pg, p, me);
+    }
+    if (p->status == AC_PROP_OPEN && ac_str_eq(p->author, me)) {
+        author_forms(pg, s, p);
+    }
+    versions_view(pg, p);
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(pg);
+    ac_web_page_send(r, pg, status);
+}
+
+void ac_web_proposal(struct ac_request *r)
+{
+    struct ac_page pg;
+    ac_web_page_init(r, &pg);
+    ac_web_proposal_render(r, &pg, 200);
+}
+
+/* ---- agreements, charter, members, circles ---- */
+
+static void agreement_row(struct ac_page *pg, const struct ac_agreement *ag)
+{
+    const struct ac_agreement_version *v = &ag->versions[ag->count - 1];
+    ac_page_printf(pg,
+                   "<tr><td>%.*s</td><td><a href=\"/agreements/%.*s\">%.*s"
+                   "</a></td><td>%.*s</td><td>%s</td><td>%lld</td><td>",
+                   (int)ag->id.len, ag->id.ptr, (int)ag->id.len, ag->id.ptr,
+                   (int)ag->title.len, ag->title.ptr, (int)ag->circle.len,
+                   ag->circle.ptr,
+                   ag->status == AC_AGREEMENT_ACTIVE ? "active" : "retired",
+                   (long long)v->version);
+    if (ag->review_by >= 0) {
+        ac_page_time(pg, ag->review_by);
+    } else {
+        ac_page_raw(pg, "none");
+    }
+    ac_page_raw(pg, "</td></tr>");
+}
+
+void ac_web_agreements(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(&pg, "Agreements", "/agreements");
+    for (int active = 1; active >= 0; active--) {
+        bool any = false;
+        ac_page_raw(&pg, active ? "<h2>Active</h2>" : "<h2>Retired</h2>");
+        for (size_t i = 0; i < s->agreement_count; i++) {
+            const struct ac_agreement *ag = &s->agreements[i];
+            if ((ag->status == AC_AGREEMENT_ACTIVE) != (active == 1) ||
+                ag->count == 0) {
+                continue;
+            }
+            if (!any) {
+                ac_page_printf(
+                    &pg,
+                    "<div class=\"scroll\"><table id=\"agreements-%s\">"
+                    "<thead><tr><th scope=\"col\">Id</th><th scope=\"col\">"
+                    "Title</th><th scope=\"col\">Circle</th><th scope=\"col\">"
+                    "Status</th><th scope=\"col\">Version</th>"
+                    "<th scope=\"col\">Review by</th></tr></thead><tbody>",
+                    active ? "active" : "retired");
+                any = true;
+            }
+            agreement_row(&pg, ag);
+        }
+        ac_page_raw(&pg, any ? "</tbody></table></div>"
+                             : "<p class=\"empty\">None.</p>");
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+void ac_web_agreement(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    const struct ac_agreement *ag;
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ag = ac_state_agreement(s, r->param);
+    if (!ag || ag->count == 0) {
+        pthread_rwlock_unlock(&r->svc->lock);
+        ac_page_release(&pg);
+        ac_web_message(r, 404, "Not found", "there is no such agreement");
+        return;
+    }
+    {
+        char title[AC_TITLE_MAX * 4 + 1];
+        snprintf(title, sizeof title, "%.*s", (int)ag->title.len,
+                 ag->title.ptr);
+        ac_page_begin(&pg, title, NULL);
+    }
+    ac_page_printf(&pg, "<p class=\"meta\">%.*s · circle %.*s · %s · review ",
+                   (int)ag->id.len, ag->id.ptr, (int)ag->circle.len,
+                   ag->circle.ptr,
+                   ag->status == AC_AGREEMENT_ACTIVE ? "active" : "retired");
+    if (ag->review_by >= 0) {
+        ac_page_time(&pg, ag->review_by);
+    } else {
+        ac_page_raw(&pg, "not set");
+    }
+    ac_page_raw(&pg, "</p><section class=\"card\">");
+    ac_page_markdown(&pg, ag->versions[ag->count - 1].text);
+    ac_page_raw(&pg, "</section><h2>Versions</h2><ol class=\"versions\">");
+    for (size_t i = 0; i < ag->count; i++) {
+        const struct ac_agreement_version *v = &ag->versions[i];
+        ac_page_printf(&pg,
+                       "<li>Version %lld, set by <a href=\"/proposals/%.*s\">"
+                       "%.*s</a> · ",
+                       (long long)v->version, (int)v->proposal.len,
+                       v->proposal.ptr, (int)v->proposal.len, v->proposal.ptr);
+        ac_page_time(&pg, v->time);
+        if (i > 0) {
+            ac_page_raw(&pg, "<details><summary>Changes</summary>");
+            ac_page_diff(&pg, ag->versions[i - 1].text, v->text);
+            ac_page_raw(&pg, "</details>");
+        }
+        ac_page_raw(&pg, "</li>");
+    }
+    ac_page_raw(&pg, "</ol>");
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+void ac_web_charter(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(&pg, "Charter", "/charter");
+    ac_page_raw(&pg, "<p>The group's rules. Each changes only by a "
+                     "charter.amend proposal; entrenched articles need the "
+                     "consent of every active member.</p>"
+                     "<div class=\"scroll\"><table id=\"charter\"><thead><tr>"
+                     "<th scope=\"col\">Parameter</th><th scope=\"col\">Value"
+                     "</th><th scope=\"col\">Set by</th><th scope=\"col\">"
+                     "About</th></tr></thead><tbody>");
+    for (int i = 0; i < AC_PARAM_COUNT; i++) {
+        const struct ac_param_def *d = ac_charter_def((enum ac_param)i);
+        struct ac_str by = s->charter.set_by[i];
+        ac_page_printf(&pg,
+                       "<tr id=\"param-%d\"><td><code>%s</code></td>"
+                       "<td class=\"value\">",
+                       i, d->name);
+        if (d->type == AC_PARAM_TEXT) {
+            ac_page_text(&pg, s->charter.text[i]);
+        } else if (d->type == AC_PARAM_FALLBACK && s->charter.value[i] == 0) {
+            ac_page_raw(&pg, "none");
+        } else {
+            ac_page_printf(&pg, "%lld", (long long)s->charter.value[i]);
+        }
+        ac_page_raw(&pg, "</td><td>");
+        if (by.len) {
+            ac_page_printf(&pg, "<a href=\"/proposals/%.*s\">%.*s</a>",
+                           (int)by.len, by.ptr, (int)by.len, by.ptr);
+        } else {
+            ac_page_raw(&pg, "founding");
+        }
+        ac_page_printf(&pg, "</td><td>%s%s</td></tr>", d->help,
+                       d->entrenched ? " (entrenched)" : "");
+    }
+    ac_page_raw(&pg, "</tbody></table></div>");
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+void ac_web_members(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(&pg, "Members", "/members");
+    ac_page_raw(&pg, "<div class=\"scroll\"><table id=\"members\"><thead><tr>"
+                     "<th scope=\"col\">Id</th><th scope=\"col\">Name</th>"
+                     "<th scope=\"col\">Status</th><th scope=\"col\">"
+                     "Admitted by</th></tr></thead><tbody>");
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        ac_page_printf(&pg, "<tr><td>%.*s</td><td>%.*s</td><td>%s</td><td>",
+                       (int)m->id.len, m->id.ptr, (int)m->name.len, m->name.ptr,
+                       ac_member_status_name(m->status));
+        if (m->admitted_by.len) {
+            ac_page_printf(&pg, "<a href=\"/proposals/%.*s\">%.*s</a>",
+                           (int)m->admitted_by.len, m->admitted_by.ptr,
+                           (int)m->admitted_by.len, m->admitted_by.ptr);
+        } else {
+            ac_page_raw(&pg, "founder");
+        }
+        ac_page_raw(&pg, "</td></tr>");
+    }
+    ac_page_raw(&pg, "</tbody></table></div>");
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+void ac_web_circles(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(&pg, "Circles", "/circles");
+    for (size_t i = 0; i < s->circle_count; i++) {
+        const struct ac_circle *c = &s->circles[i];
+        ac_page_printf(&pg,
+                       "<section class=\"card\"><h2>%.*s <small>(%.*s)"
+                       "</small></h2><p>%.*s</p><p class=\"meta\">",
+                       (int)c->name.len, c->name.ptr, (int)c->id.len, c->id.ptr,
+                       (int)c->purpose.len, c->purpose.ptr);
+        if (i == 0) {
+            ac_page_printf(&pg, "Every active member (%zu).",
+                           ac_state_circle_size(s, c));
+        } else {
+            ac_page_raw(&pg, "Members: ");
+            for (size_t k = 0; k < c->count; k++) {
+                ac_page_printf(&pg, "%s%.*s", k ? ", " : "",
+                               (int)c->members[k].len, c->members[k].ptr);
+            }
+        }
+        ac_page_raw(&pg, "</p></section>");
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+/* ---- the log ---- */
+
+struct log_page {
+    struct ac_arena *arena;
+    struct ac_event *events; /* oldest first */
+    size_t count;
+    enum ac_status bad; /* first decode failure */
+};
+
+static enum ac_status log_row(void *ctx, int64_t seq, struct ac_str text)
+{
+    struct log_page *lp = ctx;
+    struct ac_val *v;
+    struct ac_err e = {0};
+    (void)seq;
+    if (ac_json_parse(text, lp->arena, &v, &e) != AC_OK ||
+        ac_event_decode(v, &lp->events[lp->count], &e) != AC_OK) {
+        lp->bad = AC_ECORRUPT;
+        return AC_OK;
+    }
+    lp->count++;
+    return AC_OK;
+}
+
+static void event_summary(struct ac_page *pg, const struct ac_val *data)
+{
+    static const char *const keys[] = {"id",       "proposal", "title",
+                                       "position", "status",   "member",
+                                       "name",     NULL};
+    for (size_t k = 0; keys[k]; k++) {
+        struct ac_val *v = ac_val_get(data, keys[k]);
+        if (v && (v->kind == AC_VAL_STR || v->kind == AC_VAL_INT)) {
+            ac_page_printf(pg, "<span class=\"kv\">%s: ", keys[k]);
+            val_text(pg, v);
+            ac_page_raw(pg, "</span> ");
+        }
+    }
+}
+
+void ac_web_log(struct ac_request *r)
+{
+    struct ac_service *svc = r->svc;
+    const char *before_s = query(r, "before");
+    int64_t head_seq, before = INT64_MAX, hi, lo;
+    uint8_t head[AC_HASH_LEN];
+    char hex[AC_HEX_LEN + 1], prev[AC_HEX_LEN + 1];
+    struct log_page lp = {&r->arena, NULL, 0, AC_OK};
+    struct ac_chain chain;
+    struct ac_err e = {0};
+    struct ac_page pg;
+    bool verified = true;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&svc->lock);
+    head_seq = svc->state.seq;
+    memcpy(head, svc->state.head, AC_HASH_LEN);
+    pthread_rwlock_unlock(&svc->lock);
+    if (before_s && ac_parse_i64(ac_str_c(before_s), 1, INT64_MAX, &before,
+                                 NULL) != AC_OK) {
+        before = INT64_MAX;
+    }
+    hi = before - 1 < head_seq ? before - 1 : head_seq;
+    lo = hi - LOG_PAGE + 1 > 1 ? hi - LOG_PAGE + 1 : 1;
+    if (hi >= lo) {
+        lp.events = ac_arena_alloc(&r->arena,
+                                   (size_t)(hi - lo + 1) * sizeof *lp.events);
+        if (!lp.events || ac_store_scan(svc->store, lo - 1, hi - lo + 1,
+                                        log_row, &lp, &e) != AC_OK) {
+            ac_page_release(&pg);
+            ac_web_message(r, 503, "Log unavailable",
+                           e.msg[0] ? e.msg : "out of memory");
+            return;
+        }
+    }
+    ac_page_begin(&pg, "Log", "/log");
+    ac_hex_encode(hex, head, AC_HASH_LEN);
+    ac_page_printf(&pg,
+                   "<section class=\"card head\" id=\"head\"><h2>Head</h2>"
+                   "<p>Event <strong>%lld</strong>. Write this hash down: "
+                   "anyone can check later that the log up to here was not "
+                   "changed.</p><p><code class=\"hash big\" "
+                   "id=\"head-hash\">%s</code></p></section>",
+                   (long long)head_seq, hex);
+    /* The page's own chain: each event's hash is the hash of its content
+     * and names the one before it. */
+    ac_chain_init(&chain);
+    if (lp.count > 0) {
+        chain.seq = lp.events[0].seq - 1;
+        memcpy(chain.head, lp.events[0].prev, AC_HASH_LEN);
+    }
+    for (size_t i = 0; i < lp.count && verified; i++) {
+        verified = ac_chain_check(&chain, &lp.events[i], &e) == AC_OK;
+    }
+    verified = verified && lp.bad == AC_OK &&
+               lp.count == (size_t)(hi >= lo ? hi - lo + 1 : 0);
+    if (verified && lp.count > 0 && hi == head_seq) {
+        verified = memcmp(lp.events[lp.count - 1].hash, head, AC_HASH_LEN) == 0;
+    }
+    ac_page_printf(
+        &pg,
+        "<p class=\"verify %s\" id=\"verified\" role=\"status\">"
+        "%s events %lld to %lld: %s</p>",
+        verified ? "ok" : "bad", "Chain of", (long long)lo, (long long)hi,
+        verified ? "verified (hashes and links match)" : "NOT verified");
+    ac_page_raw(&pg, "<ol class=\"log\" reversed>");
+    for (size_t i = lp.count; i-- > 0;) {
+        const struct ac_event *ev = &lp.events[i];
+        ac_hex_encode(hex, ev->hash, AC_HASH_LEN);
+        ac_hex_encode(prev, ev->prev, AC_HASH_LEN);
+        ac_page_printf(&pg,
+                       "<li value=\"%lld\" id=\"e%lld\"><p><strong>%lld"
+                       "</strong> <code>%.*s</code> by %.*s · ",
+                       (long long)ev->seq, (long long)ev->seq,
+                       (long long)ev->seq, (int)ev->type.len, ev->type.ptr,
+                       (int)ev->actor.len, ev->actor.ptr);
+        ac_page_time(&pg, ev->time);
+        ac_page_raw(&pg, "</p><p>");
+        event_summary(&pg, ev->data);
+        ac_page_printf(&pg,
+                       "</p><p class=\"hashes\">hash <code class=\"hash\">%s"
+                       "</code><br>prev <code class=\"hash\">%s</code></p>"
+                       "</li>",
+                       hex, prev);
+    }
+    ac_page_raw(&pg, "</ol><nav class=\"pager\" aria-label=\"Log pages\">");
+    if (hi < head_seq) {
+        ac_page_printf(&pg, "<a href=\"/log?before=%lld\">Newer events</a> ",
+                       (long long)(hi + LOG_PAGE + 1));
+    }
+    if (lo > 1) {
+        ac_page_printf(&pg, "<a href=\"/log?before=%lld\">Older events</a>",
+                       (long long)lo);
+    }
+    ac_page_raw(&pg, "</nav>");
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
