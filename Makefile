@@ -99,6 +99,10 @@ deps:
 	@tools/setup-deps
 
 test: deps
+	@tools/check-deps
+	@if command -v clang-format >/dev/null; then \
+	    $(MAKE) --no-print-directory check-format && echo "format ok"; \
+	else echo "clang-format not installed: format not checked"; fi
 	@$(MAKE) --no-print-directory node_modules
 	@$(MAKE) --no-print-directory MODE=debug B=build/debug tests-build
 	@$(MAKE) --no-print-directory MODE=asan B=build/asan tests-build
