@@ -271,6 +271,11 @@ enum ac_status ac_route_logout(struct ac_request *r, struct ac_err *err);
 enum ac_status ac_route_accept(struct ac_request *r, struct ac_str invite,
                                struct ac_str password, int64_t *wait,
                                struct ac_err *err);
+/* The invite code of an invited member (kept outside the log), made on
+ * the first call and the same after; the caller has checked that the
+ * reader is the author of the adopted member.admit. */
+enum ac_status ac_route_invite_code(struct ac_service *svc, const char *member,
+                                    char code[128], struct ac_err *err);
 /* Suspends the connection and hands r->job to the writer. */
 void ac_route_submit(struct ac_request *r);
 

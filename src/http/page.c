@@ -327,12 +327,38 @@ void ac_page_textarea(struct ac_page *pg, const char *name, const char *label,
 
 /* ---- Markdown ---- */
 
+/* Moves every heading of the document one level down (h6 stays h6), so
+ * that a text's "# Title" does not compete with the page's own h1. */
+static void demote_headings(cmark_node *doc)
+{
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    if (!it) {
+        return;
+    }
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER &&
+            cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+            int level = cmark_node_get_heading_level(n);
+            cmark_node_set_heading_level(n, level < 6 ? level + 1 : 6);
+        }
+    }
+    cmark_iter_free(it);
+}
+
 void ac_page_markdown(struct ac_page *pg, struct ac_str md)
 {
     /* Without CMARK_OPT_UNSAFE raw HTML becomes a comment and links with
      * javascript:, vbscript:, file: or data: (except images) are emptied. */
-    char *html =
-        cmark_markdown_to_html(md.ptr ? md.ptr : "", md.len, CMARK_OPT_DEFAULT);
+    cmark_node *doc =
+        cmark_parse_document(md.ptr ? md.ptr : "", md.len, CMARK_OPT_DEFAULT);
+    char *html = NULL;
+    if (doc) {
+        demote_headings(doc);
+        html = cmark_render_html(doc, CMARK_OPT_DEFAULT, NULL);
+        cmark_node_free(doc);
+    }
     ac_page_raw(pg, "<div class=\"md\">");
     if (html) {
         ac_page_raw(pg, html);

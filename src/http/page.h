@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The page layer of the web UI: an HTML output buffer, the layout (nav,
  * footer with the log head), form helpers that carry the CSRF field, a
- * Markdown renderer, a line diff and an SVG bar chart.
+ * Markdown renderer (raw HTML dropped, headings moved one level down so a
+ * page keeps one h1), a line diff and an SVG bar chart.
  *
  * Invariant: every piece of text that does not come from a literal in
  * this program goes through ac_page_escape, the one escaping function.

@@ -696,6 +696,22 @@ static void post_withdraw(struct ac_request *r)
 
 /* ---- invites ---- */
 
+enum ac_status ac_route_invite_code(struct ac_service *svc, const char *member,
+                                    char code[128], struct ac_err *err)
+{
+    enum ac_status st;
+    /* One code per member: made on the first request, the same after. */
+    pthread_mutex_lock(&svc->invite_lock);
+    st = ac_store_invite_get(svc->store, ac_str_c(member), code, err);
+    if (st == AC_ENOTFOUND) {
+        ac_token_new(code);
+        st = ac_store_invite_put(svc->store, ac_str_c(member), ac_str_c(code),
+                                 err);
+    }
+    pthread_mutex_unlock(&svc->invite_lock);
+    return st;
+}
+
 static void get_invite(struct ac_request *r)
 {
     struct ac_service *svc = r->svc;
@@ -740,15 +756,7 @@ static void get_invite(struct ac_request *r)
         problem(r, status, NULL, "%s", why);
         return;
     }
-    /* One code per member: made on the first request, the same after. */
-    pthread_mutex_lock(&svc->invite_lock);
-    st = ac_store_invite_get(svc->store, ac_str_c(member), code, &e);
-    if (st == AC_ENOTFOUND) {
-        ac_token_new(code);
-        st = ac_store_invite_put(svc->store, ac_str_c(member), ac_str_c(code),
-                                 &e);
-    }
-    pthread_mutex_unlock(&svc->invite_lock);
+    st = ac_route_invite_code(svc, member, code, &e);
     if (st != AC_OK) {
         fail(r, &e);
         return;

@@ -74,8 +74,13 @@ static void select_member(struct ac_page *pg, const struct ac_state *s,
     select_begin(pg, name, "Member", NULL);
     for (size_t i = 0; i < s->member_count; i++) {
         const struct ac_member *m = &s->members[i];
-        if (m->status == AC_MEMBER_ACTIVE) {
-            select_option(pg, m->id, m->name, cur);
+        char label[AC_NAME_MAX * 4 + 16];
+        /* an invited member may be removed too: that cancels the invite */
+        if (m->status == AC_MEMBER_ACTIVE || m->status == AC_MEMBER_INVITED) {
+            snprintf(label, sizeof label, "%.*s%s", (int)m->name.len,
+                     m->name.ptr,
+                     m->status == AC_MEMBER_INVITED ? " (invited)" : "");
+            select_option(pg, m->id, ac_str_c(label), cur);
         }
     }
     select_end(pg);
@@ -262,10 +267,38 @@ static void push_value(void *ctx, const char *value)
         c->ok && ac_val_push(c->a, c->arr, ac_val_str(c->a, ac_str_c(value)));
 }
 
+/* The value of field name with its line breaks as "\n": browsers send a
+ * textarea's lines ended by CR LF, the API and the log keep LF. NULL
+ * when the field is missing or out of memory. */
+static const char *form_text(struct ac_request *r, const char *name)
+{
+    const char *v = ac_web_field(r, name);
+    size_t len, n = 0;
+    char *out;
+    if (!v || !strchr(v, '\r')) {
+        return v;
+    }
+    len = strlen(v);
+    out = ac_arena_alloc(&r->arena, len + 1);
+    if (!out) {
+        return NULL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] == '\r') {
+            out[n++] = '\n';
+            i += v[i + 1] == '\n';
+        } else {
+            out[n++] = v[i];
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
 static bool put_field(struct ac_request *r, struct ac_val *obj, const char *key,
                       const char *field, bool optional)
 {
-    const char *v = ac_web_field(r, field);
+    const char *v = form_text(r, field);
     if (!v || (optional && !*v)) {
         return true;
     }
@@ -441,9 +474,9 @@ static void job_start(struct ac_request *r, enum ac_cmd_type type,
     r->done = after_write;
 }
 
-static struct ac_str field_str(const struct ac_request *r, const char *name)
+static struct ac_str field_str(struct ac_request *r, const char *name)
 {
-    const char *v = ac_web_field(r, name);
+    const char *v = form_text(r, name);
     return ac_str_c(v ? v : "");
 }
 
