@@ -6,7 +6,10 @@
  * adopted and amended. Generated members (--members N) are admitted while
  * the founder is the only member of "all", so her consent completes each
  * round, and join once the named story has been told. They all share one
- * Argon2id hash: hashing thousands of passwords would take minutes. */
+ * Argon2id hash: hashing thousands of passwords would take minutes.
+ * Generated proposals (--proposals N) come last, in the ten hours before
+ * now: open agreement.adopt rounds in "all" by the named members, a third
+ * of them with a few positions, so their deadlines are still ahead. */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -27,6 +30,7 @@
 #define DEMO_ORG "Riverside Food Co-op"
 #define DEMO_PASSWORD "demo-password-1"
 #define DEMO_MEMBERS_MAX 100000
+#define DEMO_PROPOSALS_MAX 100000
 #define CHUNK 500 /* events of one append, about */
 #define MINUTE (AC_MS_PER_HOUR / 60)
 
@@ -416,6 +420,115 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
     return rc;
 }
 
+/* ---- generated proposals ---- */
+
+static const char *const gen_titles[] = {
+    "Bulk order of oats and lentils",
+    "A second compost bin for the yard",
+    "Quiet hours after ten in the evening",
+    "Monthly potluck in the shop",
+    "Repaint the front door",
+    "Paper bags instead of plastic",
+    "A notice board by the entrance",
+    "Discount for members on low incomes",
+    "Try a new bakery for Saturday bread",
+    "Bicycle rack on the pavement",
+    "Cash box counted by two people",
+    "Winter opening hours",
+    "Sell honey from the allotments",
+    "Fix the walk-in fridge door seal",
+    "Newsletter every second month",
+    "Cooking workshop for children",
+    "Refill station for washing-up liquid",
+    "Share the van with the bike workshop",
+    "Seasonal box scheme",
+    "First-aid training for rota members",
+};
+
+static const char *const gen_reasons[] = {
+    "Who pays for it if the budget runs short?",
+    "Fine by me, as long as someone keeps an eye on it",
+    "I will not be around to help this month",
+    "Could we try it for three months first?",
+};
+
+#define GEN_TITLES (sizeof gen_titles / sizeof gen_titles[0])
+#define GEN_REASONS (sizeof gen_reasons / sizeof gen_reasons[0])
+
+/* The five named members, alice first: authors and positions rotate
+ * among them. */
+static const char *named_member(size_t i)
+{
+    i %= NAMED_COUNT + 1;
+    return i == 0 ? "alice" : named[i - 1].id;
+}
+
+/* Generated proposal k (1-based) of n: a title, a few lines of Markdown,
+ * and for every third one positions by two or three other members, never
+ * by all five, so the round stays open even without generated members. */
+static enum ac_status gen_proposal(struct demo *d, long k, int64_t step)
+{
+    char pid[16], json[1024], title[160];
+    const char *topic = gen_titles[(size_t)(k - 1) % GEN_TITLES];
+    const char *author = named_member((size_t)(k - 1));
+    enum ac_status rc;
+    long cycle = (k - 1) / (long)GEN_TITLES + 1;
+
+    if (cycle > 1) {
+        snprintf(title, sizeof title, "%s (%ld)", topic, cycle);
+    } else {
+        snprintf(title, sizeof title, "%s", topic);
+    }
+    snprintf(json, sizeof json,
+             "{\"text\":\"# %s\\n\\nProposed by %s for everyone in the "
+             "co-op. The kitchen and the shop rota both have a say, so it "
+             "goes to the whole circle.\\n\\n- start: next month\\n- cost: "
+             "about %ld euros from the common fund\\n- review: after "
+             "**three months**\\n\\nIf it does not work out, anyone may "
+             "propose to end it.\"}",
+             title, author, 20 + (k * 37) % 480);
+    d->t += step;
+    rc =
+        propose(d, author, AC_ROOT_CIRCLE, "agreement.adopt", title, json, pid);
+    if (rc != AC_OK || k % 3 != 1) {
+        return rc;
+    }
+    for (long j = 1; rc == AC_OK && j <= 2 + (k / 3) % 2; j++) {
+        const char *m = named_member((size_t)(k - 1 + j));
+        const char *reason = NULL;
+        const char *pos = "consent";
+        if ((k + j) % 5 == 0) {
+            pos = "concern";
+            reason = gen_reasons[(size_t)(k + j) % GEN_REASONS];
+        } else if ((k + j) % 7 == 0) {
+            pos = "stand_aside";
+            reason = gen_reasons[(size_t)(k + j) % GEN_REASONS];
+        }
+        d->t += step / 4 > 0 ? step / 4 : 1;
+        rc = give(d, m, pid, pos, reason);
+    }
+    return rc;
+}
+
+/* n open proposals in the ten hours before now; the first one's id goes
+ * to first. */
+static enum ac_status gen_proposals(struct demo *d, long n, int64_t now,
+                                    char first[16])
+{
+    int64_t step = n > 0 ? 10 * AC_MS_PER_HOUR / n : 0;
+    enum ac_status rc = AC_OK;
+    step = step > 5 * MINUTE ? 5 * MINUTE : (step < 4 ? 4 : step);
+    d->t = now - 10 * AC_MS_PER_HOUR;
+    snprintf(first, 16, "p%zu", d->s.proposal_count + 1);
+    for (long k = 1; rc == AC_OK && k <= n; k++) {
+        rc = gen_proposal(d, k, step);
+    }
+    if (rc == AC_OK) {
+        rc = flush(d);
+    }
+    return rc;
+}
+
 static void print_login(const char *dir)
 {
     printf("\nmembers alice, bob, carol, dana and erin; password \"%s\"\n"
@@ -432,8 +545,10 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
 {
     const char *dir = ac_cli_get(a, "--data");
     const char *members = ac_cli_get(a, "--members");
+    const char *proposals = ac_cli_get(a, "--proposals");
     struct demo *d = NULL;
-    int64_t extra = 0, seq = 0;
+    int64_t extra = 0, more = 0, seq = 0;
+    char first_pid[16] = "";
     uint8_t head[AC_HASH_LEN];
     char hex[AC_HEX_LEN + 1];
     enum ac_status rc;
@@ -442,6 +557,11 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
                                 NULL) != AC_OK) {
         return AC_CLI_USAGE(a, err, "--members must be a number from 0 to %d",
                             DEMO_MEMBERS_MAX);
+    }
+    if (proposals && ac_parse_i64(ac_str_c(proposals), 0, DEMO_PROPOSALS_MAX,
+                                  &more, NULL) != AC_OK) {
+        return AC_CLI_USAGE(a, err, "--proposals must be a number from 0 to %d",
+                            DEMO_PROPOSALS_MAX);
     }
     d = calloc(1, sizeof *d);
     if (!d) {
@@ -470,7 +590,11 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
     }
     rc = ac_password_hash(AC_STR(DEMO_PASSWORD), d->phc, err);
     if (rc == AC_OK) {
-        rc = tell(d, (long)extra, now_ms());
+        int64_t now = now_ms();
+        rc = tell(d, (long)extra, now);
+        if (rc == AC_OK && more > 0) {
+            rc = gen_proposals(d, (long)more, now, first_pid);
+        }
     }
     if (rc != AC_OK) {
         goto out;
@@ -489,6 +613,10 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
         generated_id(last, (long)extra, (long)extra);
         printf("\nthe generated members %s..%s have the same password\n", first,
                last);
+    }
+    if (more > 0) {
+        printf("the generated proposals %s..p%zu are open\n", first_pid,
+               d->s.proposal_count);
     }
 out:
     if (d->st) {

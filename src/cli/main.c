@@ -65,6 +65,8 @@ static const struct ac_cli_opt opts_demo[] = {
     {"--data", "DIR", true, "data folder for the demo organisation"},
     {"--members", "N", false,
      "also admit N generated members m0001, m0002, ... (0..100000)"},
+    {"--proposals", "N", false,
+     "then open N generated proposals in circle all (0..100000)"},
     {NULL, NULL, false, NULL},
 };
 
@@ -174,7 +176,7 @@ static const struct command commands[] = {
      "accord verify --data ./coop\n"
      "accord verify coop.jsonl\n"
      "accord export --data ./coop | accord verify -"},
-    {"demo", ac_cli_demo, false, "--data DIR [--members N]",
+    {"demo", ac_cli_demo, false, "--data DIR [--members N] [--proposals N]",
      "create a demo organisation to try accord with",
      "When DIR holds no organisation, creates \"Riverside Food Co-op\" with\n"
      "members alice, bob, carol, dana and erin (password demo-password-1),\n"
@@ -182,7 +184,7 @@ static const struct command commands[] = {
      "already holds an organisation is left alone.",
      opts_demo, 0, 0,
      "accord demo --data ./demo-data\n"
-     "accord demo --data ./big --members 1000"},
+     "accord demo --data ./big --members 1000 --proposals 10000"},
     {"login", ac_cli_login, true, "--server URL --member ID",
      "log in to a server and remember the session",
      "The password comes from ACCORD_PASSWORD or is asked for. The server\n"

@@ -15,6 +15,7 @@
 #include "http/page.h"
 
 #define RECENT_MAX 10 /* decisions on the home page */
+#define NEEDS_MAX 50  /* open rounds listed on the home page */
 #define LOG_PAGE 25   /* events on one log page */
 
 static const char *query(const struct ac_request *r, const char *key)
@@ -46,18 +47,37 @@ static bool has_position(const struct ac_proposal *p, struct ac_str member)
     return false;
 }
 
-static int by_deadline(const void *a, const void *b)
+/* Keeps the k proposals of best lowest-first (k at most max) while the
+ * proposals come one by one: a page shows the first few of thousands
+ * without sorting them all. Ties keep the order of arrival. */
+static void keep_first(const struct ac_proposal **best, size_t *k, size_t max,
+                       const struct ac_proposal *p, int64_t key,
+                       int64_t (*key_of)(const struct ac_proposal *))
 {
-    const struct ac_proposal *x = *(const struct ac_proposal *const *)a;
-    const struct ac_proposal *y = *(const struct ac_proposal *const *)b;
-    return x->deadline < y->deadline ? -1 : (x->deadline > y->deadline);
+    size_t i = *k;
+    if (i == max && key_of(best[max - 1]) <= key) {
+        return;
+    }
+    if (i == max) {
+        i--;
+    } else {
+        (*k)++;
+    }
+    while (i > 0 && key_of(best[i - 1]) > key) {
+        best[i] = best[i - 1];
+        i--;
+    }
+    best[i] = p;
 }
 
-static int by_closed_desc(const void *a, const void *b)
+static int64_t deadline_of(const struct ac_proposal *p)
 {
-    const struct ac_proposal *x = *(const struct ac_proposal *const *)a;
-    const struct ac_proposal *y = *(const struct ac_proposal *const *)b;
-    return x->closed > y->closed ? -1 : (x->closed < y->closed);
+    return p->deadline;
+}
+
+static int64_t closed_desc(const struct ac_proposal *p)
+{
+    return -p->closed;
 }
 
 /* ---- home ---- */
@@ -66,27 +86,36 @@ void ac_web_home(struct ac_request *r)
 {
     const struct ac_state *s = &r->svc->state;
     struct ac_str me = ac_str_c(r->member);
-    const struct ac_proposal **list;
-    size_t n = 0, done = 0;
+    const struct ac_proposal *list[NEEDS_MAX], *recent[RECENT_MAX];
+    const struct ac_circle *last = NULL; /* circle of the last check */
+    bool in_last = false;
+    size_t n = 0, shown = 0, done = 0;
     struct ac_page pg;
 
     ac_web_page_init(r, &pg);
     pthread_rwlock_rdlock(&r->svc->lock);
-    list = calloc(s->proposal_count + 1, sizeof *list);
     ac_page_begin(&pg, s->founded ? "What needs you" : "accord", "/");
-    if (!list) {
-        pg.out.status = AC_ENOMEM;
-        goto out;
-    }
     for (size_t i = 0; i < s->proposal_count; i++) {
         const struct ac_proposal *p = &s->proposals[i];
-        const struct ac_circle *c = ac_state_circle(s, p->circle);
-        if (p->status == AC_PROP_OPEN && c && ac_state_in_circle(s, c, me) &&
-            !has_position(p, me)) {
-            list[n++] = p;
+        if (p->status != AC_PROP_OPEN) {
+            if (p->closed > 0) {
+                keep_first(recent, &done, RECENT_MAX, p, closed_desc(p),
+                           closed_desc);
+            }
+            continue;
+        }
+        if (has_position(p, me)) {
+            continue;
+        }
+        if (!last || !ac_str_eq(last->id, p->circle)) {
+            last = ac_state_circle(s, p->circle);
+            in_last = last && ac_state_in_circle(s, last, me);
+        }
+        if (in_last) {
+            n++;
+            keep_first(list, &shown, NEEDS_MAX, p, p->deadline, deadline_of);
         }
     }
-    qsort(list, n, sizeof *list, by_deadline);
     ac_page_printf(&pg,
                    "<p class=\"lead\">%.*s · open rounds where you have "
                    "not given a position yet, soonest deadline first.</p>",
@@ -95,7 +124,7 @@ void ac_web_home(struct ac_request *r)
         ac_page_raw(&pg, "<p class=\"empty\">Nothing needs you now.</p>");
     } else {
         ac_page_raw(&pg, "<ul class=\"cards\" id=\"needs-me\">");
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < shown; i++) {
             ac_page_raw(&pg, "<li>");
             proposal_link(&pg, list[i]);
             ac_page_printf(&pg,
@@ -108,33 +137,31 @@ void ac_web_home(struct ac_request *r)
             ac_page_raw(&pg, "</span></li>");
         }
         ac_page_raw(&pg, "</ul>");
-    }
-    for (size_t i = 0; i < s->proposal_count; i++) {
-        const struct ac_proposal *p = &s->proposals[i];
-        if (p->status != AC_PROP_OPEN && p->closed > 0) {
-            list[done++] = p;
+        if (n > shown) {
+            ac_page_printf(&pg,
+                           "<p class=\"more\">%zu more rounds wait for you: "
+                           "<a href=\"/proposals?status=open\">all open "
+                           "proposals</a></p>",
+                           n - shown);
         }
     }
-    qsort(list, done, sizeof *list, by_closed_desc);
     ac_page_raw(&pg, "<h2>Recent decisions</h2>");
     if (done == 0) {
         ac_page_raw(&pg, "<p class=\"empty\">No decisions yet.</p>");
     } else {
         ac_page_raw(&pg, "<ul class=\"cards\" id=\"recent\">");
-        for (size_t i = 0; i < done && i < RECENT_MAX; i++) {
+        for (size_t i = 0; i < done; i++) {
             ac_page_raw(&pg, "<li>");
-            proposal_link(&pg, list[i]);
+            proposal_link(&pg, recent[i]);
             ac_page_raw(&pg, " ");
-            status_badge(&pg, list[i]->status);
+            status_badge(&pg, recent[i]->status);
             ac_page_raw(&pg, " <span class=\"meta\">");
-            ac_page_time(&pg, list[i]->closed);
+            ac_page_time(&pg, recent[i]->closed);
             ac_page_raw(&pg, "</span></li>");
         }
         ac_page_raw(&pg, "</ul>");
     }
-out:
     pthread_rwlock_unlock(&r->svc->lock);
-    free(list);
     ac_page_end(&pg);
     ac_web_page_send(r, &pg, 200);
 }
@@ -426,6 +453,35 @@ static void versions_view(struct ac_page *pg, const struct ac_proposal *p)
     ac_page_raw(pg, "</ol>");
 }
 
+/* The member an adopted member.admit of the reader's still waits for, so
+ * that its author can hand them the invite code; "" otherwise. */
+static void invited_by_me(const struct ac_state *s, const struct ac_proposal *p,
+                          struct ac_str me, char member[AC_MEMBER_BUF])
+{
+    const struct ac_member *m;
+    member[0] = '\0';
+    if (p->kind != AC_KIND_MEMBER_ADMIT || p->status != AC_PROP_ADOPTED ||
+        !ac_str_eq(p->author, me)) {
+        return;
+    }
+    m = ac_state_member(s, p->effect);
+    if (m && m->status == AC_MEMBER_INVITED) {
+        snprintf(member, AC_MEMBER_BUF, "%.*s", (int)m->id.len, m->id.ptr);
+    }
+}
+
+static void invite_view(struct ac_page *pg, const char *member,
+                        const char *code)
+{
+    ac_page_printf(pg,
+                   "<section class=\"card\" id=\"invite\"><h2>Invite for "
+                   "%s</h2><p>Give %s this code; they enter it with a "
+                   "password of their own at <a href=\"/invite\">/invite</a>. "
+                   "It works once.</p><p><code id=\"invite-code\">%s</code>"
+                   "</p></section>",
+                   member, member, code);
+}
+
 void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
                             unsigned status)
 {
@@ -433,6 +489,21 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
     const struct ac_proposal *p;
     const struct ac_circle *c;
     struct ac_str me = ac_str_c(r->member);
+    char invited[AC_MEMBER_BUF] = "", code[128] = "";
+
+    /* the invite code lives in the store, read outside the state lock */
+    pthread_rwlock_rdlock(&r->svc->lock);
+    p = ac_state_proposal(s, r->param);
+    if (p) {
+        invited_by_me(s, p, me, invited);
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (invited[0]) {
+        struct ac_err e;
+        if (ac_route_invite_code(r->svc, invited, code, &e) != AC_OK) {
+            code[0] = '\0';
+        }
+    }
 
     pthread_rwlock_rdlock(&r->svc->lock);
     p = ac_state_proposal(s, r->param);
@@ -474,6 +545,10 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
                        p->effect.ptr);
     }
     ac_page_form_error(pg);
+    invited_by_me(s, p, me, invited);
+    if (invited[0] && code[0]) {
+        invite_view(pg, invited, code);
+    }
     ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
     data_view(pg, p->data);
     ac_page_raw(pg, "</section><h2>Round</h2>");

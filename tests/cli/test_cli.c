@@ -471,6 +471,55 @@ Test(demo, admits_generated_members)
     free(vout);
 }
 
+Test(demo, opens_generated_proposals)
+{
+    const char *args[] = {"demo", "--data", data, "--proposals", "30", NULL};
+    const char *vargs[] = {"verify", "--data", data, NULL};
+    char *out = NULL, *err = NULL, *vout = NULL, *jsonl;
+    int rc = run(args, NULL, &out, &err);
+
+    cr_assert_eq(rc, 0, "demo failed (%d): %s", rc, err);
+    cr_assert(strstr(out, "41 proposals"), "%s", out);
+    cr_assert(strstr(out, "the generated proposals p12..p41 are open"), "%s",
+              out);
+    cr_assert_eq(run(vargs, NULL, &vout, NULL), 0, "%s", vout);
+    /* 56 events of the story (all five close the last round), one per
+     * proposal, and two or three positions on every third of them */
+    cr_assert(strstr(vout, "ok: 111 events"), "%s", vout);
+    jsonl = export_log();
+    cr_assert(strstr(jsonl, "\"id\":\"p41\",\"kind\":\"agreement.adopt\""));
+    cr_assert(strstr(jsonl, "\"text\":\"# Bulk order of oats and lentils\\n"));
+    cr_assert(strstr(jsonl, "{\"position\":\"concern\",\"proposal\":\"p39\","
+                            "\"reason\":"));
+    /* every generated round is still open: the system closed none */
+    cr_assert(strstr(jsonl, "{\"actor\":\"system\",\"data\":{\"proposal\":"
+                            "\"p11\","));
+    for (int i = 12; i <= 41; i++) {
+        char *closed = t_fmt("{\"actor\":\"system\",\"data\":{\"proposal\":"
+                             "\"p%d\",",
+                             i);
+        cr_assert_null(strstr(jsonl, closed), "p%d closed", i);
+        free(closed);
+    }
+    free(jsonl);
+    free(out);
+    free(err);
+    free(vout);
+}
+
+Test(demo, refuses_a_bad_proposal_count)
+{
+    const char *args[] = {"demo", "--data", data, "--proposals", "-1", NULL};
+    const char *big[] = {"demo", "--data", data, "--proposals", "100001", NULL};
+    char *err = NULL, *err2 = NULL;
+    cr_assert_eq(run(args, NULL, NULL, &err), 2, "%s", err);
+    cr_assert(strstr(err, "--proposals"), "%s", err);
+    cr_assert_eq(run(big, NULL, NULL, &err2), 2, "%s", err2);
+    cr_assert_not(exists(data), "a refused demo made its data folder");
+    free(err);
+    free(err2);
+}
+
 Test(demo, refuses_a_bad_member_count)
 {
     const char *args[] = {"demo", "--data", data, "--members", "lots", NULL};
@@ -490,7 +539,7 @@ static const struct {
     {"serve", {"--data", "--listen", NULL}},
     {"export", {"--data", NULL}},
     {"verify", {"--data", "FILE", NULL}},
-    {"demo", {"--data", "--members", NULL}},
+    {"demo", {"--data", "--members", "--proposals", NULL}},
     {"login", {"--server", "--member", "ACCORD_PASSWORD", NULL}},
     {"logout", {NULL}},
     {"join", {"--server", "--invite", NULL}},
