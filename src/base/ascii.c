@@ -44,6 +44,20 @@ enum ac_status ac_parse_i64(struct ac_str s, int64_t min, int64_t max,
     return AC_OK;
 }
 
+int ac_hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 bool ac_str_is_blank(struct ac_str s)
 {
     for (size_t i = 0; i < s.len; i++) {

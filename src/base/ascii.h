@@ -25,6 +25,9 @@ static inline bool ac_ascii_isspace(int c)
            c == '\v';
 }
 
+/* The value of a hex digit (either case), or -1. */
+int ac_hex_digit(char c);
+
 /* True when s is empty or holds only ASCII white space. */
 bool ac_str_is_blank(struct ac_str s);
 

@@ -4,6 +4,8 @@
 
 #include <sodium.h>
 
+#include "ascii.h"
+
 void ac_sha256(uint8_t out[AC_HASH_LEN], const void *data, size_t len)
 {
     crypto_hash_sha256(out, data, len);
@@ -19,28 +21,14 @@ void ac_hex_encode(char *out, const uint8_t *in, size_t n)
     out[2 * n] = '\0';
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 bool ac_hex_decode(uint8_t *out, size_t n, struct ac_str hex)
 {
     if (hex.len != 2 * n) {
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        int hi = nibble(hex.ptr[2 * i]);
-        int lo = nibble(hex.ptr[2 * i + 1]);
+        int hi = ac_hex_digit(hex.ptr[2 * i]);
+        int lo = ac_hex_digit(hex.ptr[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             return false;
         }

@@ -593,8 +593,8 @@ static void delete_session(struct ac_request *r)
 
 /* ---- writes ---- */
 
-static void job_init(struct ac_request *r, enum ac_cmd_type type,
-                     unsigned ok_status)
+void ac_route_job_init(struct ac_request *r, enum ac_cmd_type type,
+                       unsigned ok_status)
 {
     memset(&r->job, 0, sizeof r->job);
     r->job.cmd.type = type;
@@ -612,7 +612,7 @@ static void post_proposal(struct ac_request *r)
     json_t *j = NULL;
     enum ac_status st;
 
-    job_init(r, AC_CMD_PROPOSE, 201);
+    ac_route_job_init(r, AC_CMD_PROPOSE, 201);
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }
@@ -642,7 +642,7 @@ static void post_position(struct ac_request *r)
     json_t *j = NULL;
     enum ac_status st;
 
-    job_init(r, AC_CMD_POSITION, 200);
+    ac_route_job_init(r, AC_CMD_POSITION, 200);
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }
@@ -666,7 +666,7 @@ static void post_amend(struct ac_request *r)
     json_t *j = NULL;
     enum ac_status st;
 
-    job_init(r, AC_CMD_AMEND, 200);
+    ac_route_job_init(r, AC_CMD_AMEND, 200);
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }
@@ -686,7 +686,7 @@ static void post_withdraw(struct ac_request *r)
 {
     json_t *j = NULL;
 
-    job_init(r, AC_CMD_WITHDRAW, 200);
+    ac_route_job_init(r, AC_CMD_WITHDRAW, 200);
     if (!parse_body(r, true, none, &j)) {
         return;
     }
@@ -774,7 +774,7 @@ static void post_accept(struct ac_request *r)
     json_t *j = NULL;
     enum ac_status st;
 
-    job_init(r, AC_CMD_JOIN, 200);
+    ac_route_job_init(r, AC_CMD_JOIN, 200);
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }

@@ -227,20 +227,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
 
 /* ---- the URL ---- */
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Decodes "%HH" in the path and the query in place, as libmicrohttpd
  * would, except "%00": decoded, it would end the C string there and
  * "p1%00x" would read as "p1". It stays as written, so the id or number
@@ -251,8 +237,8 @@ static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
     (void)cls;
     (void)conn;
     for (const char *p = s; *p; p++) {
-        int hi = *p == '%' ? hex_value(p[1]) : -1;
-        int lo = hi >= 0 ? hex_value(p[2]) : -1;
+        int hi = *p == '%' ? ac_hex_digit(p[1]) : -1;
+        int lo = hi >= 0 ? ac_hex_digit(p[2]) : -1;
         if (lo >= 0 && (hi | lo) != 0) {
             *w++ = (char)(hi * 16 + lo);
             p += 2;

@@ -466,11 +466,7 @@ static void after_write(struct ac_request *r)
 static void job_start(struct ac_request *r, enum ac_cmd_type type,
                       unsigned ok_status)
 {
-    memset(&r->job, 0, sizeof r->job);
-    r->job.cmd.type = type;
-    r->job.cmd.actor = ac_str_c(r->member);
-    r->job.cmd.proposal = r->param;
-    r->job.ok_status = ok_status;
+    ac_route_job_init(r, type, ok_status);
     r->done = after_write;
 }
 

@@ -44,20 +44,6 @@ struct web_route {
 
 /* ---- form bodies ---- */
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Decodes one application/x-www-form-urlencoded part into the arena;
  * NULL when out of memory or not valid UTF-8 (or holding a NUL). */
 static const char *form_decode(struct ac_arena *a, const char *p, size_t len)
@@ -72,8 +58,8 @@ static const char *form_decode(struct ac_arena *a, const char *p, size_t len)
         if (p[i] == '+') {
             out[n++] = ' ';
         } else if (p[i] == '%' && i + 2 < len &&
-                   (hi = hex_digit(p[i + 1])) >= 0 &&
-                   (lo = hex_digit(p[i + 2])) >= 0) {
+                   (hi = ac_hex_digit(p[i + 1])) >= 0 &&
+                   (lo = ac_hex_digit(p[i + 2])) >= 0) {
             out[n++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
