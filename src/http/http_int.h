@@ -276,6 +276,10 @@ enum ac_status ac_route_accept(struct ac_request *r, struct ac_str invite,
  * reader is the author of the adopted member.admit. */
 enum ac_status ac_route_invite_code(struct ac_service *svc, const char *member,
                                     char code[128], struct ac_err *err);
+/* True when path fits pattern; a "{id}" segment of the pattern matches
+ * one non-empty path segment, which goes to *param. */
+bool ac_route_match(const char *pattern, const char *path,
+                    struct ac_str *param);
 /* Prepares r->job for a command by r->member on r->param (the proposal);
  * ok_status is the status of a success. */
 void ac_route_job_init(struct ac_request *r, enum ac_cmd_type type,

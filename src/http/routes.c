@@ -878,8 +878,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/events", true, events_query, .fn = get_events},
 };
 
-/* True when path fits pattern; the "{id}" segment goes to *param. */
-static bool match(const char *pattern, const char *path, struct ac_str *param)
+bool ac_route_match(const char *pattern, const char *path, struct ac_str *param)
 {
     const char *p = pattern, *u = path;
     while (*p && *u) {
@@ -911,7 +910,7 @@ void ac_route_dispatch(struct ac_request *r)
 
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         struct ac_str at = {NULL, 0};
-        if (!match(routes[i].path, r->url, &at)) {
+        if (!ac_route_match(routes[i].path, r->url, &at)) {
             continue;
         }
         if (!path_known) {

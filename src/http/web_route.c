@@ -434,26 +434,6 @@ static const struct web_route routes[] = {
     {"GET", "/log", true, ac_web_log},
 };
 
-static bool match(const char *pattern, const char *path, struct ac_str *param)
-{
-    const char *p = pattern, *u = path;
-    while (*p && *u) {
-        if (strncmp(p, "{id}", 4) == 0) {
-            const char *end = strchr(u, '/');
-            size_t len = end ? (size_t)(end - u) : strlen(u);
-            if (len == 0 || len > AC_ID_MAX) {
-                return false;
-            }
-            *param = (struct ac_str){u, len};
-            p += 4;
-            u += len;
-        } else if (*p++ != *u++) {
-            return false;
-        }
-    }
-    return !*p && !*u;
-}
-
 /* Constant-time comparison of two NUL-terminated values. */
 static bool same_secret(const char *a, const char *b)
 {
@@ -490,7 +470,7 @@ bool ac_web_dispatch(struct ac_request *r)
 
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         struct ac_str at = {NULL, 0};
-        if (match(routes[i].path, r->url, &at)) {
+        if (ac_route_match(routes[i].path, r->url, &at)) {
             path_known = true;
             /* the first route wins: /proposals/new before {id} */
             if (!rt && strcmp(routes[i].method, r->method) == 0) {
