@@ -167,6 +167,8 @@ static bool args_known(struct ac_request *r, const char *const *allowed)
     return true;
 }
 
+#define PROPOSALS_LIMIT_MAX 1000 /* proposals in one page */
+
 static const char *arg(const struct ac_request *r, const char *key)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
@@ -299,9 +301,17 @@ static void read_locked(struct ac_request *r,
 static void get_proposals(struct ac_request *r)
 {
     const char *status = arg(r, "status"), *circle = arg(r, "circle");
+    const char *after = arg(r, "after");
     enum ac_proposal_status want = AC_PROP_OPEN;
     const struct ac_state *s = &r->svc->state;
+    const struct ac_proposal *from = NULL;
+    int64_t limit, n = 0;
     json_t *arr;
+
+    /* without limit, every match: the contract's list; with it, pages */
+    if (!arg_int(r, "limit", 0, 1, PROPOSALS_LIMIT_MAX, &limit)) {
+        return;
+    }
 
     if (status && !ac_proposal_status_parse(ac_str_c(status), &want)) {
         problem(r, 400, NULL,
@@ -316,13 +326,20 @@ static void get_proposals(struct ac_request *r)
         problem(r, 400, NULL, "circle: no circle \"%.40s\"", circle);
         return;
     }
+    if (after && !(from = ac_state_proposal(s, ac_str_c(after)))) {
+        pthread_rwlock_unlock(&r->svc->lock);
+        problem(r, 400, NULL, "after: no proposal \"%.40s\"", after);
+        return;
+    }
     arr = json_array();
-    for (size_t i = 0; arr && i < s->proposal_count; i++) {
+    for (size_t i = from ? (size_t)(from - s->proposals) + 1 : 0;
+         arr && i < s->proposal_count && (limit == 0 || n < limit); i++) {
         const struct ac_proposal *p = &s->proposals[i];
         if ((status && p->status != want) ||
             (circle && !ac_str_eq_c(p->circle, circle))) {
             continue;
         }
+        n++;
         if (json_array_append_new(arr, ac_api_proposal(s, p)) != 0) {
             json_decref(arr);
             arr = NULL;
@@ -850,7 +867,8 @@ enum ac_status ac_route_accept(struct ac_request *r, struct ac_str invite,
 
 /* ---- the table ---- */
 
-static const char *const proposals_query[] = {"status", "circle", NULL};
+static const char *const proposals_query[] = {"status", "circle", "after",
+                                              "limit", NULL};
 static const char *const agreements_query[] = {"status", NULL};
 static const char *const events_query[] = {"after", "limit", NULL};
 

@@ -179,13 +179,17 @@ static void option(struct ac_page *pg, const char *value, const char *label,
     }
 }
 
+#define LIST_PAGE 100 /* proposals on one page of /proposals */
+
 void ac_web_proposals(struct ac_request *r)
 {
     const struct ac_state *s = &r->svc->state;
     const char *status = query(r, "status"), *circle = query(r, "circle");
+    const char *before = query(r, "before");
+    const struct ac_proposal *upto;
     enum ac_proposal_status want = AC_PROP_OPEN;
     struct ac_page pg;
-    size_t shown = 0;
+    size_t shown = 0, at;
 
     ac_web_page_init(r, &pg);
     if (status && !ac_proposal_status_parse(ac_str_c(status), &want)) {
@@ -223,11 +227,23 @@ void ac_web_proposals(struct ac_request *r)
                      "</th><th scope=\"col\">Kind</th><th scope=\"col\">Circle"
                      "</th><th scope=\"col\">Status</th><th scope=\"col\">"
                      "Deadline</th></tr></thead><tbody>");
-    for (size_t i = s->proposal_count; i-- > 0;) {
-        const struct ac_proposal *p = &s->proposals[i];
+    /* newest first, a page at a time: before=pN continues below pN */
+    upto = before ? ac_state_proposal(s, ac_str_c(before)) : NULL;
+    at = upto ? (size_t)(upto - s->proposals) : s->proposal_count;
+    while (at-- > 0) {
+        const struct ac_proposal *p = &s->proposals[at];
         if ((status && p->status != want) ||
             (circle && !ac_str_eq_c(p->circle, circle))) {
             continue;
+        }
+        if (shown == LIST_PAGE) {
+            /* one more matches: offer the next page, from the last shown */
+            ac_page_printf(&pg,
+                           "<tr><td colspan=\"6\"><a id=\"older\" "
+                           "href=\"/proposals?status=%s&amp;circle=%s&amp;"
+                           "before=p%zu\">Older proposals</a></td></tr>",
+                           status ? status : "", circle ? circle : "", at + 2);
+            break;
         }
         shown++;
         ac_page_printf(&pg, "<tr><td>%.*s</td><td>", (int)p->id.len, p->id.ptr);

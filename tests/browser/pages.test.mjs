@@ -650,3 +650,34 @@ test('the position form works by keyboard alone', { timeout: 60_000 }, async () 
   await withdraw(id);
   assert.deepEqual(unexpected(org.errors), []);
 });
+
+test('the proposal list pages through a long history', { timeout: 90_000 }, async () => {
+  const solo = await setupOrg();
+  try {
+    for (let i = 0; i < 105; i++) {
+      await api(solo.server, 'POST', '/api/v1/proposals', {
+        token: solo.members.alice.token,
+        body: { circle: 'all', kind: 'agreement.adopt', title: `Rule ${i}`, data: { text: 'x' } },
+        want: 201,
+      });
+    }
+    const all = await api(solo.server, 'GET', '/api/v1/proposals', {
+      token: solo.members.alice.token,
+      want: 200,
+    });
+    const ids = all.json.map((p) => p.id).reverse(); // newest first
+    const alice = await solo.page('alice');
+    await signIn(alice, 'alice', solo.members.alice.password);
+    await alice.goto('/proposals?circle=all');
+    const first = await alice.locator('#proposals tbody tr td:first-child').allInnerTexts();
+    assert.deepEqual(first.slice(0, 100), ids.slice(0, 100));
+    await alice.locator('#older').click();
+    await alice.waitForURL((u) => u.searchParams.has('before'));
+    assert.equal(new URL(alice.url()).searchParams.get('circle'), 'all');
+    const second = await alice.locator('#proposals tbody tr td:first-child').allInnerTexts();
+    assert.deepEqual(second, ids.slice(100));
+    assert.equal(await alice.locator('#older').count(), 0);
+  } finally {
+    await solo.close();
+  }
+});
