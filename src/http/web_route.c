@@ -445,7 +445,16 @@ static bool same_secret(const char *a, const char *b)
 static bool csrf_ok(struct ac_request *r, const struct web *w)
 {
     const char *sent = ac_web_field(r, "csrf");
+    const char *site =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Sec-Fetch-Site");
     char want[AC_HEX_LEN + 1];
+    /* A browser says where a request comes from; a form posted from
+     * another site, even a sibling subdomain that could plant the
+     * double-submit cookie, is refused before any token is compared.
+     * Clients that send no such header are judged by the token alone. */
+    if (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) {
+        return false;
+    }
     if (!sent) {
         return false;
     }

@@ -681,3 +681,40 @@ test('the proposal list pages through a long history', { timeout: 90_000 }, asyn
     await solo.close();
   }
 });
+
+/* The sign-in form's CSRF defence is a double-submit cookie; someone who
+ * can plant that cookie (a sibling subdomain) still cannot post the form
+ * from their site, since the browser says where the post comes from. */
+test('a sign-in posted from another site is refused', { timeout: 30_000 }, async () => {
+  const http = await import('node:http');
+  const post = (headers) =>
+    new Promise((resolve, reject) => {
+      const body = `csrf=planted&member=alice&password=${encodeURIComponent(org.members.alice.password)}`;
+      const req = http.request(
+        org.server.base + '/login',
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/x-www-form-urlencoded',
+            'Content-Length': Buffer.byteLength(body),
+            Cookie: 'accord_csrf=planted',
+            ...headers,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  for (const site of ['cross-site', 'same-site']) {
+    const res = await post({ 'Sec-Fetch-Site': site });
+    assert.equal(res.statusCode, 403, site);
+    assert.equal(res.headers['set-cookie']?.some((c) => c.startsWith('accord_session=')) ?? false, false);
+  }
+  const ok = await post({ 'Sec-Fetch-Site': 'same-origin' });
+  assert.equal(ok.statusCode, 303);
+  assert.ok(ok.headers['set-cookie'].some((c) => c.startsWith('accord_session=')));
+});
