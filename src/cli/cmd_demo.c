@@ -125,6 +125,24 @@ static enum ac_status position(struct demo *d, const char *member,
     return give(d, member, id, pos, reason);
 }
 
+/* One member's answer in the demo's story. */
+struct answer {
+    const char *member;
+    const char *position;
+    const char *reason; /* NULL: none */
+};
+
+/* The answers in order, each some minutes after the last. */
+static enum ac_status answer_all(struct demo *d, const char *id,
+                                 const struct answer *list, size_t count)
+{
+    enum ac_status rc = AC_OK;
+    for (size_t i = 0; rc == AC_OK && i < count; i++) {
+        rc = position(d, list[i].member, id, list[i].position, list[i].reason);
+    }
+    return rc;
+}
+
 /* A member takes their invite: member.joined and the password together. */
 static enum ac_status join(struct demo *d, const char *member)
 {
@@ -259,21 +277,15 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
                 "\"carol\"]}",
                 pid);
     if (rc == AC_OK) {
-        rc = position(d, "alice", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "bob", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "dana", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "erin", pid, "stand_aside",
-                      "I am rarely in the kitchen; the others know it "
-                      "better");
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "carol", pid, "consent", NULL);
+        static const struct answer said[] = {
+            {"alice", "consent", NULL},
+            {"bob", "consent", NULL},
+            {"dana", "consent", NULL},
+            {"erin", "stand_aside",
+             "I am rarely in the kitchen; the others know it better"},
+            {"carol", "consent", NULL},
+        };
+        rc = answer_all(d, pid, said, sizeof said / sizeof said[0]);
     }
     if (rc != AC_OK) {
         return rc;
@@ -293,14 +305,12 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
     rc = propose(d, "bob", "kitchen", "agreement.adopt", "Cleaning rota", json,
                  pid);
     if (rc == AC_OK) {
-        rc = position(d, "alice", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "carol", pid, "concern",
-                      "Weekends are not covered yet");
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "bob", pid, "consent", NULL);
+        static const struct answer said[] = {
+            {"alice", "consent", NULL},
+            {"carol", "concern", "Weekends are not covered yet"},
+            {"bob", "consent", NULL},
+        };
+        rc = answer_all(d, pid, said, sizeof said / sizeof said[0]);
     }
     if (rc != AC_OK) {
         return rc;
@@ -333,13 +343,12 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
     rc = propose(d, "carol", "kitchen", "agreement.amend",
                  "Cleaning rota: cover the weekends", json, pid);
     if (rc == AC_OK) {
-        rc = position(d, "alice", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "bob", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "carol", pid, "consent", NULL);
+        static const struct answer said[] = {
+            {"alice", "consent", NULL},
+            {"bob", "consent", NULL},
+            {"carol", "consent", NULL},
+        };
+        rc = answer_all(d, pid, said, sizeof said / sizeof said[0]);
     }
     if (rc != AC_OK) {
         return rc;
@@ -367,15 +376,14 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
                  "within 50 km.\"}",
                  pid);
     if (rc == AC_OK) {
-        rc = position(d, "alice", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "carol", pid, "object",
-                      "Our flour and rice come from further away: without "
-                      "an exception for staples the kitchen cannot run");
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "bob", pid, "consent", NULL);
+        static const struct answer said[] = {
+            {"alice", "consent", NULL},
+            {"carol", "object",
+             "Our flour and rice come from further away: without an exception "
+             "for staples the kitchen cannot run"},
+            {"bob", "consent", NULL},
+        };
+        rc = answer_all(d, pid, said, sizeof said / sizeof said[0]);
     }
     if (rc != AC_OK) {
         return rc;
@@ -390,12 +398,12 @@ static enum ac_status tell(struct demo *d, long extra, int64_t now)
                  "ahead.\"}",
                  pid);
     if (rc == AC_OK) {
-        rc = position(d, "alice", pid, "consent", NULL);
-    }
-    if (rc == AC_OK) {
-        rc = position(d, "dana", pid, "concern",
-                      "Who checks that a swapped shift is actually "
-                      "covered?");
+        static const struct answer said[] = {
+            {"alice", "consent", NULL},
+            {"dana", "concern",
+             "Who checks that a swapped shift is actually covered?"},
+        };
+        rc = answer_all(d, pid, said, sizeof said / sizeof said[0]);
     }
     if (rc != AC_OK) {
         return rc;
