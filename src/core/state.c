@@ -216,6 +216,17 @@ size_t ac_state_circle_size(const struct ac_state *s, const struct ac_circle *c)
     return n;
 }
 
+const struct ac_member *ac_state_invitee(const struct ac_state *s,
+                                         const struct ac_proposal *p)
+{
+    const struct ac_member *m;
+    if (p->kind != AC_KIND_MEMBER_ADMIT || p->status != AC_PROP_ADOPTED) {
+        return NULL;
+    }
+    m = ac_state_member(s, p->effect);
+    return m && m->status == AC_MEMBER_INVITED ? m : NULL;
+}
+
 void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
                     int64_t t[AC_POS_COUNT], int64_t *eligible)
 {

@@ -199,6 +199,12 @@ bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
 size_t ac_state_circle_size(const struct ac_state *s,
                             const struct ac_circle *c);
 
+/* The member an adopted member.admit admitted, while they have not yet
+ * taken their invite; NULL for any other proposal or once they joined
+ * or were removed. */
+const struct ac_member *ac_state_invitee(const struct ac_state *s,
+                                         const struct ac_proposal *p);
+
 /* Counts the current round's positions of members still active in the
  * proposal's circle, and the circle's active members (eligible). */
 void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,

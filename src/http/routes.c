@@ -758,12 +758,14 @@ static void get_invite(struct ac_request *r)
         snprintf(why, sizeof why, "proposal %.*s is %s, not adopted",
                  (int)p->id.len, p->id.ptr, ac_proposal_status_name(p->status));
     } else {
-        const struct ac_member *m = ac_state_member(&svc->state, p->effect);
-        if (!m || m->status != AC_MEMBER_INVITED) {
+        const struct ac_member *m = ac_state_invitee(&svc->state, p);
+        if (!m) {
+            const struct ac_member *who =
+                ac_state_member(&svc->state, p->effect);
             status = 409;
             snprintf(why, sizeof why, "member \"%.*s\" is %s, not invited",
                      (int)p->effect.len, p->effect.ptr,
-                     m ? ac_member_status_name(m->status) : "unknown");
+                     who ? ac_member_status_name(who->status) : "unknown");
         } else {
             snprintf(member, sizeof member, "%.*s", (int)m->id.len, m->id.ptr);
         }

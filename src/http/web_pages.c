@@ -474,14 +474,9 @@ static void versions_view(struct ac_page *pg, const struct ac_proposal *p)
 static void invited_by_me(const struct ac_state *s, const struct ac_proposal *p,
                           struct ac_str me, char member[AC_MEMBER_BUF])
 {
-    const struct ac_member *m;
+    const struct ac_member *m = ac_state_invitee(s, p);
     member[0] = '\0';
-    if (p->kind != AC_KIND_MEMBER_ADMIT || p->status != AC_PROP_ADOPTED ||
-        !ac_str_eq(p->author, me)) {
-        return;
-    }
-    m = ac_state_member(s, p->effect);
-    if (m && m->status == AC_MEMBER_INVITED) {
+    if (m && ac_str_eq(p->author, me)) {
         snprintf(member, AC_MEMBER_BUF, "%.*s", (int)m->id.len, m->id.ptr);
     }
 }
