@@ -112,4 +112,8 @@ void ac_client_field(FILE *f, const char *label, int width, const char *text);
 /* Number of characters (UTF-8 code points) of s, for alignment. */
 size_t ac_client_width(const char *s);
 
+/* Prints the count of a choice as GET /proposals/{id}/result gives it
+ * (and `accord tally` computes it offline). */
+void ac_cli_print_result(const json_t *r);
+
 #endif

@@ -188,13 +188,21 @@ static void print_positions(const json_t *p)
     const json_t *pos;
     size_t i, wm = 6, wp = 8;
 
-    printf("\npositions, round %lld:", int_of(p, "round"));
+    printf("\npositions, round %lld, decided by %s:", int_of(p, "round"),
+           str_of(p, "method"));
     if (json_is_object(tally)) {
-        printf(" consent %lld, concern %lld, object %lld, stand_aside "
-               "%lld of %lld",
-               int_of(tally, "consent"), int_of(tally, "concern"),
-               int_of(tally, "object"), int_of(tally, "stand_aside"),
-               int_of(tally, "eligible"));
+        const char *key;
+        const json_t *v;
+        bool first = true;
+        json_object_foreach((json_t *)tally, key, v)
+        {
+            if (strcmp(key, "eligible") != 0) {
+                printf("%s %s %lld", first ? "" : ",", key,
+                       (long long)json_integer_value(v));
+                first = false;
+            }
+        }
+        printf(" of %lld", int_of(tally, "eligible"));
     }
     putchar('\n');
     if (json_array_size(positions) == 0) {
@@ -211,11 +219,47 @@ static void print_positions(const json_t *p)
     json_array_foreach(positions, i, pos)
     {
         const char *reason = str_of(pos, "reason");
+        const json_t *ballot = json_object_get(pos, "ballot");
         printf("  %-*s  ", (int)wm, str_of(pos, "member"));
-        if (reason[0]) {
+        if (ballot) {
+            char *text = json_dumps(ballot, JSON_COMPACT | JSON_SORT_KEYS);
+            printf("%-*s  %s\n", (int)wp, "ballot", text ? text : "");
+            free(text);
+        } else if (reason[0]) {
             printf("%-*s  %s\n", (int)wp, str_of(pos, "position"), reason);
         } else {
             printf("%s\n", str_of(pos, "position"));
+        }
+    }
+}
+
+static void print_objections(const json_t *p)
+{
+    const json_t *list = json_object_get(p, "objections");
+    const json_t *ob;
+    size_t i;
+    if (json_array_size(list) == 0) {
+        return;
+    }
+    puts("\nobjections:");
+    json_array_foreach(list, i, ob)
+    {
+        const json_t *attempts = json_object_get(ob, "attempts");
+        const json_t *at;
+        size_t k;
+        const char *criterion = str_of(ob, "criterion");
+        printf("  round %lld  %s  %s", int_of(ob, "round"),
+               str_of(ob, "member"), str_of(ob, "status"));
+        if (strcmp(str_of(ob, "status"), "amended") == 0) {
+            printf(" (answered by version %lld)",
+                   int_of(ob, "answered_by_version"));
+        }
+        printf("\n    %s%s%s\n", criterion[0] ? criterion : "",
+               criterion[0] ? ": " : "", str_of(ob, "reason"));
+        json_array_foreach(attempts, k, at)
+        {
+            printf("    suggested by %s: %s\n", str_of(at, "by"),
+                   str_of(at, "suggestion"));
         }
     }
 }
@@ -262,6 +306,7 @@ static void print_proposal(const json_t *p)
         }
     }
     print_positions(p);
+    print_objections(p);
 }
 
 enum ac_status ac_cli_show(struct ac_cli_args *a, struct ac_err *err)
@@ -355,8 +400,8 @@ out:
 
 enum ac_status ac_cli_position(struct ac_cli_args *a, struct ac_err *err)
 {
-    static const char *const positions[] = {"consent", "concern", "object",
-                                            "stand_aside"};
+    static const char *const positions[] = {
+        "consent", "concern", "object", "stand_aside", "yes", "no", "abstain"};
     const char *id = a->pos[0], *pos = a->pos[1];
     const char *reason = ac_cli_get(a, "--reason");
     char path[PATH_MAX_LEN];
@@ -369,8 +414,8 @@ enum ac_status ac_cli_position(struct ac_cli_args *a, struct ac_err *err)
     }
     if (!known) {
         return AC_CLI_USAGE(a, err,
-                            "position must be consent, concern, object or "
-                            "stand_aside, not \"%.40s\"",
+                            "position must be consent, concern, object, "
+                            "stand_aside, yes, no or abstain, not \"%.40s\"",
                             pos);
     }
     st = id_path(path, sizeof path, "/proposals/", id, "/positions", err);
@@ -379,6 +424,10 @@ enum ac_status ac_cli_position(struct ac_cli_args *a, struct ac_err *err)
     }
     body =
         json_pack("{s:s,s:s}", "position", pos, "reason", reason ? reason : "");
+    if (body && ac_cli_has(a, "--criterion")) {
+        json_object_set_new(body, "criterion",
+                            json_string(ac_cli_get(a, "--criterion")));
+    }
     if (!body) {
         return ac_err_set(err, AC_ENOMEM, "out of memory");
     }
@@ -516,4 +565,213 @@ enum ac_status ac_cli_invite(struct ac_cli_args *a, struct ac_err *err)
            c.server[0] ? c.server : "URL", str_of(r, "invite"));
     json_decref(r);
     return AC_OK;
+}
+
+/* Option numbers from text: "2,1=3" gives [[2],[1,3]] with tiers, or
+ * [2,1,3] without; '>' separates like ','. */
+static enum ac_status parse_options(const char *text, bool tiers, json_t *out,
+                                    struct ac_err *err)
+{
+    const char *p = text;
+    json_t *tier = NULL;
+    while (*p) {
+        char *end;
+        long n;
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p < '0' || *p > '9') {
+            return ac_err_set(err, AC_EINVAL,
+                              "\"%.40s\": expected an option number at "
+                              "\"%.10s\"",
+                              text, p);
+        }
+        n = strtol(p, &end, 10);
+        p = end;
+        while (*p == ' ') {
+            p++;
+        }
+        if (tiers) {
+            if (!tier) {
+                tier = json_array();
+                json_array_append_new(out, tier);
+            }
+            json_array_append_new(tier, json_integer(n));
+            if (*p != '=') {
+                tier = NULL;
+            }
+        } else {
+            json_array_append_new(out, json_integer(n));
+            if (*p == '=') {
+                return ac_err_set(err, AC_EINVAL,
+                                  "\"=\" ties options in a ranking only");
+            }
+        }
+        if (*p == ',' || *p == '>' || *p == '=') {
+            p++;
+            if (!*p) {
+                return ac_err_set(err, AC_EINVAL,
+                                  "\"%.40s\" ends after a separator", text);
+            }
+        } else if (*p) {
+            return ac_err_set(err, AC_EINVAL, "\"%.40s\": unexpected \"%c\"",
+                              text, *p);
+        }
+    }
+    return AC_OK;
+}
+
+enum ac_status ac_cli_ballot(struct ac_cli_args *a, struct ac_err *err)
+{
+    static const char *const flags[] = {"--rank", "--approve", "--scores"};
+    static const char *const keys[] = {"ranking", "approve", "scores"};
+    const char *id = a->pos[0];
+    char path[PATH_MAX_LEN];
+    json_t *list = NULL, *body = NULL, *r = NULL;
+    int which = -1;
+    enum ac_status st;
+
+    for (int i = 0; i < 3; i++) {
+        if (ac_cli_has(a, flags[i])) {
+            if (which >= 0) {
+                return AC_CLI_USAGE(a, err,
+                                    "give one of --rank, --approve "
+                                    "and --scores");
+            }
+            which = i;
+        }
+    }
+    if (which < 0) {
+        return AC_CLI_USAGE(a, err, "give --rank, --approve or --scores");
+    }
+    st = id_path(path, sizeof path, "/proposals/", id, "/ballot", err);
+    if (st != AC_OK) {
+        return st;
+    }
+    list = json_array();
+    body = json_object();
+    if (!list || !body) {
+        st = ac_err_set(err, AC_ENOMEM, "out of memory");
+        goto out;
+    }
+    st = parse_options(ac_cli_get(a, flags[which]), which == 0, list, err);
+    if (st != AC_OK) {
+        goto out;
+    }
+    json_object_set(body, keys[which], list);
+    st = ac_client_call(a, "POST", path, body, &r, err);
+    if (st == AC_OK && r) {
+        printf("your ballot on %s is cast\n", id);
+        print_outcome(r);
+    }
+out:
+    json_decref(r);
+    json_decref(body);
+    json_decref(list);
+    return st;
+}
+
+static void print_matrix(const char *title, const json_t *m)
+{
+    size_t n = json_array_size(m), i, j;
+    if (n == 0) {
+        return;
+    }
+    printf("\n%s (row over column):\n%6s", title, "");
+    for (j = 0; j < n; j++) {
+        printf(" %6zu", j + 1);
+    }
+    printf("\n");
+    for (i = 0; i < n; i++) {
+        printf("%6zu", i + 1);
+        for (j = 0; j < n; j++) {
+            if (i == j) {
+                printf(" %6s", "-");
+            } else {
+                printf(" %6lld", (long long)json_integer_value(
+                                     json_array_get(json_array_get(m, i), j)));
+            }
+        }
+        printf("\n");
+    }
+}
+
+/* Prints a choice's count: options, ranking by layers, totals or the
+ * pairwise matrix and strongest paths. */
+void ac_cli_print_result(const json_t *r)
+{
+    const json_t *opts = json_object_get(r, "options");
+    const json_t *ranking = json_object_get(r, "ranking");
+    const json_t *totals = json_object_get(r, "totals");
+    const json_t *layer;
+    size_t i;
+
+    printf("%s (%s): %lld ballot(s), %s\n", str_of(r, "proposal"),
+           str_of(r, "method"), int_of(r, "ballots"),
+           json_is_true(json_object_get(r, "final"))
+               ? "final"
+               : "not final: the round is open or lapsed");
+    printf("ranking, first place first (options on one line are tied):\n");
+    json_array_foreach(ranking, i, layer)
+    {
+        size_t k;
+        const json_t *c;
+        printf("%4zu. ", i + 1);
+        json_array_foreach(layer, k, c)
+        {
+            json_int_t n = json_integer_value(c);
+            printf("%s%lld %s", k ? " = " : "", (long long)n,
+                   json_string_value(json_array_get(opts, (size_t)n - 1)));
+            if (totals) {
+                printf(" (%lld)", (long long)json_integer_value(
+                                      json_array_get(totals, (size_t)n - 1)));
+            }
+        }
+        printf("\n");
+    }
+    printf("tie-break seed: %s\n", str_of(r, "seed"));
+    print_matrix("pairwise: voters preferring", json_object_get(r, "pairwise"));
+    print_matrix("strongest paths", json_object_get(r, "strongest"));
+}
+
+enum ac_status ac_cli_result(struct ac_cli_args *a, struct ac_err *err)
+{
+    char path[PATH_MAX_LEN];
+    json_t *r = NULL;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", a->pos[0], "/result", err);
+    if (st != AC_OK) {
+        return st;
+    }
+    st = ac_client_call(a, "GET", path, NULL, &r, err);
+    if (st == AC_OK && r) {
+        ac_cli_print_result(r);
+    }
+    json_decref(r);
+    return st;
+}
+
+enum ac_status ac_cli_integrate(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *id = a->pos[0];
+    char path[PATH_MAX_LEN];
+    json_t *body, *r = NULL;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", id, "/integrations", err);
+    if (st != AC_OK) {
+        return st;
+    }
+    body = json_pack("{s:s,s:s}", "objector", ac_cli_get(a, "--objector"),
+                     "suggestion", ac_cli_get(a, "--suggestion"));
+    if (!body) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    st = ac_client_call(a, "POST", path, body, &r, err);
+    if (st == AC_OK && r) {
+        printf("recorded against %s's objection to %s\n",
+               ac_cli_get(a, "--objector"), id);
+    }
+    json_decref(r);
+    json_decref(body);
+    return st;
 }

@@ -106,7 +106,7 @@ static const struct ac_cli_opt opts_propose[] = {
     {"--circle", "C", true, "the circle that decides"},
     {"--kind", "K", true,
      "agreement.adopt, agreement.amend, agreement.retire, charter.amend, "
-     "member.admit, member.remove, circle.create or circle.amend"},
+     "member.admit, member.remove, circle.create, circle.amend or choice"},
     {"--title", "T", true, "a short title"},
     {"--data", "JSON", false,
      "the kind's data as a JSON object, or @FILE to read it from FILE "
@@ -122,6 +122,27 @@ static const struct ac_cli_opt opts_propose[] = {
 
 static const struct ac_cli_opt opts_position[] = {
     {"--reason", "R", false, "why (required to object)"},
+    {"--criterion", "C", false,
+     "the charter's objection criterion an objection rests on (when the "
+     "charter lists any)"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_integrate[] = {
+    {"--objector", "M", true, "the member whose standing objection it answers"},
+    {"--suggestion", "S", true, "the amendment you suggest"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_ballot[] = {
+    {"--rank", "LIST", false,
+     "ranked ballot: option numbers, first choice first, \"=\" for a tie "
+     "(e.g. 2,1=3)"},
+    {"--approve", "LIST", false, "approval ballot: the options you approve"},
+    {"--scores", "LIST", false,
+     "score ballot: a score 0..5 for every option, in order"},
     {"--json", NULL, false, JSON_HELP},
     {NULL, NULL, false, NULL},
 };
@@ -223,7 +244,8 @@ static const struct command commands[] = {
      "{\"agreement\"}; charter.amend {\"set\":{param:value}}; member.admit\n"
      "{\"id\",\"name\"}; member.remove {\"member\",\"reason\"};\n"
      "circle.create {\"id\",\"name\",\"purpose\",\"members\":[...]};\n"
-     "circle.amend {\"circle\",\"purpose\"?,\"add\"?,\"remove\"?}.",
+     "circle.amend {\"circle\",\"purpose\"?,\"add\"?,\"remove\"?};\n"
+     "choice {\"options\":[\"...\",...]}.",
      opts_propose, 0, 0,
      "accord propose --circle kitchen --kind agreement.adopt \\\n"
      "    --title \"Fridge rules\" --text \"Label and date everything.\"\n"
@@ -231,11 +253,36 @@ static const struct command commands[] = {
      "Fay\" \\\n"
      "    --data '{\"id\":\"fay\",\"name\":\"Fay Ito\"}'"},
     {"position", ac_cli_position, true,
-     "ID (consent|concern|object|stand_aside) [--reason R]",
+     "ID (consent|concern|object|stand_aside|yes|no|abstain) [--reason R] "
+     "[--criterion C]",
      "give or change your position on a proposal",
-     "An objection blocks adoption and needs a reason.", opts_position, 2, 2,
+     "Consent and consensus take consent, concern, object and stand_aside;\n"
+     "majority and supermajority votes take yes, no, abstain and object.\n"
+     "An objection needs a reason; under consent it blocks adoption, in a\n"
+     "vote it counts against and is shown beside the result.",
+     opts_position, 2, 2,
      "accord position p3 consent\n"
      "accord position p3 object --reason \"the budget is not covered\""},
+    {"integrate", ac_cli_integrate, true, "ID --objector M --suggestion S",
+     "record a suggested amendment against a standing objection",
+     "The author of the proposal and the objector may record attempts to\n"
+     "integrate an objection; they stay in the objection's history. Only\n"
+     "the objector can withdraw an objection (by changing their position),\n"
+     "and a new version of the proposal answers it.",
+     opts_integrate, 1, 1,
+     "accord integrate p9 --objector carol --suggestion \"local where we "
+     "can, the rest fair-trade\""},
+    {"ballot", ac_cli_ballot, true,
+     "ID (--rank LIST | --approve LIST | --scores LIST)",
+     "cast or change your ballot on a choice",
+     "Options are numbered from 1 as `accord show` lists them. A second\n"
+     "ballot replaces the first while the round is open.",
+     opts_ballot, 1, 1,
+     "accord ballot p7 --rank 2,1=3\n"
+     "accord ballot p8 --approve 1,3"},
+    {"result", ac_cli_result, true, "ID",
+     "show the count of a choice: ranking, pairwise matrix, strongest paths",
+     NULL, opts_json, 1, 1, "accord result p7"},
     {"amend", ac_cli_amend, true, "ID [--title T] [--data JSON] [--text TEXT]",
      "amend your proposal: a new version and a new round",
      "Every position is cleared; the circle answers the new version.",

@@ -3,6 +3,8 @@
 #include "charter.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "base/ascii.h"
 
@@ -42,7 +44,110 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
                             "own act or by a member.remove proposal they "
                             "can see and answer.",
                             true, "entrenched article 3"},
+#define DECIDE(param, kind, last)                                              \
+    [param] = {"decision." kind,                                               \
+               AC_PARAM_METHOD,                                                \
+               AC_M_CONSENT * 1000,                                            \
+               AC_M_CONSENT,                                                   \
+               last,                                                           \
+               NULL,                                                           \
+               false,                                                          \
+               "how " kind " proposals are decided"}
+    DECIDE(AC_P_DECISION_AGREEMENT_ADOPT, "agreement.adopt",
+           AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_AGREEMENT_AMEND, "agreement.amend",
+           AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_AGREEMENT_RETIRE, "agreement.retire",
+           AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_CHARTER_AMEND, "charter.amend", AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_MEMBER_ADMIT, "member.admit", AC_M_SUPERMAJORITY),
+    /* a member's place in the group is never outvoted (article 3) */
+    DECIDE(AC_P_DECISION_MEMBER_REMOVE, "member.remove", AC_M_CONSENSUS),
+    DECIDE(AC_P_DECISION_CIRCLE_CREATE, "circle.create", AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_CIRCLE_AMEND, "circle.amend", AC_M_SUPERMAJORITY),
+#undef DECIDE
+    [AC_P_DECISION_CHOICE] = {"decision.choice", AC_PARAM_METHOD,
+                              AC_M_SCHULZE * 1000, AC_M_SCHULZE, AC_M_SCORE,
+                              NULL, false, "how choice proposals are counted"},
+    [AC_P_OBJECTION_CRITERIA] = {"objection.criteria", AC_PARAM_TEXT, 0, 0,
+                                 2000, "", false,
+                                 "the grounds an objection may rest on, one "
+                                 "per line; empty: any reasoned objection"},
 };
+
+static const char *const method_names[AC_METHOD_COUNT] = {
+    "consent", "consensus",       "majority", "supermajority",
+    "schulze", "schulze_margins", "approval", "score"};
+
+void ac_method_format(char out[32], struct ac_method_rule m)
+{
+    if ((unsigned)m.method >= AC_METHOD_COUNT) {
+        snprintf(out, 32, "?");
+    } else if (m.method == AC_M_SUPERMAJORITY) {
+        snprintf(out, 32, "supermajority:%" PRId64, m.percent);
+    } else {
+        snprintf(out, 32, "%s", method_names[m.method]);
+    }
+}
+
+bool ac_method_parse(struct ac_str s, struct ac_method_rule *out)
+{
+    static const char sm[] = "supermajority:";
+    if (s.len > sizeof sm - 1 && memcmp(s.ptr, sm, sizeof sm - 1) == 0) {
+        int64_t pct;
+        struct ac_str n = {s.ptr + sizeof sm - 1, s.len - (sizeof sm - 1)};
+        if (n.ptr[0] < '1' || n.ptr[0] > '9' ||
+            ac_parse_i64(n, 51, 100, &pct, NULL) != AC_OK) {
+            return false;
+        }
+        *out = (struct ac_method_rule){AC_M_SUPERMAJORITY, pct};
+        return true;
+    }
+    for (unsigned i = 0; i < AC_METHOD_COUNT; i++) {
+        if (i != AC_M_SUPERMAJORITY && ac_str_eq_c(s, method_names[i])) {
+            *out = (struct ac_method_rule){(enum ac_method)i, 0};
+            return true;
+        }
+    }
+    return false;
+}
+
+static int64_t method_encode(struct ac_method_rule m)
+{
+    return (int64_t)m.method * 1000 + m.percent;
+}
+
+static struct ac_method_rule method_decode(int64_t v)
+{
+    return (struct ac_method_rule){(enum ac_method)(v / 1000), v % 1000};
+}
+
+/* The methods p allows, for messages: "consent, consensus, ...". */
+static void method_list(enum ac_param p, char *out, size_t room)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (int64_t m = defs[p].min; m <= defs[p].max && used < room; m++) {
+        int n = snprintf(out + used, room - used, "%s%s%s", used ? ", " : "",
+                         method_names[m],
+                         m == AC_M_SUPERMAJORITY ? ":<51..100>" : "");
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static enum ac_status check_method(enum ac_param p, const struct ac_val *v,
+                                   const char *where, struct ac_err *err)
+{
+    struct ac_method_rule m;
+    if (v->kind == AC_VAL_STR && ac_method_parse(v->s, &m) &&
+        m.method >= defs[p].min && m.method <= defs[p].max) {
+        return AC_OK;
+    }
+    char list[160];
+    method_list(p, list, sizeof list);
+    return ac_err_at(err, where, AC_EINVAL, "%s must be one of %s",
+                     defs[p].name, list);
+}
 
 const struct ac_param_def *ac_charter_def(enum ac_param p)
 {
@@ -68,6 +173,8 @@ void ac_charter_defaults(struct ac_charter *c)
                                       : (struct ac_str){"", 0};
         c->set_by[i] = (struct ac_str){"", 0};
     }
+    c->rules = NULL;
+    c->rule_count = 0;
 }
 
 enum ac_status ac_charter_check(enum ac_param p, const struct ac_val *v,
@@ -75,6 +182,8 @@ enum ac_status ac_charter_check(enum ac_param p, const struct ac_val *v,
 {
     const struct ac_param_def *d = &defs[p];
     switch (d->type) {
+    case AC_PARAM_METHOD:
+        return check_method(p, v, where, err);
     case AC_PARAM_FALLBACK:
         if (v->kind == AC_VAL_STR && ac_str_eq_c(v->s, "none")) {
             return AC_OK;
@@ -104,10 +213,25 @@ enum ac_status ac_charter_check(enum ac_param p, const struct ac_val *v,
             return ac_err_at(err, where, AC_EINVAL, "%s must be text", d->name);
         }
         n = ac_utf8_count(v->s);
-        if (n < (size_t)d->min || n > (size_t)d->max) {
+        if (!ac_utf8_is_valid(v->s) || n < (size_t)d->min ||
+            n > (size_t)d->max) {
             return ac_err_at(err, where, AC_EINVAL,
-                             "%s must be 1..%" PRId64 " characters", d->name,
-                             d->max);
+                             "%s must be %" PRId64 "..%" PRId64 " characters",
+                             d->name, d->min, d->max);
+        }
+        if (p == AC_P_OBJECTION_CRITERIA) {
+            struct ac_charter one;
+            struct ac_str c;
+            size_t k = 0;
+            one.text[p] = v->s;
+            while (ac_charter_criterion(&one, k, &c)) {
+                k++;
+            }
+            if (k > AC_CRITERIA_MAX) {
+                return ac_err_at(err, where, AC_EINVAL,
+                                 "%s lists %zu criteria, at most %d", d->name,
+                                 k, AC_CRITERIA_MAX);
+            }
         }
         return AC_OK;
     }
@@ -134,6 +258,10 @@ enum ac_status ac_charter_set(struct ac_charter *c, enum ac_param p,
             return ac_err_set(err, AC_ENOMEM, "out of memory");
         }
         c->text[p] = t;
+    } else if (defs[p].type == AC_PARAM_METHOD) {
+        struct ac_method_rule m;
+        ac_method_parse(v->s, &m);
+        c->value[p] = method_encode(m);
     } else {
         c->value[p] = v->kind == AC_VAL_INT ? v->i : 0;
     }
@@ -154,6 +282,11 @@ struct ac_val *ac_charter_value(const struct ac_charter *c, enum ac_param p,
         return ac_val_int(a, c->value[p]);
     case AC_PARAM_INT:
         return ac_val_int(a, c->value[p]);
+    case AC_PARAM_METHOD: {
+        char name[32];
+        ac_method_format(name, method_decode(c->value[p]));
+        return ac_val_str(a, ac_str_c(name));
+    }
     }
     return NULL;
 }
@@ -167,5 +300,117 @@ struct ac_val *ac_charter_object(const struct ac_charter *c, struct ac_arena *a)
             return NULL;
         }
     }
+    for (size_t i = 0; o && i < c->rule_count; i++) {
+        const struct ac_decision_rule *r = &c->rules[i];
+        char key[96], name[32];
+        snprintf(key, sizeof key, "%s@%.*s", defs[r->param].name,
+                 (int)r->circle.len, r->circle.ptr);
+        ac_method_format(name, method_decode(r->value));
+        if (!ac_val_set(a, o, key, ac_val_str(a, ac_str_c(name)))) {
+            return NULL;
+        }
+    }
     return o;
+}
+
+bool ac_charter_rule_name(struct ac_str name, enum ac_param *p,
+                          struct ac_str *circle)
+{
+    const char *at = memchr(name.ptr, '@', name.len);
+    struct ac_str param;
+    if (!at) {
+        return false;
+    }
+    param = (struct ac_str){name.ptr, (size_t)(at - name.ptr)};
+    *circle = (struct ac_str){at + 1, name.len - param.len - 1};
+    return ac_charter_find(param, p) && defs[*p].type == AC_PARAM_METHOD &&
+           circle->len > 0;
+}
+
+enum ac_status ac_charter_rule_check(enum ac_param p, const struct ac_val *v,
+                                     const char *where, struct ac_err *err)
+{
+    if (v->kind == AC_VAL_STR && ac_str_eq_c(v->s, "default")) {
+        return AC_OK;
+    }
+    return check_method(p, v, where, err);
+}
+
+enum ac_status ac_charter_rule_set(struct ac_charter *c, enum ac_param p,
+                                   struct ac_str circle, const struct ac_val *v,
+                                   struct ac_str set_by, struct ac_arena *a,
+                                   struct ac_err *err)
+{
+    struct ac_decision_rule *rules;
+    struct ac_method_rule m;
+    size_t n = 0;
+    bool drop = ac_str_eq_c(v->s, "default");
+    enum ac_status st = ac_charter_rule_check(p, v, defs[p].name, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    rules = ac_arena_alloc(a, (c->rule_count + 1) * sizeof *rules);
+    if (!rules) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < c->rule_count; i++) {
+        if (c->rules[i].param != p || !ac_str_eq(c->rules[i].circle, circle)) {
+            rules[n++] = c->rules[i];
+        }
+    }
+    if (!drop) {
+        struct ac_decision_rule *r = &rules[n++];
+        ac_method_parse(v->s, &m);
+        r->param = p;
+        r->value = method_encode(m);
+        r->circle = ac_arena_str(a, circle);
+        r->set_by = ac_arena_str(a, set_by);
+        if (!r->circle.ptr || !r->set_by.ptr) {
+            return ac_err_set(err, AC_ENOMEM, "out of memory");
+        }
+    }
+    c->rules = rules;
+    c->rule_count = n;
+    return AC_OK;
+}
+
+struct ac_method_rule ac_charter_method(const struct ac_charter *c,
+                                        enum ac_param p, struct ac_str circle)
+{
+    for (size_t i = 0; i < c->rule_count; i++) {
+        if (c->rules[i].param == p && ac_str_eq(c->rules[i].circle, circle)) {
+            return method_decode(c->rules[i].value);
+        }
+    }
+    return method_decode(c->value[p]);
+}
+
+bool ac_charter_criterion(const struct ac_charter *c, size_t i,
+                          struct ac_str *out)
+{
+    struct ac_str t = c->text[AC_P_OBJECTION_CRITERIA];
+    size_t pos = 0, k = 0;
+    while (pos < t.len) {
+        const char *nl = memchr(t.ptr + pos, '\n', t.len - pos);
+        size_t end = nl ? (size_t)(nl - t.ptr) : t.len;
+        struct ac_str line = {t.ptr + pos, end - pos};
+        while (line.len && (line.ptr[0] == ' ' || line.ptr[0] == '\t')) {
+            line.ptr++;
+            line.len--;
+        }
+        while (line.len && (line.ptr[line.len - 1] == ' ' ||
+                            line.ptr[line.len - 1] == '\t' ||
+                            line.ptr[line.len - 1] == '\r')) {
+            line.len--;
+        }
+        pos = end + 1;
+        if (line.len == 0) {
+            continue;
+        }
+        if (k++ == i) {
+            *out = line;
+            return true;
+        }
+    }
+    return false;
 }

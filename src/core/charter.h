@@ -16,7 +16,31 @@
 enum ac_param_type {
     AC_PARAM_INT,      /* integer in [min, max] */
     AC_PARAM_FALLBACK, /* "none" (stored 0) or a percentage in [min, max] */
-    AC_PARAM_TEXT      /* text of 1..max code points */
+    AC_PARAM_TEXT,     /* text of 1..max code points */
+    AC_PARAM_METHOD    /* a decision method in [min, max] (ac_method) */
+};
+
+/* How a proposal is decided (docs/decisions.md). The first four decide
+ * yes-or-no proposals, the last four choose among options. */
+enum ac_method {
+    AC_M_CONSENT,         /* no reasoned objection stands */
+    AC_M_CONSENSUS,       /* every member consents or stands aside */
+    AC_M_MAJORITY,        /* more yes than no */
+    AC_M_SUPERMAJORITY,   /* yes reach a percentage of yes and no */
+    AC_M_SCHULZE,         /* ranked ballots, winning votes */
+    AC_M_SCHULZE_MARGINS, /* ranked ballots, margins */
+    AC_M_APPROVAL,        /* approve any number of options */
+    AC_M_SCORE,           /* score every option 0..AC_SCORE_MAX */
+    AC_METHOD_COUNT
+};
+
+#define AC_SCORE_MAX 5
+
+/* A method with its parameter: the percent of a supermajority (51..100),
+ * 0 for the others. Stored in a charter value as method * 1000 + pct. */
+struct ac_method_rule {
+    enum ac_method method;
+    int64_t percent;
 };
 
 struct ac_param_def {
@@ -38,19 +62,74 @@ enum ac_param {
     AC_P_ARTICLE_OBJECT,
     AC_P_ARTICLE_RECORD,
     AC_P_ARTICLE_LEAVE,
+    AC_P_DECISION_AGREEMENT_ADOPT, /* decision.<kind>, in enum ac_kind order */
+    AC_P_DECISION_AGREEMENT_AMEND,
+    AC_P_DECISION_AGREEMENT_RETIRE,
+    AC_P_DECISION_CHARTER_AMEND,
+    AC_P_DECISION_MEMBER_ADMIT,
+    AC_P_DECISION_MEMBER_REMOVE,
+    AC_P_DECISION_CIRCLE_CREATE,
+    AC_P_DECISION_CIRCLE_AMEND,
+    AC_P_DECISION_CHOICE,
+    AC_P_OBJECTION_CRITERIA, /* text, one criterion per line; "" for none */
     AC_PARAM_COUNT
+};
+
+/* A circle's own method for one kind: "decision.<kind>@<circle>". */
+struct ac_decision_rule {
+    struct ac_str circle; /* in the state arena */
+    enum ac_param param;  /* the AC_P_DECISION_* it overrides */
+    int64_t value;        /* encoded method */
+    struct ac_str set_by; /* proposal id */
 };
 
 struct ac_charter {
     int64_t value[AC_PARAM_COUNT];        /* INT and FALLBACK values */
     struct ac_str text[AC_PARAM_COUNT];   /* TEXT values, in state arena */
     struct ac_str set_by[AC_PARAM_COUNT]; /* proposal id; "" = founding */
+    struct ac_decision_rule *rules;       /* circle overrides, in order of
+                                           * adoption; copied on change */
+    size_t rule_count;
 };
 
 const struct ac_param_def *ac_charter_def(enum ac_param p);
 
 /* Finds a parameter by name; false when unknown. */
 bool ac_charter_find(struct ac_str name, enum ac_param *p);
+
+/* Splits "decision.<kind>@<circle>" into the parameter it overrides and
+ * the circle (not checked to exist); false for any other name. */
+bool ac_charter_rule_name(struct ac_str name, enum ac_param *p,
+                          struct ac_str *circle);
+
+/* Checks the value of a circle override of p: a method p allows, or
+ * "default" to drop the override. */
+enum ac_status ac_charter_rule_check(enum ac_param p, const struct ac_val *v,
+                                     const char *where, struct ac_err *err);
+
+/* Sets (or with "default" drops) the override of p for circle; the rule
+ * array is copied into a, so an earlier copy of c stays as it was. */
+enum ac_status ac_charter_rule_set(struct ac_charter *c, enum ac_param p,
+                                   struct ac_str circle, const struct ac_val *v,
+                                   struct ac_str set_by, struct ac_arena *a,
+                                   struct ac_err *err);
+
+/* The method the charter gives proposals of the decision parameter p in
+ * circle: the circle's override, else p's value. */
+struct ac_method_rule ac_charter_method(const struct ac_charter *c,
+                                        enum ac_param p, struct ac_str circle);
+
+#define AC_CRITERIA_MAX 20 /* objection criteria */
+
+/* The i-th objection criterion of the charter (lines of
+ * objection.criteria, trimmed, blank lines skipped); false past the
+ * last. */
+bool ac_charter_criterion(const struct ac_charter *c, size_t i,
+                          struct ac_str *out);
+
+/* Names: "consent", "supermajority:67", ... */
+void ac_method_format(char out[32], struct ac_method_rule m);
+bool ac_method_parse(struct ac_str s, struct ac_method_rule *out);
 
 void ac_charter_defaults(struct ac_charter *c);
 

@@ -4,11 +4,13 @@
 #include "exec.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/ascii.h"
 #include "base/time.h"
+#include "core/choice.h"
 
 #define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
 
@@ -311,9 +313,21 @@ static enum ac_status ck_charter_amend(const struct kind_ctx *k,
     for (size_t i = 0; i < set->count; i++) {
         enum ac_param p;
         char where[96];
-        struct ac_str key = set->pairs[i].key;
+        struct ac_str key = set->pairs[i].key, circle;
         snprintf(where, sizeof where, "/data/set/%.*s",
                  (int)(key.len > 60 ? 60 : key.len), key.ptr);
+        if (ac_charter_rule_name(key, &p, &circle)) {
+            if (!ac_state_circle(k->s, circle)) {
+                return ac_err_at(
+                    err, where, AC_EINVAL, "%s: no circle \"%.*s\"", where,
+                    (int)(circle.len > 40 ? 40 : circle.len), circle.ptr);
+            }
+            st = ac_charter_rule_check(p, set->pairs[i].val, where, err);
+            if (st != AC_OK) {
+                return st;
+            }
+            continue;
+        }
         if (!ac_charter_find(key, &p)) {
             return ac_err_at(err, where, AC_EINVAL,
                              "unknown charter parameter \"%.*s\"",
@@ -537,6 +551,47 @@ static enum ac_status ck_circle_amend(const struct kind_ctx *k,
     return AC_OK;
 }
 
+static enum ac_status ck_choice(const struct kind_ctx *k,
+                                const struct ac_val *data, struct ac_err *err)
+{
+    static const char *const allowed[] = {"options", NULL};
+    const struct ac_val *opts = ac_val_get(data, "options");
+    enum ac_status st = check_members(data, allowed, err);
+    (void)k;
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!opts || opts->kind != AC_VAL_ARR || opts->count == 0 ||
+        opts->count > AC_CHOICE_MAX) {
+        return ac_err_at(err, "/data/options", AC_EINVAL,
+                         "/data/options must be a list of 1..%d options",
+                         AC_CHOICE_MAX);
+    }
+    for (size_t i = 0; i < opts->count; i++) {
+        const struct ac_val *o = opts->items[i];
+        char where[48];
+        snprintf(where, sizeof where, "/data/options/%zu", i);
+        if (o->kind != AC_VAL_STR) {
+            return ac_err_at(err, where, AC_EINVAL, "%s must be text", where);
+        }
+        st = check_text(o->s, where, 1, AC_TITLE_MAX, err);
+        if (st == AC_OK && ac_str_is_blank(o->s)) {
+            return ac_err_at(err, where, AC_EINVAL, "%s must not be blank",
+                             where);
+        }
+        if (st != AC_OK) {
+            return st;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (ac_str_eq(opts->items[j]->s, o->s)) {
+                return ac_err_at(err, where, AC_EINVAL, "%s repeats option %zu",
+                                 where, j + 1);
+            }
+        }
+    }
+    return AC_OK;
+}
+
 typedef enum ac_status (*check_fn)(const struct kind_ctx *,
                                    const struct ac_val *, struct ac_err *);
 
@@ -549,6 +604,7 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_MEMBER_REMOVE] = ck_member_remove,
     [AC_KIND_CIRCLE_CREATE] = ck_circle_create,
     [AC_KIND_CIRCLE_AMEND] = ck_circle_amend,
+    [AC_KIND_CHOICE] = ck_choice,
 };
 
 /* ---- the consent process ---- */
@@ -572,113 +628,263 @@ static bool touches_entrenched(const struct ac_proposal *p)
 
 static int64_t responses(const int64_t t[AC_POS_COUNT])
 {
-    return t[AC_POS_CONSENT] + t[AC_POS_CONCERN] + t[AC_POS_OBJECT] +
-           t[AC_POS_STAND_ASIDE];
+    int64_t n = 0;
+    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
+        n += t[i];
+    }
+    return n;
 }
 
 static enum ac_status close_answered(struct ac_state *s, int64_t now,
                                      struct ac_arena *a, struct ac_batch *out,
                                      struct ac_err *err);
 
-/* Closes the current round of p (docs/consent.md#closing). */
+/* What a closing round comes to. */
+struct verdict {
+    enum ac_proposal_status next;
+    char reason[320];
+    struct ac_val *result; /* choice only */
+};
+
+static void say(struct verdict *v, enum ac_proposal_status next,
+                const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void say(struct verdict *v, enum ac_proposal_status next,
+                const char *fmt, ...)
+{
+    va_list ap;
+    v->next = next;
+    va_start(ap, fmt);
+    vsnprintf(v->reason, sizeof v->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* Nobody answered, or too few for the quorum. */
+static void no_quorum(struct verdict *v, const struct ac_charter *ch,
+                      int64_t resp, int64_t eligible)
+{
+    if (resp == 0) {
+        say(v, AC_PROP_LAPSED, "nobody of %" PRId64 " responded", eligible);
+    } else {
+        say(v, AC_PROP_LAPSED,
+            "too few responses: %" PRId64 " of %" PRId64 ", quorum is %" PRId64
+            "%%",
+            resp, eligible, ch->value[AC_P_QUORUM_PERCENT]);
+    }
+}
+
+/* An entrenched article changes only by every active member's explicit
+ * yes, whatever the method. */
+static void decide_entrenched(struct verdict *v, int64_t favour,
+                              int64_t eligible)
+{
+    if (eligible > 0 && favour == eligible) {
+        say(v, AC_PROP_ADOPTED,
+            "every active member consented to change an "
+            "entrenched article");
+    } else {
+        say(v, AC_PROP_LAPSED,
+            "an entrenched article changes only with the explicit consent of "
+            "every active member (%" PRId64 " of %" PRId64 ")",
+            favour, eligible);
+    }
+}
+
+/* Consent and consensus (docs/consent.md#closing). */
+static void decide_consent(const struct ac_state *s,
+                           const struct ac_proposal *p,
+                           const int64_t t[AC_POS_COUNT], int64_t eligible,
+                           struct verdict *v)
+{
+    const struct ac_charter *ch = &s->charter;
+    int64_t resp = responses(t);
+    int64_t favour = t[AC_POS_CONSENT] + t[AC_POS_CONCERN];
+    bool quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
+
+    if (t[AC_POS_OBJECT] > 0 && p->round < ch->value[AC_P_MAX_ROUNDS]) {
+        say(v, AC_PROP_NEEDS_INTEGRATION, "%" PRId64 " objection(s) stand",
+            t[AC_POS_OBJECT]);
+    } else if (touches_entrenched(p)) {
+        decide_entrenched(v, favour, eligible);
+    } else if (t[AC_POS_OBJECT] > 0) {
+        int64_t fb = ch->value[AC_P_FALLBACK];
+        if (fb > 0 && quorum &&
+            favour * 100 >= fb * (favour + t[AC_POS_OBJECT])) {
+            say(v, AC_PROP_ADOPTED,
+                "adopted by the charter's fallback: %" PRId64 " of %" PRId64
+                " in favour after the last round (%" PRId64 "%% needed)",
+                favour, favour + t[AC_POS_OBJECT], fb);
+        } else {
+            say(v, AC_PROP_LAPSED,
+                "%" PRId64 " objection(s) still stand after round %" PRId64
+                ", the charter's last",
+                t[AC_POS_OBJECT], p->round);
+        }
+    } else if (p->method.method == AC_M_CONSENSUS) {
+        if (eligible > 0 && resp == eligible && favour > 0) {
+            say(v, AC_PROP_ADOPTED,
+                "consensus: %" PRId64 " consented, %" PRId64
+                " stood aside, nobody objected",
+                favour, t[AC_POS_STAND_ASIDE]);
+        } else if (resp < eligible) {
+            say(v, AC_PROP_LAPSED,
+                "consensus needs every member's answer: %" PRId64 " of %" PRId64
+                " answered",
+                resp, eligible);
+        } else {
+            say(v, AC_PROP_LAPSED, "consensus: everyone stood aside");
+        }
+    } else if (quorum && eligible > 0) {
+        /* a quorum of 0 is the group's own choice of lazy consensus:
+         * silence until the deadline is consent */
+        say(v, AC_PROP_ADOPTED,
+            "no objection; %" PRId64 " of %" PRId64 " responded", resp,
+            eligible);
+    } else {
+        no_quorum(v, ch, resp, eligible);
+    }
+}
+
+/* Majority and supermajority: objections count against, and are shown
+ * with the result. */
+static void decide_vote(const struct ac_state *s, const struct ac_proposal *p,
+                        const int64_t t[AC_POS_COUNT], int64_t eligible,
+                        struct verdict *v)
+{
+    const struct ac_charter *ch = &s->charter;
+    int64_t resp = responses(t), yes = t[AC_POS_YES];
+    int64_t against = t[AC_POS_NO] + t[AC_POS_OBJECT];
+    bool quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
+    bool won;
+    char need[48];
+
+    if (touches_entrenched(p)) {
+        decide_entrenched(v, yes, eligible);
+        return;
+    }
+    if (!quorum || eligible == 0 || resp == 0) {
+        no_quorum(v, ch, resp, eligible);
+        return;
+    }
+    if (p->method.method == AC_M_MAJORITY) {
+        won = yes > against;
+        snprintf(need, sizeof need, "more yes than no");
+    } else {
+        won = yes > 0 && yes * 100 >= p->method.percent * (yes + against);
+        snprintf(need, sizeof need, "%" PRId64 "%% yes needed",
+                 p->method.percent);
+    }
+    say(v, won ? AC_PROP_ADOPTED : AC_PROP_REJECTED,
+        "%s: %" PRId64 " yes, %" PRId64 " no, %" PRId64
+        " objection(s), %" PRId64 " abstained (%s)",
+        won ? "adopted" : "rejected", yes, t[AC_POS_NO], t[AC_POS_OBJECT],
+        t[AC_POS_ABSTAIN], need);
+}
+
+/* An option's number and text for a reason, e.g. `2 "Oak"`. */
+static void option_name(const struct ac_proposal *p, uint16_t c, char *out,
+                        size_t room)
+{
+    const struct ac_val *opts = ac_val_get(p->data, "options");
+    const struct ac_val *o = opts && c < opts->count ? opts->items[c] : NULL;
+    snprintf(out, room, "%u \"%.*s\"", (unsigned)c + 1,
+             o && o->kind == AC_VAL_STR ? (int)(o->s.len > 60 ? 60 : o->s.len)
+                                        : 0,
+             o && o->kind == AC_VAL_STR ? o->s.ptr : "");
+}
+
+static enum ac_status decide_choice(const struct ac_state *s,
+                                    const struct ac_proposal *p,
+                                    const int64_t t[AC_POS_COUNT],
+                                    int64_t eligible, struct ac_arena *a,
+                                    struct verdict *v, struct ac_err *err)
+{
+    const struct ac_charter *ch = &s->charter;
+    int64_t resp = t[AC_POS_BALLOT];
+    struct ac_choice_result r;
+    char method[32], first[96];
+    enum ac_status st;
+
+    if (resp == 0 || eligible == 0 ||
+        resp * 100 < ch->value[AC_P_QUORUM_PERCENT] * eligible) {
+        no_quorum(v, ch, resp, eligible);
+        return AC_OK;
+    }
+    st = ac_choice_count(s, p, true, a, &r, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    ac_method_format(method, p->method);
+    option_name(p, r.order[0], first, sizeof first);
+    if (r.winner_count == 1) {
+        say(v, AC_PROP_DECIDED, "option %s wins (%s, %zu ballot(s))", first,
+            method, r.ballots);
+    } else {
+        say(v, AC_PROP_DECIDED,
+            "%zu options tie for first place (%s, %zu ballot(s)); the "
+            "tie-break puts option %s first",
+            r.winner_count, method, r.ballots, first);
+    }
+    v->result = ac_choice_result_val(&r, a);
+    return v->result ? AC_OK : NOMEM(err);
+}
+
+/* Closes the current round of p under its method. */
 static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
                                   int64_t now, struct ac_arena *a,
                                   struct ac_batch *out, struct ac_err *err)
 {
     const struct ac_charter *ch = &s->charter;
-    int64_t t[AC_POS_COUNT], eligible, resp, favour;
-    bool quorum, entrenched = touches_entrenched(p);
-    enum ac_proposal_status next;
-    char reason[320];
+    int64_t t[AC_POS_COUNT], eligible;
+    struct verdict v = {AC_PROP_LAPSED, "", NULL};
+    enum ac_position keys[4];
+    size_t nkeys = ac_state_tally_keys(p, keys);
     struct obj d = obj_new(a), ty = obj_new(a);
     struct kind_ctx k = {s, p->circle, 0};
     struct ac_err why;
-    enum ac_status st;
+    enum ac_status st = AC_OK;
 
     ac_state_tally(s, p, t, &eligible);
-    resp = responses(t);
-    favour = t[AC_POS_CONSENT] + t[AC_POS_CONCERN];
-    quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
-
-    if (t[AC_POS_OBJECT] > 0 && p->round < ch->value[AC_P_MAX_ROUNDS]) {
-        next = AC_PROP_NEEDS_INTEGRATION;
-        snprintf(reason, sizeof reason, "%" PRId64 " objection(s) stand",
-                 t[AC_POS_OBJECT]);
-    } else if (entrenched) {
-        next = eligible > 0 && favour == eligible ? AC_PROP_ADOPTED
-                                                  : AC_PROP_LAPSED;
-        snprintf(reason, sizeof reason,
-                 next == AC_PROP_ADOPTED
-                     ? "every active member consented to change an "
-                       "entrenched article"
-                     : "an entrenched article changes only with the explicit "
-                       "consent of every active member (%" PRId64 " of %" PRId64
-                       ")",
-                 favour, eligible);
-    } else if (t[AC_POS_OBJECT] > 0) {
-        int64_t fb = ch->value[AC_P_FALLBACK];
-        if (fb > 0 && quorum &&
-            favour * 100 >= fb * (favour + t[AC_POS_OBJECT])) {
-            next = AC_PROP_ADOPTED;
-            snprintf(reason, sizeof reason,
-                     "adopted by the charter's fallback: %" PRId64
-                     " of %" PRId64 " in favour after the last round "
-                     "(%" PRId64 "%% needed)",
-                     favour, favour + t[AC_POS_OBJECT], fb);
-        } else {
-            next = AC_PROP_LAPSED;
-            snprintf(reason, sizeof reason,
-                     "%" PRId64 " objection(s) still stand after round %" PRId64
-                     ", the charter's last",
-                     t[AC_POS_OBJECT], p->round);
-        }
-    } else if (quorum && eligible > 0) {
-        /* a quorum of 0 is the group's own choice of lazy consensus:
-         * silence until the deadline is consent */
-        next = AC_PROP_ADOPTED;
-        snprintf(reason, sizeof reason,
-                 "no objection; %" PRId64 " of %" PRId64 " responded", resp,
-                 eligible);
+    if (ac_method_is_choice(p->method.method)) {
+        st = decide_choice(s, p, t, eligible, a, &v, err);
+    } else if (ac_method_is_vote(p->method.method)) {
+        decide_vote(s, p, t, eligible, &v);
     } else {
-        next = AC_PROP_LAPSED;
-        if (resp == 0) {
-            snprintf(reason, sizeof reason, "nobody of %" PRId64 " responded",
-                     eligible);
-        } else {
-            snprintf(reason, sizeof reason,
-                     "too few responses: %" PRId64 " of %" PRId64
-                     ", quorum is %" PRId64 "%%",
-                     resp, eligible, ch->value[AC_P_QUORUM_PERCENT]);
-        }
+        decide_consent(s, p, t, eligible, &v);
+    }
+    if (st != AC_OK) {
+        return st;
     }
     /* the state may have moved since the proposal was made */
-    if (next == AC_PROP_ADOPTED &&
+    if (v.next == AC_PROP_ADOPTED &&
         checks[p->kind](&k, p->data, &why) != AC_OK) {
-        next = AC_PROP_LAPSED;
-        snprintf(reason, sizeof reason, "cannot take effect: %s", why.msg);
+        say(&v, AC_PROP_LAPSED, "cannot take effect: %s", why.msg);
     }
 
-    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
-        put_int(&ty, ac_position_name((enum ac_position)i), t[i]);
+    for (size_t i = 0; i < nkeys; i++) {
+        put_int(&ty, ac_tally_key(keys[i]), t[keys[i]]);
     }
     put_int(&ty, "eligible", eligible);
     put_str(&d, "proposal", p->id);
     put_int(&d, "round", p->round);
-    put_str(&d, "status", ac_str_c(ac_proposal_status_name(next)));
-    put_str(&d, "reason", ac_str_c(reason));
+    put_str(&d, "status", ac_str_c(ac_proposal_status_name(v.next)));
+    put_str(&d, "reason", ac_str_c(v.reason));
     put(&d, "tally", obj_done(&ty));
-    if (next == AC_PROP_NEEDS_INTEGRATION) {
+    if (v.result) {
+        put(&d, "result", v.result);
+    }
+    if (v.next == AC_PROP_NEEDS_INTEGRATION) {
         put_time(&d, "lapse_at",
                  now + ch->value[AC_P_LAPSE_DAYS] * AC_MS_PER_DAY);
     }
-    if (next == AC_PROP_ADOPTED && p->kind == AC_KIND_AGREEMENT_ADOPT) {
+    if (v.next == AC_PROP_ADOPTED && p->kind == AC_KIND_AGREEMENT_ADOPT) {
         char id[24];
         snprintf(id, sizeof id, "a%zu", s->agreement_count + 1);
         put_str(&d, "agreement", ac_str_c(id));
     }
     st = emit(s, a, out, now, AC_STR("system"), "proposal.closed", obj_done(&d),
               err);
-    if (st == AC_OK && next == AC_PROP_ADOPTED &&
+    if (st == AC_OK && v.next == AC_PROP_ADOPTED &&
         (p->kind == AC_KIND_MEMBER_REMOVE || p->kind == AC_KIND_CIRCLE_AMEND)) {
         st = close_answered(s, now, a, out, err);
     }
@@ -753,6 +959,7 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
     struct kind_ctx k = {s, cmd->circle, now};
     enum ac_status st;
     struct obj d = obj_new(a);
+    struct ac_method_rule method;
     char id[24];
 
     if (!c) {
@@ -770,10 +977,17 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
         (st = actor_in(s, cmd->actor, c, err)) != AC_OK) {
         return st;
     }
+    method = ac_charter_method(&s->charter, ac_kind_decision_param(kind),
+                               cmd->circle);
     snprintf(id, sizeof id, "p%zu", s->proposal_count + 1);
     put_str(&d, "id", ac_str_c(id));
     put_str(&d, "circle", cmd->circle);
     put_str(&d, "kind", cmd->kind);
+    if (method.method != AC_M_CONSENT) {
+        char name[32];
+        ac_method_format(name, method);
+        put_str(&d, "method", ac_str_c(name));
+    }
     put_str(&d, "title", cmd->title);
     put(&d, "data", ac_val_copy(a, cmd->data));
     put_time(&d, "deadline",
@@ -782,32 +996,109 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
                 err);
 }
 
-static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
-                                  int64_t now, struct ac_arena *a,
-                                  struct ac_batch *out, struct ac_err *err)
+/* An objection names one of the charter's criteria when it lists any;
+ * nothing else names one. */
+static enum ac_status check_criterion(const struct ac_charter *ch,
+                                      enum ac_position pos,
+                                      struct ac_str criterion,
+                                      struct ac_err *err)
+{
+    struct ac_str c;
+    char list[600];
+    size_t used = 0;
+    bool any = ac_charter_criterion(ch, 0, &c);
+
+    if (pos != AC_POS_OBJECT || !any) {
+        if (criterion.len) {
+            return ac_err_at(err, "/criterion", AC_EINVAL,
+                             pos != AC_POS_OBJECT
+                                 ? "/criterion goes with an objection only"
+                                 : "/criterion: the charter lists no "
+                                   "objection criteria");
+        }
+        return AC_OK;
+    }
+    list[0] = '\0';
+    for (size_t i = 0; ac_charter_criterion(ch, i, &c); i++) {
+        int n;
+        if (ac_str_eq(c, criterion)) {
+            return AC_OK;
+        }
+        n = snprintf(list + used, sizeof list - used, "%s\"%.*s\"",
+                     i ? ", " : "", (int)(c.len > 80 ? 80 : c.len), c.ptr);
+        used += n > 0 && (size_t)n < sizeof list - used ? (size_t)n : 0;
+    }
+    return ac_err_at(err, "/criterion", AC_EINVAL,
+                     criterion.len
+                         ? "/criterion must be one of the charter's "
+                           "objection criteria: %s"
+                         : "an objection names the criterion it rests "
+                           "on, one of %s",
+                     list);
+}
+
+static enum ac_status do_integrate(struct ac_state *s, const struct ac_cmd *cmd,
+                                   int64_t now, struct ac_arena *a,
+                                   struct ac_batch *out, struct ac_err *err)
 {
     struct ac_proposal *p;
-    enum ac_position pos;
+    const struct ac_objection *o;
     struct obj d = obj_new(a);
     enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
 
     if (st != AC_OK) {
         return st;
     }
-    if (!ac_position_parse(cmd->position, &pos)) {
-        return ac_err_at(err, "/position", AC_EINVAL,
-                         "/position must be consent, concern, object or "
-                         "stand_aside");
+    st = check_text(cmd->suggestion, "/suggestion", 1, AC_REASON_MAX, err);
+    if (st == AC_OK && ac_str_is_blank(cmd->suggestion)) {
+        return ac_err_at(err, "/suggestion", AC_EINVAL,
+                         "/suggestion must not be blank");
     }
-    st = check_text(cmd->reason, "/reason", 0, AC_REASON_MAX, err);
     if (st != AC_OK) {
         return st;
     }
-    if (pos == AC_POS_OBJECT && ac_str_is_blank(cmd->reason)) {
-        return ac_err_at(err, "/reason", AC_EINVAL,
-                         "an objection needs a reason");
+    if (p->status != AC_PROP_OPEN && p->status != AC_PROP_NEEDS_INTEGRATION) {
+        return ac_err_set(err, AC_ECONFLICT, "proposal %.*s is %s",
+                          (int)p->id.len, p->id.ptr,
+                          ac_proposal_status_name(p->status));
     }
-    st = actor_in(s, cmd->actor, ac_state_circle(s, p->circle), err);
+    o = ac_state_objection(p, cmd->objector);
+    if (!o) {
+        return ac_err_at(err, "/objector", AC_EINVAL,
+                         "/objector: \"%.*s\" has no standing objection to "
+                         "round %" PRId64 " of %.*s",
+                         (int)(cmd->objector.len > 40 ? 40 : cmd->objector.len),
+                         cmd->objector.ptr, p->round, (int)p->id.len,
+                         p->id.ptr);
+    }
+    if (!ac_str_eq(cmd->actor, p->author) &&
+        !ac_str_eq(cmd->actor, cmd->objector)) {
+        return ac_err_set(err, AC_EDENIED,
+                          "only the author of %.*s and the objector record "
+                          "integration attempts",
+                          (int)p->id.len, p->id.ptr);
+    }
+    st = actor_in(s, cmd->actor, ac_state_circle(s, AC_STR(AC_ROOT_CIRCLE)),
+                  err);
+    if (st != AC_OK) {
+        return st;
+    }
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    put_str(&d, "objector", o->member);
+    put_str(&d, "suggestion", cmd->suggestion);
+    return emit(s, a, out, now, cmd->actor, "objection.integration",
+                obj_done(&d), err);
+}
+
+/* The actor may answer p now: in its circle, its round open. */
+static enum ac_status may_answer(const struct ac_state *s,
+                                 const struct ac_cmd *cmd,
+                                 const struct ac_proposal *p, int64_t now,
+                                 struct ac_err *err)
+{
+    enum ac_status st =
+        actor_in(s, cmd->actor, ac_state_circle(s, p->circle), err);
     if (st != AC_OK) {
         return st;
     }
@@ -822,10 +1113,116 @@ static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
                           "its deadline",
                           p->round, (int)p->id.len, p->id.ptr);
     }
+    return AC_OK;
+}
+
+static enum ac_status do_ballot(struct ac_state *s, const struct ac_cmd *cmd,
+                                int64_t now, struct ac_arena *a,
+                                struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_proposal *p;
+    struct obj d = obj_new(a);
+    uint16_t *marks;
+    static const char *const keys[] = {"ranking", "approve", "scores", NULL};
+    enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!ac_method_is_choice(p->method.method)) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "proposal %.*s is not a choice: give a position "
+                          "instead of a ballot",
+                          (int)p->id.len, p->id.ptr);
+    }
+    if (!cmd->data || cmd->data->kind != AC_VAL_OBJ) {
+        return ac_err_at(err, "", AC_EINVAL, "the ballot must be an object");
+    }
+    for (size_t i = 0; i < cmd->data->count; i++) {
+        bool known = false;
+        for (size_t k = 0; keys[k]; k++) {
+            known = known || ac_str_eq_c(cmd->data->pairs[i].key, keys[k]);
+        }
+        if (!known) {
+            struct ac_str key = cmd->data->pairs[i].key;
+            return ac_err_at(err, "", AC_EINVAL,
+                             "\"%.*s\" is not part of a ballot",
+                             (int)(key.len > 40 ? 40 : key.len), key.ptr);
+        }
+    }
+    marks = ac_arena_alloc(a, p->option_count * sizeof *marks);
+    if (!marks) {
+        return NOMEM(err);
+    }
+    if ((st = ac_ballot_marks(p->method.method, cmd->data, p->option_count,
+                              marks, err)) != AC_OK ||
+        (st = may_answer(s, cmd, p, now, err)) != AC_OK) {
+        return st;
+    }
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    d.ok =
+        d.ok && ac_ballot_put(p->method.method, marks, p->option_count, a, d.v);
+    st = emit(s, a, out, now, cmd->actor, "ballot.cast", obj_done(&d), err);
+    if (st == AC_OK && everyone_answered(s, p)) {
+        st = close_round(s, p, now, a, out, err);
+    }
+    return st;
+}
+
+static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
+                                  int64_t now, struct ac_arena *a,
+                                  struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_proposal *p;
+    enum ac_position pos;
+    struct obj d = obj_new(a);
+    enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (ac_method_is_choice(p->method.method)) {
+        return ac_err_at(err, "/position", AC_EINVAL,
+                         "proposal %.*s is a choice: cast a ballot instead of "
+                         "a position",
+                         (int)p->id.len, p->id.ptr);
+    }
+    if (!ac_position_parse(cmd->position, &pos) ||
+        !ac_position_allowed(p->method.method, pos)) {
+        char method[32];
+        ac_method_format(method, p->method);
+        return ac_err_at(err, "/position", AC_EINVAL,
+                         ac_method_is_vote(p->method.method)
+                             ? "/position must be yes, no, abstain or object "
+                               "(proposal decided by %s)"
+                             : "/position must be consent, concern, object or "
+                               "stand_aside (proposal decided by %s)",
+                         method);
+    }
+    st = check_text(cmd->reason, "/reason", 0, AC_REASON_MAX, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    if (pos == AC_POS_OBJECT && ac_str_is_blank(cmd->reason)) {
+        return ac_err_at(err, "/reason", AC_EINVAL,
+                         "an objection needs a reason");
+    }
+    st = check_criterion(&s->charter, pos, cmd->criterion, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    st = may_answer(s, cmd, p, now, err);
+    if (st != AC_OK) {
+        return st;
+    }
     put_str(&d, "proposal", p->id);
     put_int(&d, "round", p->round);
     put_str(&d, "position", cmd->position);
     put_str(&d, "reason", cmd->reason.ptr ? cmd->reason : AC_STR(""));
+    if (cmd->criterion.len) {
+        put_str(&d, "criterion", cmd->criterion);
+    }
     st = emit(s, a, out, now, cmd->actor, "position.given", obj_done(&d), err);
     if (st == AC_OK && everyone_answered(s, p)) {
         st = close_round(s, p, now, a, out, err);
@@ -985,6 +1382,10 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
         return do_propose(s, cmd, now, a, out, err);
     case AC_CMD_POSITION:
         return do_position(s, cmd, now, a, out, err);
+    case AC_CMD_BALLOT:
+        return do_ballot(s, cmd, now, a, out, err);
+    case AC_CMD_INTEGRATE:
+        return do_integrate(s, cmd, now, a, out, err);
     case AC_CMD_AMEND:
         return do_amend(s, cmd, now, a, out, err);
     case AC_CMD_WITHDRAW:

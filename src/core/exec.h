@@ -13,24 +13,31 @@
 #include "core/state.h"
 
 enum ac_cmd_type {
-    AC_CMD_PROPOSE,  /* circle kind title data */
-    AC_CMD_POSITION, /* proposal position reason */
-    AC_CMD_AMEND,    /* proposal title? data? */
-    AC_CMD_WITHDRAW, /* proposal */
-    AC_CMD_JOIN,     /* actor: the admitted member taking the invite */
-    AC_CMD_TICK      /* actor "system": close due rounds, lapse proposals */
+    AC_CMD_PROPOSE,   /* circle kind title data */
+    AC_CMD_POSITION,  /* proposal position reason */
+    AC_CMD_BALLOT,    /* proposal data: the ballot of a choice */
+    AC_CMD_INTEGRATE, /* proposal objector suggestion: a suggested
+                         amendment against a standing objection */
+    AC_CMD_AMEND,     /* proposal title? data? */
+    AC_CMD_WITHDRAW,  /* proposal */
+    AC_CMD_JOIN,      /* actor: the admitted member taking the invite */
+    AC_CMD_TICK       /* actor "system": close due rounds, lapse proposals */
 };
 
 struct ac_cmd {
     enum ac_cmd_type type;
-    struct ac_str actor;    /* member id, or "system" for TICK */
-    struct ac_str proposal; /* POSITION AMEND WITHDRAW */
-    struct ac_str circle;   /* PROPOSE */
-    struct ac_str kind;     /* PROPOSE */
-    struct ac_str title;    /* PROPOSE; AMEND (ptr NULL: unchanged) */
-    struct ac_val *data;    /* PROPOSE; AMEND (NULL: unchanged) */
-    struct ac_str position; /* POSITION */
-    struct ac_str reason;   /* POSITION; may be empty unless objecting */
+    struct ac_str actor;      /* member id, or "system" for TICK */
+    struct ac_str proposal;   /* POSITION AMEND WITHDRAW */
+    struct ac_str circle;     /* PROPOSE */
+    struct ac_str kind;       /* PROPOSE */
+    struct ac_str title;      /* PROPOSE; AMEND (ptr NULL: unchanged) */
+    struct ac_val *data;      /* PROPOSE; AMEND (NULL: unchanged); BALLOT */
+    struct ac_str position;   /* POSITION */
+    struct ac_str reason;     /* POSITION; may be empty unless objecting */
+    struct ac_str criterion;  /* POSITION: the charter's objection criterion
+                               * an objection rests on; empty otherwise */
+    struct ac_str objector;   /* INTEGRATE */
+    struct ac_str suggestion; /* INTEGRATE */
 };
 
 /* Events emitted by one or more commands, in the caller's arena. */

@@ -10,20 +10,72 @@
 
 #include "base/ascii.h"
 #include "base/time.h"
+#include "core/choice.h"
 
 static const char *const member_status_names[] = {"invited", "active", "left",
                                                   "removed"};
-static const char *const position_names[] = {"consent", "concern", "object",
-                                             "stand_aside"};
+static const char *const position_names[] = {"consent",     "concern", "object",
+                                             "stand_aside", "yes",     "no",
+                                             "abstain",     "ballot"};
 static const char *const proposal_status_names[] = {
-    "open", "needs_integration", "adopted", "withdrawn", "lapsed"};
+    "open",   "needs_integration", "adopted", "withdrawn",
+    "lapsed", "rejected",          "decided"};
 static const char *const kind_names[] = {
-    "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
-    "member.admit",    "member.remove",   "circle.create",    "circle.amend"};
+    "agreement.adopt", "agreement.amend", "agreement.retire",
+    "charter.amend",   "member.admit",    "member.remove",
+    "circle.create",   "circle.amend",    "choice"};
+
+enum ac_param ac_kind_decision_param(enum ac_kind k)
+{
+    return (enum ac_param)(AC_P_DECISION_AGREEMENT_ADOPT + (int)k);
+}
+
+bool ac_method_is_vote(enum ac_method m)
+{
+    return m == AC_M_MAJORITY || m == AC_M_SUPERMAJORITY;
+}
+
+bool ac_method_is_choice(enum ac_method m)
+{
+    return m >= AC_M_SCHULZE && m < AC_METHOD_COUNT;
+}
+
+bool ac_position_allowed(enum ac_method m, enum ac_position p)
+{
+    if (ac_method_is_choice(m)) {
+        return p == AC_POS_BALLOT;
+    }
+    if (ac_method_is_vote(m)) {
+        return p == AC_POS_YES || p == AC_POS_NO || p == AC_POS_ABSTAIN ||
+               p == AC_POS_OBJECT;
+    }
+    return p <= AC_POS_STAND_ASIDE;
+}
 
 const char *ac_member_status_name(enum ac_member_status st)
 {
     return (unsigned)st < 4 ? member_status_names[st] : NULL;
+}
+
+const char *ac_objection_status_name(enum ac_objection_status st)
+{
+    static const char *const names[] = {"standing", "withdrawn", "amended"};
+    return (unsigned)st < AC_OBJ_STATUS_COUNT ? names[st] : NULL;
+}
+
+struct ac_objection *ac_state_objection(const struct ac_proposal *p,
+                                        struct ac_str member)
+{
+    for (size_t i = p->objection_count; i > 0; i--) {
+        struct ac_objection *o = &p->objections[i - 1];
+        if (o->round != p->round) {
+            return NULL;
+        }
+        if (o->status == AC_OBJ_STANDING && ac_str_eq(o->member, member)) {
+            return o;
+        }
+    }
+    return NULL;
 }
 
 const char *ac_position_name(enum ac_position p)
@@ -461,6 +513,7 @@ static enum ac_status add_version(struct ac_state *s, struct ac_proposal *p,
                                   struct ac_err *err)
 {
     struct ac_proposal_version *v;
+    const struct ac_val *options;
     if (!GROW(s->arena, p->versions, p->version_room, p->version_count)) {
         return NOMEM(err);
     }
@@ -476,13 +529,25 @@ static enum ac_status add_version(struct ac_state *s, struct ac_proposal *p,
     p->version = v->version;
     p->title = v->title;
     p->data = v->data;
+    options = ac_val_get(v->data, "options");
+    p->option_count =
+        options && options->kind == AC_VAL_ARR ? options->count : 0;
     return AC_OK;
+}
+
+/* A round begins: no answers yet; its opening event seeds tie-breaks. */
+static void new_round(struct ac_proposal *p, const struct ac_event *ev)
+{
+    p->count = 0;
+    p->position_index = (struct ac_map){0};
+    memcpy(p->round_hash, ev->hash, AC_HASH_LEN);
 }
 
 static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
                                 struct ac_err *err)
 {
-    struct ac_str id, circle, kind, title;
+    struct ac_str id, circle, kind, title, method_name;
+    struct ac_method_rule method = {AC_M_CONSENT, 0};
     const struct ac_val *data = ac_val_get(ev->data, "data");
     enum ac_kind k;
     int64_t deadline;
@@ -502,6 +567,14 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
         !ac_state_member(s, ev->actor)) {
         return bad(err, ev, "unknown kind, circle or author");
     }
+    if (ac_val_get(ev->data, "method") &&
+        (!ac_val_get_str(ev->data, "method", &method_name) ||
+         !ac_method_parse(method_name, &method))) {
+        return bad(err, ev, "unknown decision method");
+    }
+    if (ac_method_is_choice(method.method) != (k == AC_KIND_CHOICE)) {
+        return bad(err, ev, "the method does not fit the kind");
+    }
     if (!GROW(s->arena, s->proposals, s->proposal_room, s->proposal_count)) {
         return NOMEM(err);
     }
@@ -513,6 +586,7 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
     p->outcome = AC_STR("");
     p->effect = AC_STR("");
     p->kind = k;
+    p->method = method;
     p->status = AC_PROP_OPEN;
     p->round = 1;
     p->opened = ev->time;
@@ -523,6 +597,7 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
     if (add_version(s, p, title, data, ev->time, err) != AC_OK) {
         return err ? err->code : AC_ENOMEM;
     }
+    new_round(p, ev);
     if (!due_push(s, deadline, s->proposal_count)) {
         return NOMEM(err);
     }
@@ -540,46 +615,177 @@ static struct ac_proposal *event_proposal(const struct ac_state *s,
     return ac_state_proposal(s, id);
 }
 
+/* The actor's answer record in the proposal's open round, created when
+ * they have none; NULL when the event does not fit the round. */
+static enum ac_status answer_rec(struct ac_state *s, const struct ac_event *ev,
+                                 struct ac_proposal **pp,
+                                 struct ac_position_rec **out,
+                                 struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    int64_t round;
+    size_t i;
+    struct ac_position_rec *r;
+
+    if (!p || p->status != AC_PROP_OPEN ||
+        !ac_val_get_int(ev->data, "round", &round) || round != p->round) {
+        return bad(err, ev, "answer does not match an open round");
+    }
+    if (!ac_state_in_circle(s, ac_state_circle(s, p->circle), ev->actor)) {
+        return bad(err, ev, "the actor is not in the proposal's circle");
+    }
+    *pp = p;
+    if (ac_map_get(&p->position_index, ev->actor, &i)) {
+        *out = &p->positions[i];
+        return AC_OK;
+    }
+    if (!GROW(s->arena, p->positions, p->room, p->count)) {
+        return NOMEM(err);
+    }
+    r = &p->positions[p->count];
+    memset(r, 0, sizeof *r);
+    r->member = keep(s, ev->actor);
+    r->reason = AC_STR("");
+    if (!r->member.ptr ||
+        !ac_map_put(&p->position_index, s->arena, r->member, p->count)) {
+        return NOMEM(err);
+    }
+    p->count++;
+    *out = r;
+    return AC_OK;
+}
+
+/* Keeps the objection history in step with a position: an objection is
+ * added (or its reason and criterion change), and any other position
+ * withdraws the member's standing objection of the round. */
+static enum ac_status note_objection(struct ac_state *s, struct ac_proposal *p,
+                                     const struct ac_event *ev,
+                                     enum ac_position pv, struct ac_str reason,
+                                     struct ac_err *err)
+{
+    struct ac_objection *o = ac_state_objection(p, ev->actor);
+    struct ac_str criterion = AC_STR("");
+    if (pv != AC_POS_OBJECT) {
+        if (o) {
+            o->status = AC_OBJ_WITHDRAWN;
+            o->time = ev->time;
+        }
+        return AC_OK;
+    }
+    if (ac_val_get_str(ev->data, "criterion", &criterion)) {
+        criterion = keep(s, criterion);
+        if (!criterion.ptr) {
+            return NOMEM(err);
+        }
+    }
+    if (!o) {
+        if (!GROW(s->arena, p->objections, p->objection_room,
+                  p->objection_count)) {
+            return NOMEM(err);
+        }
+        o = &p->objections[p->objection_count];
+        memset(o, 0, sizeof *o);
+        o->member = keep(s, ev->actor);
+        if (!o->member.ptr) {
+            return NOMEM(err);
+        }
+        o->round = p->round;
+        o->status = AC_OBJ_STANDING;
+        p->objection_count++;
+    }
+    o->reason = reason;
+    o->criterion = criterion;
+    o->time = ev->time;
+    return AC_OK;
+}
+
+static enum ac_status on_integration(struct ac_state *s,
+                                     const struct ac_event *ev,
+                                     struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_str objector, suggestion;
+    struct ac_objection *o;
+    struct ac_attempt *at;
+    int64_t round;
+
+    if (!p ||
+        (p->status != AC_PROP_OPEN && p->status != AC_PROP_NEEDS_INTEGRATION) ||
+        !ac_val_get_int(ev->data, "round", &round) || round != p->round ||
+        !ac_val_get_str(ev->data, "objector", &objector) ||
+        !ac_val_get_str(ev->data, "suggestion", &suggestion) ||
+        !(o = ac_state_objection(p, objector)) ||
+        (!ac_str_eq(ev->actor, p->author) && !ac_str_eq(ev->actor, objector))) {
+        return bad(err, ev, "integration does not match a standing objection");
+    }
+    if (!GROW(s->arena, o->attempts, o->attempt_room, o->attempt_count)) {
+        return NOMEM(err);
+    }
+    at = &o->attempts[o->attempt_count];
+    at->by = keep(s, ev->actor);
+    at->suggestion = keep(s, suggestion);
+    at->time = ev->time;
+    if (!at->by.ptr || !at->suggestion.ptr) {
+        return NOMEM(err);
+    }
+    o->attempt_count++;
+    return AC_OK;
+}
+
 static enum ac_status on_position(struct ac_state *s, const struct ac_event *ev,
                                   struct ac_err *err)
 {
     struct ac_proposal *p = event_proposal(s, ev);
     struct ac_str pos, reason;
     enum ac_position pv;
-    int64_t round;
-    struct ac_position_rec *r = NULL;
+    struct ac_position_rec *r;
+    enum ac_status st;
 
-    if (!p || p->status != AC_PROP_OPEN ||
-        !ac_val_get_int(ev->data, "round", &round) || round != p->round ||
-        !ac_val_get_str(ev->data, "position", &pos) ||
-        !ac_position_parse(pos, &pv) ||
+    if (!p || !ac_val_get_str(ev->data, "position", &pos) ||
+        !ac_position_parse(pos, &pv) || pv == AC_POS_BALLOT ||
+        !ac_position_allowed(p->method.method, pv) ||
         !ac_val_get_str(ev->data, "reason", &reason)) {
-        return bad(err, ev, "position does not match an open round");
+        return bad(err, ev, "position does not fit the proposal's method");
     }
-    if (!ac_state_in_circle(s, ac_state_circle(s, p->circle), ev->actor)) {
-        return bad(err, ev, "the actor is not in the proposal's circle");
-    }
-    for (size_t i = 0; i < p->count; i++) {
-        if (ac_str_eq(p->positions[i].member, ev->actor)) {
-            r = &p->positions[i];
-        }
-    }
-    if (!r) {
-        if (!GROW(s->arena, p->positions, p->room, p->count)) {
-            return NOMEM(err);
-        }
-        r = &p->positions[p->count];
-        r->member = keep(s, ev->actor);
-        if (!r->member.ptr) {
-            return NOMEM(err);
-        }
-        p->count++;
+    st = answer_rec(s, ev, &p, &r, err);
+    if (st != AC_OK) {
+        return st;
     }
     r->reason = keep(s, reason);
     if (!r->reason.ptr) {
         return NOMEM(err);
     }
     r->position = pv;
+    r->time = ev->time;
+    return note_objection(s, p, ev, pv, r->reason, err);
+}
+
+static enum ac_status on_ballot(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_position_rec *r;
+    uint16_t *marks;
+    enum ac_status st;
+
+    if (!p || !ac_method_is_choice(p->method.method)) {
+        return bad(err, ev, "a ballot needs a choice proposal");
+    }
+    marks = ac_arena_alloc(s->arena, (p->option_count ? p->option_count : 1) *
+                                         sizeof *marks);
+    if (!marks) {
+        return NOMEM(err);
+    }
+    if (ac_ballot_marks(p->method.method, ev->data, p->option_count, marks,
+                        NULL) != AC_OK) {
+        return bad(err, ev, "the ballot does not fit the proposal");
+    }
+    st = answer_rec(s, ev, &p, &r, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    r->position = AC_POS_BALLOT;
+    r->marks = marks;
     r->time = ev->time;
     return AC_OK;
 }
@@ -608,13 +814,20 @@ static enum ac_status on_amended(struct ac_state *s, const struct ac_event *ev,
     if (st != AC_OK) {
         return st;
     }
+    for (size_t i = 0; i < p->objection_count; i++) {
+        struct ac_objection *o = &p->objections[i];
+        if (o->round == p->round && o->status == AC_OBJ_STANDING) {
+            o->status = AC_OBJ_AMENDED;
+            o->answered_by = version;
+        }
+    }
     if (!due_push(s, deadline, (size_t)(p - s->proposals))) {
         return NOMEM(err);
     }
     p->round = round;
     p->deadline = deadline;
     p->status = AC_PROP_OPEN;
-    p->count = 0;
+    new_round(p, ev);
     p->lapse_at = 0;
     p->outcome = AC_STR("");
     return AC_OK;
@@ -768,12 +981,21 @@ static enum ac_status fx_charter_amend(struct ac_state *s,
     for (size_t i = 0; i < set->count; i++) {
         enum ac_param k;
         enum ac_status st;
-        if (!ac_charter_find(set->pairs[i].key, &k) ||
-            ac_charter_check(k, set->pairs[i].val, "", NULL) != AC_OK) {
+        struct ac_str circle;
+        const struct ac_val *v = set->pairs[i].val;
+        if (ac_charter_rule_name(set->pairs[i].key, &k, &circle)) {
+            if (!ac_state_circle(s, circle) ||
+                ac_charter_rule_check(k, v, "", NULL) != AC_OK) {
+                return bad(err, ev, "charter amendment has an invalid rule");
+            }
+            st = ac_charter_rule_set(&next, k, circle, v, p->id, s->arena, err);
+        } else if (!ac_charter_find(set->pairs[i].key, &k) ||
+                   ac_charter_check(k, v, "", NULL) != AC_OK) {
             return bad(err, ev, "charter amendment has an invalid parameter");
+        } else {
+            st = ac_charter_set(&next, k, v, p->id, s->arena, err);
         }
         /* only memory can fail here, and that is not corruption */
-        st = ac_charter_set(&next, k, set->pairs[i].val, p->id, s->arena, err);
         if (st != AC_OK) {
             return st;
         }
@@ -907,14 +1129,56 @@ static const effect_fn effects[AC_KIND_COUNT] = {
     [AC_KIND_CIRCLE_AMEND] = fx_circle_amend,
 };
 
+/* The tally members a close of method m carries (besides "eligible"). */
+static size_t tally_keys(enum ac_method m, enum ac_position out[4])
+{
+    static const enum ac_position consent[] = {
+        AC_POS_CONSENT, AC_POS_CONCERN, AC_POS_OBJECT, AC_POS_STAND_ASIDE};
+    static const enum ac_position vote[] = {AC_POS_YES, AC_POS_NO,
+                                            AC_POS_ABSTAIN, AC_POS_OBJECT};
+    if (ac_method_is_choice(m)) {
+        out[0] = AC_POS_BALLOT;
+        return 1;
+    }
+    memcpy(out, ac_method_is_vote(m) ? vote : consent, sizeof consent);
+    return 4;
+}
+
+const char *ac_tally_key(enum ac_position p)
+{
+    return p == AC_POS_BALLOT ? "ballots" : ac_position_name(p);
+}
+
+size_t ac_state_tally_keys(const struct ac_proposal *p, enum ac_position out[4])
+{
+    return tally_keys(p->method.method, out);
+}
+
+/* Whether a round of method m may close to next. */
+static bool close_fits(enum ac_method m, enum ac_proposal_status next)
+{
+    if (ac_method_is_choice(m)) {
+        return next == AC_PROP_DECIDED || next == AC_PROP_LAPSED;
+    }
+    if (ac_method_is_vote(m)) {
+        return next == AC_PROP_ADOPTED || next == AC_PROP_REJECTED ||
+               next == AC_PROP_LAPSED;
+    }
+    return next == AC_PROP_ADOPTED || next == AC_PROP_LAPSED ||
+           next == AC_PROP_NEEDS_INTEGRATION;
+}
+
 static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
                                 struct ac_err *err)
 {
     struct ac_proposal *p = event_proposal(s, ev);
     const struct ac_val *tally = ac_val_get(ev->data, "tally");
+    const struct ac_val *result = ac_val_get(ev->data, "result");
     struct ac_str status, reason;
     enum ac_proposal_status next;
-    int64_t round, t[AC_POS_COUNT], eligible, lapse_at = 0;
+    enum ac_position keys[4];
+    size_t nkeys;
+    int64_t round, t[AC_POS_COUNT] = {0}, eligible, lapse_at = 0;
     enum ac_status st;
 
     if (!p || p->status != AC_PROP_OPEN ||
@@ -925,8 +1189,9 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
         !ac_val_get_int(tally, "eligible", &eligible)) {
         return bad(err, ev, "close does not match an open round");
     }
-    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
-        if (!ac_val_get_int(tally, position_names[i], &t[i])) {
+    nkeys = tally_keys(p->method.method, keys);
+    for (size_t i = 0; i < nkeys; i++) {
+        if (!ac_val_get_int(tally, ac_tally_key(keys[i]), &t[keys[i]])) {
             return bad(err, ev, "close has an incomplete tally");
         }
     }
@@ -934,11 +1199,11 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
         !get_time(ev->data, "lapse_at", &lapse_at)) {
         return bad(err, ev, "close to integration has no lapse time");
     }
-    if (next != AC_PROP_ADOPTED && next != AC_PROP_LAPSED &&
-        next != AC_PROP_NEEDS_INTEGRATION) {
-        return bad(err, ev,
-                   "a round closes to adopted, lapsed or "
-                   "needs_integration");
+    if (!close_fits(p->method.method, next)) {
+        return bad(err, ev, "the round cannot close so under its method");
+    }
+    if (next == AC_PROP_DECIDED && (!result || result->kind != AC_VAL_OBJ)) {
+        return bad(err, ev, "a decided choice has no result");
     }
     if (next == AC_PROP_NEEDS_INTEGRATION &&
         !due_push(s, lapse_at, (size_t)(p - s->proposals))) {
@@ -951,8 +1216,16 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
         }
     }
     p->outcome = keep(s, reason);
-    if (!p->outcome.ptr) {
+    p->result = result ? ac_val_copy(s->arena, result) : NULL;
+    if (!p->outcome.ptr || (result && !p->result)) {
         return NOMEM(err);
+    }
+    {
+        const struct ac_circle *c = ac_state_circle(s, p->circle);
+        for (size_t i = 0; i < p->count; i++) {
+            p->positions[i].counted =
+                ac_state_in_circle(s, c, p->positions[i].member);
+        }
     }
     memcpy(p->tally, t, sizeof t);
     p->eligible = eligible;
@@ -985,10 +1258,16 @@ static const struct {
     const char *type;
     apply_fn fn;
 } handlers[] = {
-    {"org.founded", on_founded},          {"proposal.opened", on_opened},
-    {"position.given", on_position},      {"proposal.amended", on_amended},
-    {"proposal.withdrawn", on_withdrawn}, {"proposal.closed", on_closed},
-    {"proposal.lapsed", on_lapsed},       {"member.joined", on_joined},
+    {"org.founded", on_founded},
+    {"proposal.opened", on_opened},
+    {"position.given", on_position},
+    {"proposal.amended", on_amended},
+    {"proposal.withdrawn", on_withdrawn},
+    {"proposal.closed", on_closed},
+    {"proposal.lapsed", on_lapsed},
+    {"member.joined", on_joined},
+    {"ballot.cast", on_ballot},
+    {"objection.integration", on_integration},
 };
 
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,

@@ -68,19 +68,58 @@ struct ac_agreement {
     size_t room;
 };
 
+/* Answers to a proposal. Consent and consensus take the first four,
+ * majority and supermajority yes, no, abstain and object; a choice takes
+ * ballots (docs/decisions.md). */
 enum ac_position {
     AC_POS_CONSENT,
     AC_POS_CONCERN,
     AC_POS_OBJECT,
     AC_POS_STAND_ASIDE,
+    AC_POS_YES,
+    AC_POS_NO,
+    AC_POS_ABSTAIN,
+    AC_POS_BALLOT,
     AC_POS_COUNT
 };
+
+#define AC_CHOICE_MAX 1000 /* options of one choice proposal */
 
 struct ac_position_rec {
     struct ac_str member;
     enum ac_position position;
     struct ac_str reason; /* may be empty except for objections */
     int64_t time;         /* ms when given or last changed */
+    uint16_t *marks;      /* AC_POS_BALLOT: one entry per option (rank,
+                           * approval 0/1 or score; AC_RANK_NONE unranked) */
+    bool counted;         /* counted at the last close */
+};
+
+/* An objection's history (docs/consent.md#objections). */
+enum ac_objection_status {
+    AC_OBJ_STANDING,  /* as given, in its round */
+    AC_OBJ_WITHDRAWN, /* its member changed their position */
+    AC_OBJ_AMENDED,   /* a new version of the proposal answered it */
+    AC_OBJ_STATUS_COUNT
+};
+
+/* A suggested amendment recorded against an objection. */
+struct ac_attempt {
+    struct ac_str by; /* the author or the objector */
+    struct ac_str suggestion;
+    int64_t time;
+};
+
+struct ac_objection {
+    struct ac_str member;
+    int64_t round;
+    struct ac_str reason;
+    struct ac_str criterion; /* "" when the charter lists none */
+    int64_t time;            /* ms when given or last changed */
+    enum ac_objection_status status;
+    int64_t answered_by; /* AMENDED: the version that answered it */
+    struct ac_attempt *attempts;
+    size_t attempt_count, attempt_room;
 };
 
 enum ac_proposal_status {
@@ -89,6 +128,8 @@ enum ac_proposal_status {
     AC_PROP_ADOPTED,
     AC_PROP_WITHDRAWN,
     AC_PROP_LAPSED,
+    AC_PROP_REJECTED, /* a vote did not reach its majority */
+    AC_PROP_DECIDED,  /* a choice was made */
     AC_PROP_STATUS_COUNT
 };
 
@@ -101,6 +142,7 @@ enum ac_kind {
     AC_KIND_MEMBER_REMOVE,
     AC_KIND_CIRCLE_CREATE,
     AC_KIND_CIRCLE_AMEND,
+    AC_KIND_CHOICE, /* choose among options with ballots */
     AC_KIND_COUNT
 };
 
@@ -116,8 +158,9 @@ struct ac_proposal {
     struct ac_str circle;
     struct ac_str author;
     enum ac_kind kind;
-    struct ac_str title; /* of the current version */
-    struct ac_val *data; /* of the current version */
+    struct ac_method_rule method; /* fixed when opened */
+    struct ac_str title;          /* of the current version */
+    struct ac_val *data;          /* of the current version */
     enum ac_proposal_status status;
     int64_t round;         /* 1.. */
     int64_t version;       /* 1.. */
@@ -130,6 +173,12 @@ struct ac_proposal {
     struct ac_position_rec *positions; /* current round only */
     size_t count;                      /* positions */
     size_t room;
+    struct ac_map position_index;    /* member -> positions index */
+    uint8_t round_hash[AC_HASH_LEN]; /* event that opened the round */
+    size_t option_count;             /* choice: options of this version */
+    struct ac_val *result;           /* choice: "result" of the last close */
+    struct ac_objection *objections; /* every round's, oldest first */
+    size_t objection_count, objection_room;
     struct ac_proposal_version *versions; /* oldest first */
     size_t version_count;
     size_t version_room;
@@ -205,6 +254,20 @@ size_t ac_state_circle_size(const struct ac_state *s,
 const struct ac_member *ac_state_invitee(const struct ac_state *s,
                                          const struct ac_proposal *p);
 
+/* The proposal kind's charter parameter decision.<kind>. */
+enum ac_param ac_kind_decision_param(enum ac_kind k);
+
+/* Which answers a method takes. */
+bool ac_method_is_vote(enum ac_method m);   /* majority, supermajority */
+bool ac_method_is_choice(enum ac_method m); /* ballots over options */
+bool ac_position_allowed(enum ac_method m, enum ac_position p);
+
+/* The tally members of a close of p (besides "eligible"), and each one's
+ * name in the event: the position's name, "ballots" for ballots. */
+size_t ac_state_tally_keys(const struct ac_proposal *p,
+                           enum ac_position out[4]);
+const char *ac_tally_key(enum ac_position p);
+
 /* Counts the current round's positions of members still active in the
  * proposal's circle, and the circle's active members (eligible). */
 void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
@@ -217,6 +280,11 @@ int64_t ac_state_next_due(const struct ac_state *s);
 /* Names, for encoding and decoding. NULL / false when out of range. */
 const char *ac_member_status_name(enum ac_member_status st);
 const char *ac_position_name(enum ac_position p);
+const char *ac_objection_status_name(enum ac_objection_status st);
+
+/* The member's standing objection to p in its current round, or NULL. */
+struct ac_objection *ac_state_objection(const struct ac_proposal *p,
+                                        struct ac_str member);
 bool ac_position_parse(struct ac_str s, enum ac_position *out);
 const char *ac_proposal_status_name(enum ac_proposal_status st);
 bool ac_proposal_status_parse(struct ac_str s, enum ac_proposal_status *out);

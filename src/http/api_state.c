@@ -4,10 +4,12 @@
  * holds the state's lock. */
 #include "http_int.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/json.h"
 #include "base/time.h"
+#include "core/choice.h"
 
 /* Collects members and remembers whether any allocation failed. */
 struct obj {
@@ -114,6 +116,16 @@ json_t *ac_api_org(const struct ac_state *s)
         put(&ch, name, v ? ac_json_from_val(v) : NULL);
         put(&by, name, str_or_null(s->charter.set_by[i]));
     }
+    for (size_t i = 0; i < s->charter.rule_count; i++) {
+        const struct ac_decision_rule *rule = &s->charter.rules[i];
+        char key[96], method[32];
+        snprintf(key, sizeof key, "%s@%.*s", ac_charter_def(rule->param)->name,
+                 (int)rule->circle.len, rule->circle.ptr);
+        ac_method_format(
+            method, ac_charter_method(&s->charter, rule->param, rule->circle));
+        put(&ch, key, json_string(method));
+        put(&by, key, str_or_null(rule->set_by));
+    }
     ac_arena_release(&a);
     put_str(&o, "name", s->name);
     put(&o, "head", ac_api_head(s));
@@ -184,21 +196,131 @@ static json_t *tally_json(const struct ac_state *s, const struct ac_proposal *p)
     struct obj o = obj_new();
     int64_t t[AC_POS_COUNT] = {0}, eligible = p->eligible;
 
+    enum ac_position keys[4];
+    size_t n = ac_state_tally_keys(p, keys);
+
     if (p->status == AC_PROP_OPEN) {
         ac_state_tally(s, p, t, &eligible);
     } else {
         memcpy(t, p->tally, sizeof t);
     }
-    for (unsigned i = 0; i < AC_POS_COUNT; i++) {
-        put_int(&o, ac_position_name((enum ac_position)i), t[i]);
+    for (size_t i = 0; i < n; i++) {
+        put_int(&o, ac_tally_key(keys[i]), t[keys[i]]);
     }
     put_int(&o, "eligible", eligible);
     return obj_done(&o);
 }
 
+/* Every objection to p with its integration attempts, oldest first. */
+static json_t *objections_json(const struct ac_proposal *p)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < p->objection_count; i++) {
+        const struct ac_objection *ob = &p->objections[i];
+        struct obj q = obj_new();
+        json_t *attempts = json_array();
+        for (size_t k = 0; attempts && k < ob->attempt_count; k++) {
+            struct obj t = obj_new();
+            put_str(&t, "by", ob->attempts[k].by);
+            put_str(&t, "suggestion", ob->attempts[k].suggestion);
+            put(&t, "time", ac_api_time(ob->attempts[k].time));
+            if (!push(attempts, obj_done(&t))) {
+                json_decref(attempts);
+                attempts = NULL;
+            }
+        }
+        put_str(&q, "member", ob->member);
+        put_int(&q, "round", ob->round);
+        put_str(&q, "reason", ob->reason);
+        put(&q, "criterion", str_or_null(ob->criterion));
+        put(&q, "status", json_string(ac_objection_status_name(ob->status)));
+        put(&q, "answered_by_version",
+            ob->status == AC_OBJ_AMENDED ? json_integer(ob->answered_by)
+                                         : json_null());
+        put(&q, "time", ac_api_time(ob->time));
+        put(&q, "attempts", attempts);
+        if (!push(arr, obj_done(&q))) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    return arr;
+}
+
+/* A ballot as the event keeps it: {"ranking": ...} and so on. */
+static json_t *ballot_json(const struct ac_proposal *p,
+                           const struct ac_position_rec *r)
+{
+    struct ac_arena a;
+    struct ac_val *v;
+    json_t *j = NULL;
+    ac_arena_init(&a, 0);
+    v = ac_val_obj(&a);
+    if (v &&
+        ac_ballot_put(p->method.method, r->marks, p->option_count, &a, v)) {
+        j = ac_json_from_val(v);
+    }
+    ac_arena_release(&a);
+    return j;
+}
+
+/* An n*n matrix as rows. */
+static json_t *matrix_json(const uint64_t *m, size_t n)
+{
+    json_t *rows = json_array();
+    for (size_t i = 0; rows && i < n; i++) {
+        json_t *row = json_array();
+        for (size_t j = 0; row && j < n; j++) {
+            if (!push(row, json_integer((json_int_t)m[i * n + j]))) {
+                json_decref(row);
+                row = NULL;
+            }
+        }
+        if (!push(rows, row)) {
+            json_decref(rows);
+            rows = NULL;
+        }
+    }
+    return rows;
+}
+
+json_t *ac_api_result(const struct ac_state *s, const struct ac_proposal *p)
+{
+    struct ac_arena a;
+    struct ac_choice_result r;
+    struct ac_val *v;
+    json_t *j = NULL;
+    bool open = p->status == AC_PROP_OPEN;
+
+    ac_arena_init(&a, 0);
+    /* a lapsed round has no count: show what its ballots would give */
+    if (ac_choice_count(s, p, open || !p->result, &a, &r, NULL) == AC_OK &&
+        (v = ac_choice_result_val(&r, &a)) != NULL) {
+        j = ac_json_from_val(v);
+    }
+    if (j) {
+        json_t *opts = ac_json_from_val(ac_val_get(p->data, "options"));
+        struct obj o = {j, true};
+        put_str(&o, "proposal", p->id);
+        put(&o, "status", json_string(ac_proposal_status_name(p->status)));
+        put(&o, "final", json_boolean(p->result != NULL));
+        put_int(&o, "round", p->round);
+        put_int(&o, "ballots", (int64_t)r.ballots);
+        put(&o, "options", opts);
+        if (!r.totals) {
+            put(&o, "pairwise", matrix_json(r.schulze.d, r.n));
+            put(&o, "strongest", matrix_json(r.schulze.p, r.n));
+        }
+        j = obj_done(&o);
+    }
+    ac_arena_release(&a);
+    return j;
+}
+
 json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
 {
     struct obj o = obj_new();
+    char method[32];
     json_t *positions = json_array(), *versions = json_array();
 
     for (size_t i = 0; positions && i < p->count; i++) {
@@ -208,6 +330,9 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
         put(&q, "position", json_string(ac_position_name(r->position)));
         put_str(&q, "reason", r->reason);
         put(&q, "time", ac_api_time(r->time));
+        if (r->position == AC_POS_BALLOT) {
+            put(&q, "ballot", ballot_json(p, r));
+        }
         if (!push(positions, obj_done(&q))) {
             json_decref(positions);
             positions = NULL;
@@ -229,6 +354,8 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     put_str(&o, "circle", p->circle);
     put_str(&o, "author", p->author);
     put(&o, "kind", json_string(ac_kind_name(p->kind)));
+    ac_method_format(method, p->method);
+    put(&o, "method", json_string(method));
     put_str(&o, "title", p->title);
     put(&o, "data", ac_json_from_val(p->data));
     put(&o, "status", json_string(ac_proposal_status_name(p->status)));
@@ -243,6 +370,10 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     put(&o, "positions", positions);
     put(&o, "tally", tally_json(s, p));
     put(&o, "versions", versions);
+    put(&o, "objections", objections_json(p));
+    if (p->result) {
+        put(&o, "result", ac_json_from_val(p->result));
+    }
     return obj_done(&o);
 }
 

@@ -83,6 +83,11 @@ json_t *ac_api_org(const struct ac_state *s);
 json_t *ac_api_members(const struct ac_state *s);
 json_t *ac_api_circles(const struct ac_state *s);
 json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p);
+
+/* The count of a choice proposal: the ballots of the last close, or while
+ * the round is open those cast so far ("final": false), with the pairwise
+ * matrix and strongest paths of a Schulze count. */
+json_t *ac_api_result(const struct ac_state *s, const struct ac_proposal *p);
 json_t *ac_api_agreement(const struct ac_agreement *ag);
 
 /* Adds "seq" and "hash" to obj; false when out of memory. */

@@ -132,6 +132,8 @@ void ac_web_circles(struct ac_request *r);
 void ac_web_log(struct ac_request *r);
 void ac_web_post_proposal(struct ac_request *r);
 void ac_web_post_position(struct ac_request *r);
+void ac_web_post_ballot(struct ac_request *r);
+void ac_web_post_integration(struct ac_request *r);
 void ac_web_post_amend(struct ac_request *r);
 void ac_web_post_withdraw(struct ac_request *r);
 /* The proposal page of r->param; with pg->err_msg, next to its forms. */

@@ -653,7 +653,8 @@ static void post_proposal(struct ac_request *r)
 
 static void post_position(struct ac_request *r)
 {
-    static const char *const allowed[] = {"position", "reason", NULL};
+    static const char *const allowed[] = {"position", "reason", "criterion",
+                                          NULL};
     struct ac_cmd *c = &r->job.cmd;
     struct ac_err e = {0};
     json_t *j = NULL;
@@ -667,12 +668,72 @@ static void post_position(struct ac_request *r)
     if (st == AC_OK) {
         st = ac_api_get_str(j, "reason", true, 0, &r->arena, &c->reason, &e);
     }
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "criterion", true, 0, &r->arena, &c->criterion,
+                            &e);
+    }
     json_decref(j);
     if (st != AC_OK) {
         fail(r, &e);
         return;
     }
     ac_route_submit(r);
+}
+
+static void post_integration(struct ac_request *r)
+{
+    static const char *const allowed[] = {"objector", "suggestion", NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_INTEGRATE, 200);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "objector", false, 0, &r->arena, &c->objector, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "suggestion", false, 0, &r->arena,
+                            &c->suggestion, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+static void post_ballot(struct ac_request *r)
+{
+    static const char *const allowed[] = {"ranking", "approve", "scores", NULL};
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_BALLOT, 200);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_json_to_val(j, "", &r->arena, &r->job.cmd.data, &e);
+    json_decref(j);
+    if (st == AC_ENOMEM) {
+        ac_err_set(&e, AC_ELIMIT, "the request is too large to process");
+    }
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+static json_t *find_result(const struct ac_state *s, struct ac_str id,
+                           bool *found)
+{
+    const struct ac_proposal *p = ac_state_proposal(s, id);
+    *found = p && ac_method_is_choice(p->method.method);
+    return *found ? ac_api_result(s, p) : NULL;
 }
 
 static void post_amend(struct ac_request *r)
@@ -887,6 +948,11 @@ static const struct route routes[] = {
      .noun = "proposal"},
     {"POST", "/api/v1/proposals/{id}/positions", true, NULL,
      .fn = post_position},
+    {"POST", "/api/v1/proposals/{id}/ballot", true, NULL, .fn = post_ballot},
+    {"POST", "/api/v1/proposals/{id}/integrations", true, NULL,
+     .fn = post_integration},
+    {"GET", "/api/v1/proposals/{id}/result", true, none, .find = find_result,
+     .noun = "choice proposal"},
     {"POST", "/api/v1/proposals/{id}/amend", true, NULL, .fn = post_amend},
     {"POST", "/api/v1/proposals/{id}/withdraw", true, NULL,
      .fn = post_withdraw},

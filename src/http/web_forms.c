@@ -154,12 +154,47 @@ static void param_select(struct ac_page *pg, const struct ac_val *data)
                      "%s: \"none\" or a percentage %" PRId64 " to %" PRId64
                      " (%s)",
                      d->name, d->min, d->max, d->help);
+        } else if (d->type == AC_PARAM_METHOD) {
+            snprintf(label, sizeof label, "%s: %s (%s)", d->name,
+                     d->max == AC_M_SCORE
+                         ? "schulze, schulze_margins, approval or score"
+                     : d->max == AC_M_CONSENSUS
+                         ? "consent or consensus"
+                         : "consent, consensus, majority or supermajority:NN",
+                     d->help);
         } else {
             snprintf(label, sizeof label,
                      "%s: text of up to %" PRId64 " characters (%s)%s", d->name,
                      d->max, d->help, d->entrenched ? ", entrenched" : "");
         }
         select_option(pg, ac_str_c(d->name), ac_str_c(label), cur);
+    }
+    select_end(pg);
+}
+
+/* For decision.* parameters: the circle the method is for, or every
+ * circle (the parameter itself). */
+static void rule_circle_select(struct ac_page *pg, const struct ac_state *s,
+                               const struct ac_val *data)
+{
+    const struct ac_val *set = data ? ac_val_get(data, "set") : NULL;
+    struct ac_str cur = {"", 0};
+    if (set && set->kind == AC_VAL_OBJ && set->count > 0) {
+        const char *at =
+            memchr(set->pairs[0].key.ptr, '@', set->pairs[0].key.len);
+        if (at) {
+            cur = (struct ac_str){at + 1,
+                                  set->pairs[0].key.len -
+                                      (size_t)(at + 1 - set->pairs[0].key.ptr)};
+        }
+    }
+    cur = ac_page_value(pg, "rule_circle", cur);
+    select_begin(pg, "rule_circle", "For circle",
+                 "decision.* only: a circle's own method (\"default\" as "
+                 "the value drops it)");
+    select_option(pg, AC_STR(""), AC_STR("every circle"), cur);
+    for (size_t i = 0; i < s->circle_count; i++) {
+        select_option(pg, s->circles[i].id, s->circles[i].name, cur);
     }
     select_end(pg);
 }
@@ -175,6 +210,19 @@ static struct ac_str param_value(const struct ac_val *data)
         }
     }
     return (struct ac_str){none, 0};
+}
+
+/* A choice's options as the lines of its textarea, into b. */
+static void options_text(struct ac_buf *b, const struct ac_val *data)
+{
+    const struct ac_val *opts = data ? ac_val_get(data, "options") : NULL;
+    for (size_t i = 0; opts && opts->kind == AC_VAL_ARR && i < opts->count;
+         i++) {
+        if (opts->items[i]->kind == AC_VAL_STR) {
+            ac_buf_add_str(b, opts->items[i]->s);
+            ac_buf_putc(b, '\n');
+        }
+    }
 }
 
 void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
@@ -207,8 +255,9 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         }
         param_select(pg, data);
         ac_page_input(pg, "text", "value", "New value", v, true,
-                      "a whole number, \"none\" or text, as the parameter "
-                      "says");
+                      "a whole number, \"none\", a method or text, as the "
+                      "parameter says");
+        rule_circle_select(pg, s, data);
         break;
     }
     case AC_KIND_MEMBER_ADMIT:
@@ -245,6 +294,15 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
                          "leave empty to keep the purpose");
         member_boxes(pg, s, "add", "Add members", data);
         member_boxes(pg, s, "remove", "Remove members", data);
+        break;
+    }
+    case AC_KIND_CHOICE: {
+        struct ac_buf b;
+        ac_buf_init(&b, 0);
+        options_text(&b, data);
+        ac_page_textarea(pg, "options", "Options", ac_buf_str(&b), true,
+                         "one option per line, at most 1000");
+        ac_buf_release(&b);
         break;
     }
     case AC_KIND_COUNT:
@@ -319,6 +377,37 @@ static bool put_array(struct ac_request *r, struct ac_val *obj, const char *key,
     return c.ok && ac_val_set(&r->arena, obj, key, c.arr);
 }
 
+/* The non-blank lines of a textarea, trimmed, as an array; missing
+ * when the field is, so the core names it. */
+static bool put_lines(struct ac_request *r, struct ac_val *obj, const char *key,
+                      const char *field)
+{
+    const char *v = form_text(r, field);
+    struct ac_val *arr;
+    if (!v) {
+        return true;
+    }
+    arr = ac_val_arr(&r->arena);
+    while (arr && *v) {
+        const char *end = strchr(v, '\n');
+        struct ac_str line = {v, end ? (size_t)(end - v) : strlen(v)};
+        while (line.len && (line.ptr[0] == ' ' || line.ptr[0] == '\t')) {
+            line.ptr++;
+            line.len--;
+        }
+        while (line.len && (line.ptr[line.len - 1] == ' ' ||
+                            line.ptr[line.len - 1] == '\t')) {
+            line.len--;
+        }
+        if (line.len &&
+            !ac_val_push(&r->arena, arr, ac_val_str(&r->arena, line))) {
+            return false;
+        }
+        v = end ? end + 1 : v + strlen(v);
+    }
+    return arr && ac_val_set(&r->arena, obj, key, arr);
+}
+
 /* The value of a charter parameter as its type wants it: text that is
  * not a number stays text, so the core names the field in its answer. */
 static struct ac_val *charter_value(struct ac_request *r, const char *param,
@@ -359,7 +448,12 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         const char *value = ac_web_field(r, "value");
         struct ac_val *set = ac_val_obj(a);
         ok = ok && set && ac_val_set(a, d, "set", set);
-        if (ok && param && value) {
+        const char *circle = ac_web_field(r, "rule_circle");
+        if (ok && param && value && circle && *circle) {
+            char key[128];
+            snprintf(key, sizeof key, "%s@%s", param, circle);
+            ok = ac_val_set(a, set, key, charter_value(r, param, value));
+        } else if (ok && param && value) {
             ok = ac_val_set(a, set, param, charter_value(r, param, value));
         }
         break;
@@ -382,6 +476,9 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         ok = ok && put_field(r, d, "circle", "circle_id", false) &&
              put_field(r, d, "purpose", "purpose", true) &&
              put_array(r, d, "add", true) && put_array(r, d, "remove", true);
+        break;
+    case AC_KIND_CHOICE:
+        ok = ok && put_lines(r, d, "options", "options");
         break;
     case AC_KIND_COUNT:
         break;
@@ -502,6 +599,127 @@ void ac_web_post_position(struct ac_request *r)
     job_start(r, AC_CMD_POSITION, 200);
     r->job.cmd.position = field_str(r, "position");
     r->job.cmd.reason = field_str(r, "reason");
+    /* the select offers "(not objecting)" to every position */
+    if (strcmp(ac_web_field(r, "position") ? ac_web_field(r, "position") : "",
+               "object") == 0) {
+        r->job.cmd.criterion = field_str(r, "criterion");
+    }
+    ac_route_submit(r);
+}
+
+void ac_web_post_integration(struct ac_request *r)
+{
+    job_start(r, AC_CMD_INTEGRATE, 200);
+    r->job.cmd.objector = field_str(r, "objector");
+    r->job.cmd.suggestion = field_str(r, "suggestion");
+    ac_route_submit(r);
+}
+
+/* Ranks typed in a ballot form as the API's ranking: options with the
+ * same number share a tier, tiers ascending, empty fields unranked. A
+ * field that is not a number from 1 is refused with its option named. */
+static bool form_ranking(struct ac_request *r, size_t n, struct ac_val *list)
+{
+    struct ac_arena *a = &r->arena;
+    int64_t *rank = ac_arena_alloc(a, n * sizeof *rank);
+    if (!rank) {
+        return false;
+    }
+    for (size_t c = 0; c < n; c++) {
+        char name[32];
+        const char *v;
+        snprintf(name, sizeof name, "opt-%zu", c + 1);
+        v = ac_web_field(r, name);
+        rank[c] = 0;
+        if (v && *v &&
+            ac_parse_i64(ac_str_c(v), 1, (int64_t)n, &rank[c], NULL) != AC_OK) {
+            char msg[96];
+            snprintf(msg, sizeof msg,
+                     "option %zu: write a number from 1 to %zu, or leave it "
+                     "empty",
+                     c + 1, n);
+            ac_api_problem(&r->reply, 400, msg, "/ranking");
+            return false;
+        }
+    }
+    for (int64_t t = 1; t <= (int64_t)n; t++) {
+        struct ac_val *tier = NULL;
+        for (size_t c = 0; c < n; c++) {
+            if (rank[c] != t) {
+                continue;
+            }
+            if (!tier &&
+                (!(tier = ac_val_arr(a)) || !ac_val_push(a, list, tier))) {
+                return false;
+            }
+            if (!ac_val_push(a, tier, ac_val_int(a, (int64_t)c + 1))) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static void push_int(void *ctx, const char *value)
+{
+    struct arr_ctx *c = ctx;
+    int64_t i;
+    struct ac_val *v =
+        ac_parse_i64(ac_str_c(value), INT64_MIN, INT64_MAX, &i, NULL) == AC_OK
+            ? ac_val_int(c->a, i)
+            : ac_val_str(c->a, ac_str_c(value));
+    c->ok = c->ok && ac_val_push(c->a, c->arr, v);
+}
+
+void ac_web_post_ballot(struct ac_request *r)
+{
+    struct ac_arena *a = &r->arena;
+    const struct ac_proposal *p;
+    enum ac_method m = AC_M_CONSENT;
+    size_t n = 0;
+    struct ac_val *list = ac_val_arr(a), *ballot = ac_val_obj(a);
+    bool ok = list && ballot;
+
+    job_start(r, AC_CMD_BALLOT, 200);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    p = ac_state_proposal(&r->svc->state, r->param);
+    if (p) {
+        m = p->method.method;
+        n = p->option_count;
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (!p || !ac_method_is_choice(m)) {
+        ac_web_message(r, 404, "Not found", "there is no such choice");
+        return;
+    }
+    if (m == AC_M_APPROVAL) {
+        struct arr_ctx c = {a, list, ok};
+        ac_web_fields(r, "approve", push_int, &c);
+        ok = c.ok && ac_val_set(a, ballot, "approve", list);
+    } else if (m == AC_M_SCORE) {
+        for (size_t c = 0; ok && c < n; c++) {
+            char name[32];
+            const char *v;
+            struct arr_ctx x = {a, list, true};
+            snprintf(name, sizeof name, "opt-%zu", c + 1);
+            v = ac_web_field(r, name);
+            push_int(&x, v && *v ? v : "0");
+            ok = x.ok;
+        }
+        ok = ok && ac_val_set(a, ballot, "scores", list);
+    } else {
+        ok = ok && form_ranking(r, n, list) &&
+             ac_val_set(a, ballot, "ranking", list);
+        if (!ok && r->reply.status == 400) {
+            after_write(r);
+            return;
+        }
+    }
+    if (!ok) {
+        ac_web_message(r, 503, "Not done", "out of memory");
+        return;
+    }
+    r->job.cmd.data = ballot;
     ac_route_submit(r);
 }
 

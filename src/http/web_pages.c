@@ -11,6 +11,7 @@
 
 #include "base/ascii.h"
 #include "base/json.h"
+#include "core/choice.h"
 #include "core/event.h"
 #include "http/page.h"
 
@@ -338,51 +339,334 @@ static void data_view(struct ac_page *pg, const struct ac_val *data)
 }
 
 static const char *const position_labels[AC_POS_COUNT] = {
-    "consent", "concern", "object", "stand aside"};
+    "consent", "concern", "object",  "stand aside",
+    "yes",     "no",      "abstain", "ballot"};
+
+static const char *const position_bars[AC_POS_COUNT] = {
+    "bar-consent", "bar-concern", "bar-object", "bar-aside",
+    "bar-consent", "bar-concern", "bar-aside",  "bar-consent"};
+
+/* A ballot in words: "3 > 1 = 4", "approves 1, 3", "scores 5, 0, 2". */
+static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
+                        const struct ac_position_rec *r)
+{
+    size_t n = p->option_count;
+    bool any = false;
+    if (!r->marks) {
+        return;
+    }
+    if (p->method.method == AC_M_SCORE) {
+        ac_page_raw(pg, "scores ");
+        for (size_t c = 0; c < n; c++) {
+            ac_page_printf(pg, "%s%u", c ? ", " : "", (unsigned)r->marks[c]);
+        }
+        return;
+    }
+    if (p->method.method == AC_M_APPROVAL) {
+        ac_page_raw(pg, "approves ");
+    }
+    for (size_t t = 0; t < n; t++) {
+        bool tier = false;
+        for (size_t c = 0; c < n; c++) {
+            if (r->marks[c] != t) {
+                continue;
+            }
+            ac_page_printf(pg, "%s%zu", tier ? " = " : any ? " > " : "", c + 1);
+            if (p->method.method == AC_M_APPROVAL) {
+                ac_page_raw(pg, " ");
+            }
+            tier = any = true;
+        }
+    }
+    if (!any) {
+        ac_page_raw(pg, "(empty)");
+    }
+}
 
 static void positions_view(struct ac_page *pg, const struct ac_state *s,
                            const struct ac_proposal *p)
 {
-    static const char *const cls[AC_POS_COUNT] = {"bar-consent", "bar-concern",
-                                                  "bar-object", "bar-aside"};
-    struct ac_page_bar bars[AC_POS_COUNT];
-    int64_t t[AC_POS_COUNT], eligible;
+    struct ac_page_bar bars[4];
+    enum ac_position keys[4];
+    size_t nkeys = ac_state_tally_keys(p, keys);
+    int64_t t[AC_POS_COUNT], eligible, answered = 0;
     char title[96];
+    bool choice = ac_method_is_choice(p->method.method);
 
     ac_state_tally(s, p, t, &eligible);
-    for (int i = 0; i < AC_POS_COUNT; i++) {
-        bars[i] = (struct ac_page_bar){position_labels[i], t[i], cls[i]};
+    for (size_t i = 0; i < nkeys; i++) {
+        bars[i] = (struct ac_page_bar){position_labels[keys[i]], t[keys[i]],
+                                       position_bars[keys[i]]};
+        answered += t[keys[i]];
     }
     snprintf(title, sizeof title,
              "Participation in round %" PRId64 ": %" PRId64 " of %" PRId64
              " members of the circle",
-             p->round, t[0] + t[1] + t[2] + t[3], eligible);
-    ac_page_bars(pg, title, bars, AC_POS_COUNT, eligible);
+             p->round, answered, eligible);
+    ac_page_bars(pg, title, bars, nkeys, eligible);
     if (p->count == 0) {
-        ac_page_raw(pg, "<p class=\"empty\">No positions in this round yet."
-                        "</p>");
+        ac_page_printf(pg, "<p class=\"empty\">No %s in this round yet.</p>",
+                       choice ? "ballots" : "positions");
         return;
     }
-    ac_page_raw(pg, "<div class=\"scroll\"><table id=\"positions\"><thead><tr>"
-                    "<th scope=\"col\">Member</th><th scope=\"col\">Position"
-                    "</th><th scope=\"col\">Reason</th><th scope=\"col\">Given"
-                    "</th></tr></thead><tbody>");
+    ac_page_printf(pg,
+                   "<div class=\"scroll\"><table id=\"positions\"><thead><tr>"
+                   "<th scope=\"col\">Member</th><th scope=\"col\">%s"
+                   "</th><th scope=\"col\">%s</th><th scope=\"col\">Given"
+                   "</th></tr></thead><tbody>",
+                   choice ? "Ballot" : "Position",
+                   choice ? "Options by number" : "Reason");
     for (size_t i = 0; i < p->count; i++) {
         const struct ac_position_rec *pr = &p->positions[i];
         ac_page_printf(
             pg,
             "<tr><td>%.*s</td><td><span class=\"pos pos-%s\">%s"
-            "</span></td><td class=\"reason\">%.*s</td><td>",
+            "</span></td><td class=\"reason\">%.*s",
             (int)pr->member.len, pr->member.ptr, ac_position_name(pr->position),
             position_labels[pr->position], (int)pr->reason.len, pr->reason.ptr);
+        if (pr->position == AC_POS_BALLOT) {
+            ballot_text(pg, p, pr);
+        }
+        ac_page_raw(pg, "</td><td>");
         ac_page_time(pg, pr->time);
         ac_page_raw(pg, "</td></tr>");
     }
     ac_page_raw(pg, "</tbody></table></div>");
 }
 
-static void position_form(struct ac_page *pg, const struct ac_proposal *p,
-                          struct ac_str me)
+/* The options of a choice, numbered, with the count once there is one. */
+static void options_view(struct ac_page *pg, const struct ac_state *s,
+                         const struct ac_proposal *p)
+{
+    const struct ac_val *opts = ac_val_get(p->data, "options");
+    struct ac_arena a;
+    struct ac_choice_result r;
+    bool counted;
+
+    ac_arena_init(&a, 0);
+    counted = p->status != AC_PROP_OPEN && p->result &&
+              ac_choice_count(s, p, false, &a, &r, NULL) == AC_OK;
+    ac_page_raw(pg, "<section class=\"card\" id=\"options\"><h2>Options"
+                    "</h2><ol>");
+    for (size_t c = 0; opts && c < opts->count; c++) {
+        ac_page_printf(pg, "<li>%.*s", (int)opts->items[c]->s.len,
+                       opts->items[c]->s.ptr);
+        if (counted && r.layer[c] == 0) {
+            ac_page_raw(pg, " <span class=\"badge st-adopted\">winner</span>");
+        }
+        ac_page_raw(pg, "</li>");
+    }
+    ac_page_raw(pg, "</ol>");
+    if (counted) {
+        ac_page_printf(pg,
+                       "<h3>Result</h3><p>Order, first place first (%zu "
+                       "ballots):</p><ol id=\"order\">",
+                       r.ballots);
+        for (size_t i = 0; i < r.n; i++) {
+            uint16_t c = r.order[i];
+            ac_page_printf(
+                pg, "<li>%u. %.*s%s</li>", (unsigned)c + 1,
+                (int)opts->items[c]->s.len, opts->items[c]->s.ptr,
+                (i > 0 && r.layer[r.order[i - 1]] == r.layer[c]) ||
+                        (i + 1 < r.n && r.layer[r.order[i + 1]] == r.layer[c])
+                    ? " (tied; placed by the tie-break)"
+                    : "");
+        }
+        ac_page_raw(pg, "</ol>");
+        if (r.totals) {
+            struct ac_page_bar bars[16];
+            size_t nb = r.n < 16 ? r.n : 16;
+            char label[16][24];
+            uint64_t top = 1;
+            for (size_t i = 0; i < nb; i++) {
+                snprintf(label[i], sizeof label[i], "option %u",
+                         (unsigned)r.order[i] + 1);
+                bars[i] = (struct ac_page_bar){
+                    label[i], (int64_t)r.totals[r.order[i]], "bar-consent"};
+                top += r.totals[r.order[i]];
+            }
+            ac_page_bars(pg,
+                         p->method.method == AC_M_APPROVAL
+                             ? "Approvals per option"
+                             : "Total score per option",
+                         bars, nb, (int64_t)top - 1);
+        } else {
+            ac_page_raw(pg, "<p>Pairwise: the row's option was preferred to "
+                            "the column's by this many voters.</p>"
+                            "<div class=\"scroll\"><table id=\"pairwise\">"
+                            "<thead><tr><th scope=\"col\">over</th>");
+            for (size_t j = 0; j < r.n && j < 64; j++) {
+                ac_page_printf(pg, "<th scope=\"col\">%zu</th>", j + 1);
+            }
+            ac_page_raw(pg, "</tr></thead><tbody>");
+            for (size_t i = 0; i < r.n && i < 64; i++) {
+                ac_page_printf(pg, "<tr><th scope=\"row\">%zu</th>", i + 1);
+                for (size_t j = 0; j < r.n && j < 64; j++) {
+                    if (i == j) {
+                        ac_page_raw(pg, "<td>–</td>");
+                    } else {
+                        ac_page_printf(
+                            pg, "<td>%llu</td>",
+                            (unsigned long long)r.schulze.d[i * r.n + j]);
+                    }
+                }
+                ac_page_raw(pg, "</tr>");
+            }
+            ac_page_raw(pg, "</tbody></table></div>");
+        }
+    }
+    ac_page_raw(pg, "</section>");
+    ac_arena_release(&a);
+}
+
+static void ballot_form(struct ac_page *pg, const struct ac_proposal *p,
+                        struct ac_str me)
+{
+    const struct ac_val *opts = ac_val_get(p->data, "options");
+    const uint16_t *mine = NULL;
+    char action[96];
+    enum ac_method m = p->method.method;
+
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_str_eq(p->positions[i].member, me)) {
+            mine = p->positions[i].marks;
+        }
+    }
+    ac_page_printf(pg, "<section class=\"card\" id=\"ballot\"><h2>%s</h2>",
+                   mine ? "Change your ballot" : "Cast your ballot");
+    ac_page_raw(pg, m == AC_M_APPROVAL
+                        ? "<p>Tick every option you can live with.</p>"
+                    : m == AC_M_SCORE
+                        ? "<p>Give every option a score from 0 (worst) to 5 "
+                          "(best).</p>"
+                        : "<p>Number the options: 1 for your first choice, 2 "
+                          "for the next; give options the same number to rank "
+                          "them equal, and leave an option empty to put it "
+                          "below all you numbered.</p>");
+    snprintf(action, sizeof action, "/proposals/%.*s/ballot", (int)p->id.len,
+             p->id.ptr);
+    ac_page_form_begin(pg, action, "stack");
+    ac_page_field_error(pg, m == AC_M_APPROVAL ? "approve"
+                            : m == AC_M_SCORE  ? "scores"
+                                               : "ranking");
+    for (size_t c = 0; opts && c < opts->count; c++) {
+        struct ac_str label = opts->items[c]->s;
+        uint16_t v = mine ? mine[c] : AC_RANK_NONE;
+        if (m == AC_M_APPROVAL) {
+            ac_page_printf(pg,
+                           "<label class=\"choice\"><input type=\"checkbox\" "
+                           "name=\"approve\" value=\"%zu\" id=\"opt-%zu\"%s> "
+                           "%zu. %.*s</label>",
+                           c + 1, c + 1, v == 0 ? " checked" : "", c + 1,
+                           (int)label.len, label.ptr);
+        } else {
+            char val[8] = "";
+            if (v != AC_RANK_NONE) {
+                snprintf(val, sizeof val, "%u",
+                         (unsigned)v + (m == AC_M_SCORE ? 0 : 1));
+            }
+            ac_page_printf(pg,
+                           "<label for=\"opt-%zu\">%zu. %.*s</label>"
+                           "<input type=\"number\" name=\"opt-%zu\" "
+                           "id=\"opt-%zu\" min=\"%d\" max=\"%zu\" "
+                           "value=\"%s\" class=\"rank\">",
+                           c + 1, c + 1, (int)label.len, label.ptr, c + 1,
+                           c + 1, m == AC_M_SCORE ? 0 : 1,
+                           m == AC_M_SCORE ? (size_t)AC_SCORE_MAX : opts->count,
+                           val);
+        }
+    }
+    ac_page_form_end(pg, "Save ballot");
+    ac_page_raw(pg, "</section>");
+}
+
+/* The charter's objection criteria as a select, when it lists any. */
+static void criterion_select(struct ac_page *pg, const struct ac_charter *ch,
+                             const struct ac_proposal *p, struct ac_str me)
+{
+    struct ac_str c, cur = {"", 0};
+    const struct ac_objection *o = ac_state_objection(p, me);
+    if (!ac_charter_criterion(ch, 0, &c)) {
+        return;
+    }
+    if (o) {
+        cur = o->criterion;
+    }
+    cur = ac_page_value(pg, "criterion", cur);
+    ac_page_raw(pg, "<div class=\"field\"><label for=\"f-criterion\">"
+                    "Criterion</label><p class=\"hint\">when you object: "
+                    "the ground from the charter it rests on</p>");
+    ac_page_field_error(pg, "criterion");
+    ac_page_raw(pg, "<select id=\"f-criterion\" name=\"criterion\">"
+                    "<option value=\"\">(not objecting)</option>");
+    for (size_t i = 0; ac_charter_criterion(ch, i, &c); i++) {
+        ac_page_printf(pg, "<option value=\"%.*s\"%s>%.*s</option>", (int)c.len,
+                       c.ptr, ac_str_eq(c, cur) ? " selected" : "", (int)c.len,
+                       c.ptr);
+    }
+    ac_page_raw(pg, "</select></div>");
+}
+
+/* Every objection with its status and integration attempts, and for the
+ * author and the objector a form to record a suggested amendment. */
+static void objections_view(struct ac_page *pg, const struct ac_proposal *p,
+                            struct ac_str me)
+{
+    bool open =
+        p->status == AC_PROP_OPEN || p->status == AC_PROP_NEEDS_INTEGRATION;
+    if (p->objection_count == 0) {
+        return;
+    }
+    ac_page_raw(pg, "<h2>Objections</h2><ol id=\"objections\" "
+                    "class=\"objections\">");
+    for (size_t i = 0; i < p->objection_count; i++) {
+        const struct ac_objection *o = &p->objections[i];
+        ac_page_printf(pg,
+                       "<li class=\"card\"><p><strong>%.*s</strong>, round "
+                       "%lld: <span class=\"pos pos-object\">%s</span>",
+                       (int)o->member.len, o->member.ptr, (long long)o->round,
+                       ac_objection_status_name(o->status));
+        if (o->status == AC_OBJ_AMENDED) {
+            ac_page_printf(pg, " (answered by version %lld)",
+                           (long long)o->answered_by);
+        }
+        ac_page_raw(pg, "</p>");
+        if (o->criterion.len) {
+            ac_page_printf(pg, "<p>Criterion: <em>%.*s</em></p>",
+                           (int)o->criterion.len, o->criterion.ptr);
+        }
+        ac_page_printf(pg, "<p class=\"reason\">%.*s</p>", (int)o->reason.len,
+                       o->reason.ptr);
+        for (size_t k = 0; k < o->attempt_count; k++) {
+            const struct ac_attempt *at = &o->attempts[k];
+            ac_page_printf(pg,
+                           "<p class=\"attempt\">Suggested by %.*s: "
+                           "<span class=\"reason\">%.*s</span></p>",
+                           (int)at->by.len, at->by.ptr, (int)at->suggestion.len,
+                           at->suggestion.ptr);
+        }
+        if (open && o->status == AC_OBJ_STANDING && o->round == p->round &&
+            (ac_str_eq(me, p->author) || ac_str_eq(me, o->member))) {
+            char action[96];
+            snprintf(action, sizeof action, "/proposals/%.*s/integrations",
+                     (int)p->id.len, p->id.ptr);
+            ac_page_form_begin(pg, action, "stack");
+            ac_page_printf(pg,
+                           "<input type=\"hidden\" name=\"objector\" "
+                           "value=\"%.*s\">",
+                           (int)o->member.len, o->member.ptr);
+            ac_page_textarea(pg, "suggestion", "Suggest an amendment",
+                             AC_STR(""), true,
+                             "recorded in this objection's history");
+            ac_page_form_end(pg, "Record suggestion");
+        }
+        ac_page_raw(pg, "</li>");
+    }
+    ac_page_raw(pg, "</ol>");
+}
+
+static void position_form(struct ac_page *pg, const struct ac_charter *ch,
+                          const struct ac_proposal *p, struct ac_str me)
 {
     struct ac_str cur_reason = {"", 0};
     const char *cur = NULL;
@@ -405,6 +689,9 @@ static void position_form(struct ac_page *pg, const struct ac_proposal *p,
     for (int i = 0; i < AC_POS_COUNT; i++) {
         const char *n = ac_position_name((enum ac_position)i);
         bool on = cur && strcmp(cur, n) == 0;
+        if (!ac_position_allowed(p->method.method, (enum ac_position)i)) {
+            continue;
+        }
         ac_page_printf(pg,
                        "<label class=\"choice\"><input type=\"radio\" "
                        "name=\"position\" value=\"%s\" id=\"pos-%s\"",
@@ -415,6 +702,7 @@ static void position_form(struct ac_page *pg, const struct ac_proposal *p,
     ac_page_raw(pg, "</fieldset>");
     ac_page_textarea(pg, "reason", "Reason", cur_reason, false,
                      "required when you object; say what would resolve it");
+    criterion_select(pg, ch, p, me);
     ac_page_form_end(pg, "Save position");
     ac_page_raw(pg, "</section>");
 }
@@ -500,7 +788,7 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
     const struct ac_proposal *p;
     const struct ac_circle *c;
     struct ac_str me = ac_str_c(r->member);
-    char invited[AC_MEMBER_BUF] = "", code[128] = "";
+    char invited[AC_MEMBER_BUF] = "", code[128] = "", method[32];
 
     /* the invite code lives in the store, read outside the state lock */
     pthread_rwlock_rdlock(&r->svc->lock);
@@ -560,14 +848,28 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
     if (invited[0] && code[0]) {
         invite_view(pg, invited, code);
     }
-    ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
-    data_view(pg, p->data);
-    ac_page_raw(pg, "</section><h2>Round</h2>");
+    if (ac_method_is_choice(p->method.method)) {
+        options_view(pg, s, p);
+    } else {
+        ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
+        data_view(pg, p->data);
+        ac_page_raw(pg, "</section>");
+    }
+    ac_method_format(method, p->method);
+    ac_page_printf(pg,
+                   "<h2>Round</h2><p>Decided by <a href=\"/charter\">%s"
+                   "</a>.</p>",
+                   method);
     positions_view(pg, s, p);
     c = ac_state_circle(s, p->circle);
     if (p->status == AC_PROP_OPEN && c && ac_state_in_circle(s, c, me)) {
-        position_form(pg, p, me);
+        if (ac_method_is_choice(p->method.method)) {
+            ballot_form(pg, p, me);
+        } else {
+            position_form(pg, &s->charter, p, me);
+        }
     }
+    objections_view(pg, p, me);
     if (p->status == AC_PROP_OPEN && ac_str_eq(p->author, me)) {
         author_forms(pg, s, p);
     }
@@ -585,6 +887,35 @@ void ac_web_proposal(struct ac_request *r)
 }
 
 /* ---- agreements, charter, members, circles ---- */
+
+/* Circles' own decision methods. */
+static void rules_view(struct ac_page *pg, const struct ac_charter *ch)
+{
+    ac_page_raw(pg, "<h2>Circles' own methods</h2>");
+    if (ch->rule_count == 0) {
+        ac_page_raw(pg, "<p class=\"empty\">Every circle decides as the "
+                        "decision.* parameters above say.</p>");
+        return;
+    }
+    ac_page_raw(pg, "<div class=\"scroll\"><table id=\"rules\"><thead><tr>"
+                    "<th scope=\"col\">Parameter</th><th scope=\"col\">"
+                    "Circle</th><th scope=\"col\">Method</th><th "
+                    "scope=\"col\">Set by</th></tr></thead><tbody>");
+    for (size_t i = 0; i < ch->rule_count; i++) {
+        const struct ac_decision_rule *rule = &ch->rules[i];
+        char name[32];
+        ac_method_format(name,
+                         ac_charter_method(ch, rule->param, rule->circle));
+        ac_page_printf(pg,
+                       "<tr><td><code>%s</code></td><td>%.*s</td><td>%s</td>"
+                       "<td><a href=\"/proposals/%.*s\">%.*s</a></td></tr>",
+                       ac_charter_def(rule->param)->name, (int)rule->circle.len,
+                       rule->circle.ptr, name, (int)rule->set_by.len,
+                       rule->set_by.ptr, (int)rule->set_by.len,
+                       rule->set_by.ptr);
+    }
+    ac_page_raw(pg, "</tbody></table></div>");
+}
 
 static void agreement_row(struct ac_page *pg, const struct ac_agreement *ag)
 {
@@ -723,6 +1054,12 @@ void ac_web_charter(struct ac_request *r)
             ac_page_text(&pg, s->charter.text[i]);
         } else if (d->type == AC_PARAM_FALLBACK && s->charter.value[i] == 0) {
             ac_page_raw(&pg, "none");
+        } else if (d->type == AC_PARAM_METHOD) {
+            char name[32];
+            ac_method_format(
+                name,
+                ac_charter_method(&s->charter, (enum ac_param)i, AC_STR("")));
+            ac_page_printf(&pg, "%s", name);
         } else {
             ac_page_printf(&pg, "%lld", (long long)s->charter.value[i]);
         }
@@ -737,6 +1074,7 @@ void ac_web_charter(struct ac_request *r)
                        d->entrenched ? " (entrenched)" : "");
     }
     ac_page_raw(&pg, "</tbody></table></div>");
+    rules_view(&pg, &s->charter);
     pthread_rwlock_unlock(&r->svc->lock);
     ac_page_end(&pg);
     ac_web_page_send(r, &pg, 200);

@@ -424,6 +424,8 @@ static const struct web_route routes[] = {
     {"GET", "/proposals/new", true, ac_web_proposal_new},
     {"GET", "/proposals/{id}", true, ac_web_proposal},
     {"POST", "/proposals/{id}/positions", true, ac_web_post_position},
+    {"POST", "/proposals/{id}/ballot", true, ac_web_post_ballot},
+    {"POST", "/proposals/{id}/integrations", true, ac_web_post_integration},
     {"POST", "/proposals/{id}/amend", true, ac_web_post_amend},
     {"POST", "/proposals/{id}/withdraw", true, ac_web_post_withdraw},
     {"GET", "/agreements", true, ac_web_agreements},

@@ -779,3 +779,73 @@ Test(member, saves_the_log_as_the_operator_exports_it)
     free(mine);
     free(theirs);
 }
+
+Test(member, choice_ballots_result_and_integration)
+{
+    const char *propose[] = {"propose",
+                             "--circle",
+                             "tools",
+                             "--kind",
+                             "choice",
+                             "--title",
+                             "Which drill to buy",
+                             "--data",
+                             "{\"options\":[\"corded\",\"cordless\","
+                             "\"second-hand\"]}",
+                             NULL};
+    const char *bad[] = {"ballot", NULL, "--rank", "2,,1", NULL};
+    const char *both[] = {"ballot",    NULL, "--rank", "1",
+                          "--approve", "1",  NULL};
+    const char *bob_ballot[] = {"ballot", NULL, "--rank", "2,1=3", NULL};
+    const char *alice_ballot[] = {"ballot", NULL, "--rank", "2>3", NULL};
+    const char *result[] = {"result", NULL, NULL};
+    const char *integrate[] = {
+        "integrate",          "p9", "--objector", "carol", "--suggestion",
+        "local where we can", NULL};
+    const char *not_mine[] = {"integrate",    "p9", "--objector", "carol",
+                              "--suggestion", "x",  NULL};
+    char *out, *id, *err;
+
+    start_demo();
+    login("alice");
+    login("bob");
+    login("erin");
+    out = ok("alice", propose);
+    cr_assert(strstr(out, "opened p"), "%s", out);
+    id = strndup(strstr(out, "opened p") + 7,
+                 strcspn(strstr(out, "opened p") + 7, " "));
+    free(out);
+    bad[1] = both[1] = bob_ballot[1] = alice_ballot[1] = result[1] = id;
+    err = fails("bob", 1, bad);
+    cr_assert(strstr(err, "ends after a separator") ||
+                  strstr(err, "expected an option number"),
+              "%s", err);
+    free(err);
+    free(fails("bob", 2, both));
+    out = ok("bob", bob_ballot);
+    cr_assert(strstr(out, "is open"), "%s", out);
+    free(out);
+    out = ok("alice", alice_ballot);
+    cr_assert(strstr(out, "is decided: option 2 \"cordless\" wins"), "%s", out);
+    free(out);
+    out = ok("erin", result);
+    cr_assert(strstr(out, "2 ballot(s), final"), "%s", out);
+    cr_assert(strstr(out, "   1. 2 cordless"), "%s", out);
+    cr_assert(strstr(out, "pairwise: voters preferring"), "%s", out);
+    free(out);
+    out = show("erin", id);
+    cr_assert(strstr(out, "ballot"), "%s", out);
+    cr_assert(strstr(out, "\"ranking\":[[2],[1,3]]"), "%s", out);
+    free(out);
+
+    /* p9: bob's proposal that carol objected to */
+    err = fails("erin", 5, not_mine);
+    cr_assert(strstr(err, "only the author"), "%s", err);
+    free(err);
+    free(ok("bob", integrate));
+    out = show("erin", "p9");
+    cr_assert(strstr(out, "objections:"), "%s", out);
+    cr_assert(strstr(out, "suggested by bob: local where we can"), "%s", out);
+    free(out);
+    free(id);
+}

@@ -69,7 +69,10 @@ Test(charter, defaults)
         cr_assert_not_null(d);
         cr_assert_eq(c.set_by[i].len, 0, "%s set by the founding", d->name);
         cr_assert_not_null(d->help);
-        if (d->type == AC_PARAM_TEXT) {
+        if (i == AC_P_OBJECTION_CRITERIA) {
+            cr_assert_eq(c.text[i].len, 0, "no criteria by default");
+            cr_assert_not(d->entrenched);
+        } else if (d->type == AC_PARAM_TEXT) {
             cr_assert_gt(c.text[i].len, 20, "%s has its article", d->name);
             cr_assert(d->entrenched, "%s", d->name);
         } else {
@@ -257,4 +260,105 @@ Test(charter, object_names_every_parameter)
         cr_assert(ac_charter_find(o->pairs[k].key, &p));
         cr_assert_eq(ac_charter_check(p, o->pairs[k].val, "", NULL), AC_OK);
     }
+}
+
+Test(charter, methods_by_name)
+{
+    static const char *const good[] = {
+        "consent",          "consensus",         "majority",
+        "supermajority:51", "supermajority:100", "schulze",
+        "schulze_margins",  "approval",          "score"};
+    static const char *const bad[] = {"",
+                                      "Consent",
+                                      "supermajority",
+                                      "supermajority:",
+                                      "supermajority:50",
+                                      "supermajority:101",
+                                      "supermajority:067",
+                                      "supermajority:6x",
+                                      "majority ",
+                                      "supermajority:+60"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct ac_method_rule m;
+        char back[32];
+        cr_assert(ac_method_parse(ac_str_c(good[i]), &m), "%s", good[i]);
+        ac_method_format(back, m);
+        cr_assert_str_eq(back, good[i]);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct ac_method_rule m;
+        cr_assert_not(ac_method_parse(ac_str_c(bad[i]), &m), "%s", bad[i]);
+    }
+}
+
+Test(charter, circle_rules_override_and_drop)
+{
+    struct ac_charter c, before;
+    enum ac_param p;
+    struct ac_str circle;
+    struct ac_err err = {0};
+    ac_charter_defaults(&c);
+    cr_assert(
+        ac_charter_rule_name(AC_STR("decision.choice@kitchen"), &p, &circle));
+    cr_assert_eq(p, AC_P_DECISION_CHOICE);
+    cr_assert(ac_str_eq_c(circle, "kitchen"));
+    cr_assert_not(ac_charter_rule_name(AC_STR("consent.round_hours@kitchen"),
+                                       &p, &circle));
+    cr_assert_not(ac_charter_rule_name(AC_STR("decision.choice"), &p, &circle));
+    cr_assert_not(
+        ac_charter_rule_name(AC_STR("decision.choice@"), &p, &circle));
+    cr_assert_eq(ac_charter_rule_set(&c, AC_P_DECISION_CHOICE,
+                                     AC_STR("kitchen"), S("approval"),
+                                     AC_STR("p1"), &arena, &err),
+                 AC_OK, "%s", err.msg);
+    before = c;
+    cr_assert_eq(
+        ac_charter_method(&c, AC_P_DECISION_CHOICE, AC_STR("kitchen")).method,
+        AC_M_APPROVAL);
+    cr_assert_eq(
+        ac_charter_method(&c, AC_P_DECISION_CHOICE, AC_STR("all")).method,
+        AC_M_SCHULZE);
+    cr_assert_eq(ac_charter_rule_set(&c, AC_P_DECISION_CHOICE,
+                                     AC_STR("kitchen"), S("default"),
+                                     AC_STR("p2"), &arena, &err),
+                 AC_OK);
+    cr_assert_eq(c.rule_count, 0);
+    cr_assert_eq(before.rule_count, 1, "the earlier copy stays as it was");
+    cr_assert_eq(ac_charter_rule_set(&c, AC_P_DECISION_CHOICE,
+                                     AC_STR("kitchen"), S("majority"),
+                                     AC_STR("p3"), &arena, &err),
+                 AC_EINVAL);
+    cr_assert(strstr(err.msg, "schulze, schulze_margins, approval, score"),
+              "%s", err.msg);
+}
+
+Test(charter, objection_criteria_are_lines)
+{
+    struct ac_charter c;
+    struct ac_str k;
+    struct ac_err err = {0};
+    ac_charter_defaults(&c);
+    cr_assert_not(ac_charter_criterion(&c, 0, &k));
+    cr_assert_eq(ac_charter_set(&c, AC_P_OBJECTION_CRITERIA,
+                                S("  causes harm \n\nmoves us away from our "
+                                  "purpose\r\n"),
+                                AC_STR("p1"), &arena, &err),
+                 AC_OK, "%s", err.msg);
+    cr_assert(ac_charter_criterion(&c, 0, &k));
+    cr_assert(ac_str_eq_c(k, "causes harm"));
+    cr_assert(ac_charter_criterion(&c, 1, &k));
+    cr_assert(ac_str_eq_c(k, "moves us away from our purpose"));
+    cr_assert_not(ac_charter_criterion(&c, 2, &k));
+    {
+        char many[64];
+        for (int i = 0; i < 21; i++) {
+            many[2 * i] = 'x';
+            many[2 * i + 1] = '\n';
+        }
+        many[42] = '\0';
+        refuses("objection.criteria", S(many));
+        many[40] = '\0';
+        accepts("objection.criteria", S(many));
+    }
+    accepts("objection.criteria", S(""));
 }

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Ballots and the count of choice proposals. */
+#include "choice.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/hash.h"
+
+#define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
+
+static const char *ballot_key(enum ac_method m)
+{
+    switch (m) {
+    case AC_M_APPROVAL:
+        return "approve";
+    case AC_M_SCORE:
+        return "scores";
+    default:
+        return "ranking";
+    }
+}
+
+/* One option number at where, into *c (0-based); not yet marked. */
+static enum ac_status option_at(const struct ac_val *v, size_t n,
+                                const uint16_t *marks, const char *where,
+                                const char *verb, size_t *c, struct ac_err *err)
+{
+    if (v->kind != AC_VAL_INT || v->i < 1 || (uint64_t)v->i > n) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s must be an option number 1..%zu", where, n);
+    }
+    *c = (size_t)v->i - 1;
+    if (marks[*c] != AC_RANK_NONE) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s: option %" PRId64 " is %s twice", where, v->i,
+                         verb);
+    }
+    return AC_OK;
+}
+
+static enum ac_status read_ranking(const struct ac_val *list, size_t n,
+                                   uint16_t *marks, struct ac_err *err)
+{
+    for (size_t t = 0; t < list->count; t++) {
+        const struct ac_val *tier = list->items[t];
+        char where[64];
+        snprintf(where, sizeof where, "/ranking/%zu", t);
+        if (tier->kind == AC_VAL_INT) {
+            size_t c;
+            enum ac_status st =
+                option_at(tier, n, marks, where, "ranked", &c, err);
+            if (st != AC_OK) {
+                return st;
+            }
+            marks[c] = (uint16_t)t;
+            continue;
+        }
+        if (tier->kind != AC_VAL_ARR || tier->count == 0) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s must be an option number or a non-empty "
+                             "list of tied option numbers",
+                             where);
+        }
+        for (size_t k = 0; k < tier->count; k++) {
+            char at[112];
+            size_t c;
+            enum ac_status st;
+            snprintf(at, sizeof at, "%s/%zu", where, k);
+            st = option_at(tier->items[k], n, marks, at, "ranked", &c, err);
+            if (st != AC_OK) {
+                return st;
+            }
+            marks[c] = (uint16_t)t;
+        }
+    }
+    return AC_OK;
+}
+
+enum ac_status ac_ballot_marks(enum ac_method m, const struct ac_val *obj,
+                               size_t n, uint16_t *marks, struct ac_err *err)
+{
+    const char *key = ballot_key(m);
+    const struct ac_val *list = ac_val_get(obj, key);
+    char where[32];
+
+    snprintf(where, sizeof where, "/%s", key);
+    if (!ac_method_is_choice(m) || n == 0) {
+        return ac_err_set(err, AC_EINVAL, "not a choice");
+    }
+    if (!list) {
+        return ac_err_at(err, where, AC_EINVAL, "%s is required", where);
+    }
+    if (list->kind != AC_VAL_ARR) {
+        return ac_err_at(err, where, AC_EINVAL, "%s must be an array", where);
+    }
+    if (list->count > n) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s has %zu entries, more than the %zu options", where,
+                         list->count, n);
+    }
+    for (size_t c = 0; c < n; c++) {
+        marks[c] = AC_RANK_NONE;
+    }
+    if (m == AC_M_SCORE) {
+        if (list->count != n) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s must give a score to each of the %zu options",
+                             where, n);
+        }
+        for (size_t c = 0; c < n; c++) {
+            const struct ac_val *v = list->items[c];
+            if (v->kind != AC_VAL_INT || v->i < 0 || v->i > AC_SCORE_MAX) {
+                char at[48];
+                snprintf(at, sizeof at, "/scores/%zu", c);
+                return ac_err_at(err, at, AC_EINVAL, "%s must be a score 0..%d",
+                                 at, AC_SCORE_MAX);
+            }
+            marks[c] = (uint16_t)v->i;
+        }
+        return AC_OK;
+    }
+    if (m == AC_M_APPROVAL) {
+        for (size_t k = 0; k < list->count; k++) {
+            char at[48];
+            size_t c;
+            enum ac_status st;
+            snprintf(at, sizeof at, "/approve/%zu", k);
+            st = option_at(list->items[k], n, marks, at, "approved", &c, err);
+            if (st != AC_OK) {
+                return st;
+            }
+            marks[c] = 0;
+        }
+        return AC_OK;
+    }
+    return read_ranking(list, n, marks, err);
+}
+
+bool ac_ballot_put(enum ac_method m, const uint16_t *marks, size_t n,
+                   struct ac_arena *a, struct ac_val *obj)
+{
+    struct ac_val *list = ac_val_arr(a);
+    bool ok = list != NULL;
+    if (m == AC_M_SCORE || m == AC_M_APPROVAL) {
+        for (size_t c = 0; ok && c < n; c++) {
+            if (m == AC_M_SCORE) {
+                ok = ac_val_push(a, list, ac_val_int(a, marks[c]));
+            } else if (marks[c] == 0) {
+                ok = ac_val_push(a, list, ac_val_int(a, (int64_t)c + 1));
+            }
+        }
+        return ok && ac_val_set(a, obj, ballot_key(m), list);
+    }
+    /* tiers in order, each as a list; empty tiers (none are made by
+     * ac_ballot_marks, but ranks may skip) are left out */
+    for (size_t t = 0; ok && t < n; t++) {
+        struct ac_val *tier = NULL;
+        for (size_t c = 0; ok && c < n; c++) {
+            if (marks[c] == t) {
+                if (!tier && !(tier = ac_val_arr(a))) {
+                    ok = false;
+                    break;
+                }
+                ok = ac_val_push(a, tier, ac_val_int(a, (int64_t)c + 1));
+            }
+        }
+        if (ok && tier) {
+            ok = ac_val_push(a, list, tier);
+        }
+    }
+    return ok && ac_val_set(a, obj, "ranking", list);
+}
+
+uint64_t ac_choice_seed(const struct ac_proposal *p)
+{
+    uint64_t seed = 0;
+    for (int i = 0; i < 8; i++) {
+        seed = seed << 8 | p->round_hash[i];
+    }
+    return seed;
+}
+
+/* The tie-break key of option c under seed, as in the Schulze tally:
+ * SHA-256(seed as 8 bytes big-endian || c as 2 bytes big-endian). */
+static void tie_key(uint64_t seed, size_t c, uint8_t out[AC_HASH_LEN])
+{
+    uint8_t in[10];
+    for (int i = 0; i < 8; i++) {
+        in[i] = (uint8_t)(seed >> (56 - 8 * i));
+    }
+    in[8] = (uint8_t)(c >> 8);
+    in[9] = (uint8_t)c;
+    ac_sha256(out, in, sizeof in);
+}
+
+/* Approval and score: layers by descending total, each layer in
+ * tie-break order. */
+static enum ac_status rank_totals(struct ac_choice_result *r,
+                                  struct ac_arena *a, struct ac_err *err)
+{
+    uint8_t *keys = ac_arena_alloc(a, r->n * AC_HASH_LEN);
+    size_t n = r->n;
+    r->layer = ac_arena_alloc(a, n * sizeof *r->layer);
+    r->order = ac_arena_alloc(a, n * sizeof *r->order);
+    if (!keys || !r->layer || !r->order) {
+        return NOMEM(err);
+    }
+    for (size_t c = 0; c < n; c++) {
+        tie_key(r->seed, c, keys + c * AC_HASH_LEN);
+        r->order[c] = (uint16_t)c;
+    }
+    /* insertion sort: totals descending, then key ascending; n <= 1000 */
+    for (size_t i = 1; i < n; i++) {
+        uint16_t c = r->order[i];
+        size_t j = i;
+        while (j > 0) {
+            uint16_t b = r->order[j - 1];
+            bool before = r->totals[c] > r->totals[b] ||
+                          (r->totals[c] == r->totals[b] &&
+                           memcmp(keys + c * AC_HASH_LEN,
+                                  keys + b * AC_HASH_LEN, AC_HASH_LEN) < 0);
+            if (!before) {
+                break;
+            }
+            r->order[j] = b;
+            j--;
+        }
+        r->order[j] = c;
+    }
+    r->layer_count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && r->totals[r->order[i]] != r->totals[r->order[i - 1]]) {
+            r->layer_count++;
+        }
+        r->layer[r->order[i]] = (uint16_t)r->layer_count;
+    }
+    r->layer_count++;
+    r->winner_count = 0;
+    while (r->winner_count < n && r->layer[r->order[r->winner_count]] == 0) {
+        r->winner_count++;
+    }
+    return AC_OK;
+}
+
+enum ac_status ac_choice_count(const struct ac_state *s,
+                               const struct ac_proposal *p, bool at_close,
+                               struct ac_arena *a, struct ac_choice_result *out,
+                               struct ac_err *err)
+{
+    const struct ac_circle *circle = ac_state_circle(s, p->circle);
+    struct ac_ballot *ballots;
+    size_t count = 0, n = p->option_count;
+
+    memset(out, 0, sizeof *out);
+    if (!ac_method_is_choice(p->method.method) || n == 0 || !circle) {
+        return ac_err_set(err, AC_EINVAL, "proposal %.*s is not a choice",
+                          (int)p->id.len, p->id.ptr);
+    }
+    out->method = p->method.method;
+    out->n = n;
+    out->seed = ac_choice_seed(p);
+    ballots = ac_arena_alloc(a, (p->count ? p->count : 1) * sizeof *ballots);
+    if (!ballots) {
+        return NOMEM(err);
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        const struct ac_position_rec *r = &p->positions[i];
+        bool in =
+            at_close ? ac_state_in_circle(s, circle, r->member) : r->counted;
+        if (in && r->position == AC_POS_BALLOT && r->marks) {
+            ballots[count++] = (struct ac_ballot){r->marks, 1};
+        }
+    }
+    out->ballots = count;
+    if (ac_method_is_choice(out->method) &&
+        out->method <= AC_M_SCHULZE_MARGINS) {
+        enum ac_status st = ac_schulze_tally(ballots, count, n,
+                                             out->method == AC_M_SCHULZE_MARGINS
+                                                 ? AC_SCHULZE_MARGINS
+                                                 : AC_SCHULZE_WINNING_VOTES,
+                                             out->seed, a, &out->schulze, err);
+        if (st != AC_OK) {
+            return st;
+        }
+        out->layer = out->schulze.layer;
+        out->layer_count = out->schulze.layer_count;
+        out->winner_count = out->schulze.winner_count;
+        out->order = out->schulze.order;
+        return AC_OK;
+    }
+    out->totals = ac_arena_alloc(a, n * sizeof *out->totals);
+    if (!out->totals) {
+        return NOMEM(err);
+    }
+    memset(out->totals, 0, n * sizeof *out->totals);
+    for (size_t b = 0; b < count; b++) {
+        for (size_t c = 0; c < n; c++) {
+            uint16_t m = ballots[b].rank[c];
+            if (out->method == AC_M_APPROVAL) {
+                out->totals[c] += m == 0;
+            } else if (m != AC_RANK_NONE) {
+                out->totals[c] += m;
+            }
+        }
+    }
+    return rank_totals(out, a, err);
+}
+
+static struct ac_val *option_list(const uint16_t *opts, size_t count,
+                                  struct ac_arena *a)
+{
+    struct ac_val *arr = ac_val_arr(a);
+    for (size_t i = 0; arr && i < count; i++) {
+        if (!ac_val_push(a, arr, ac_val_int(a, (int64_t)opts[i] + 1))) {
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+struct ac_val *ac_choice_result_val(const struct ac_choice_result *r,
+                                    struct ac_arena *a)
+{
+    struct ac_val *o = ac_val_obj(a), *ranking = ac_val_arr(a);
+    char method[32], seed[17];
+    size_t i = 0;
+    bool ok = o && ranking;
+
+    ac_method_format(method, (struct ac_method_rule){r->method, 0});
+    snprintf(seed, sizeof seed, "%016" PRIx64, r->seed);
+    /* order lists layer by layer, so each layer is a run of it */
+    while (ok && i < r->n) {
+        size_t j = i;
+        while (j < r->n && r->layer[r->order[j]] == r->layer[r->order[i]]) {
+            j++;
+        }
+        ok = ac_val_push(a, ranking, option_list(r->order + i, j - i, a));
+        i = j;
+    }
+    ok = ok && ac_val_set(a, o, "method", ac_val_str(a, ac_str_c(method))) &&
+         ac_val_set(a, o, "seed", ac_val_str(a, ac_str_c(seed))) &&
+         ac_val_set(a, o, "winners",
+                    option_list(r->order, r->winner_count, a)) &&
+         ac_val_set(a, o, "ranking", ranking) &&
+         ac_val_set(a, o, "order", option_list(r->order, r->n, a));
+    if (ok && r->totals) {
+        struct ac_val *t = ac_val_arr(a);
+        for (size_t c = 0; t && c < r->n; c++) {
+            if (!ac_val_push(a, t, ac_val_int(a, (int64_t)r->totals[c]))) {
+                t = NULL;
+            }
+        }
+        ok = ac_val_set(a, o, "totals", t);
+    }
+    return ok ? o : NULL;
+}
