@@ -70,6 +70,17 @@ static const struct ac_cli_opt opts_demo[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_tally[] = {
+    {"--format", "FORMAT", false,
+     "the input's format: preflib (PrefLib .soc, .soi, .toc, .toi), the "
+     "supported input"},
+    {"--margins", NULL, false,
+     "measure a defeat by its margin, not by its winning votes"},
+    {"--json", NULL, false,
+     "print {\"winners\",\"ranking\",\"pairwise\"} as JSON"},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct ac_cli_opt opts_login[] = {
     {"--server", "URL", true, "the server, e.g. http://127.0.0.1:8080"},
     {"--member", "ID", true, "your member id"},
@@ -206,6 +217,16 @@ static const struct command commands[] = {
      opts_demo, 0, 0,
      "accord demo --data ./demo-data\n"
      "accord demo --data ./big --members 1000 --proposals 10000"},
+    {"tally", ac_cli_tally, false, "--format preflib FILE [--margins] [--json]",
+     "rank the ballots of a file by the Schulze method",
+     "Reads ranked ballots from FILE (- for standard input) and prints the\n"
+     "winners, the ranking as layers (alternatives sharing a place are\n"
+     "tied, listed in the tie-break order of seed 0) and the pairwise\n"
+     "matrix. --format preflib is the supported input: PrefLib .soc, .soi,\n"
+     ".toc and .toi files, alternatives numbered from 1.",
+     opts_tally, 1, 1,
+     "accord tally --format preflib election.toi\n"
+     "accord tally --format preflib election.soc --margins --json"},
     {"login", ac_cli_login, true, "--server URL --member ID",
      "log in to a server and remember the session",
      "The password comes from ACCORD_PASSWORD or is asked for. The server\n"
