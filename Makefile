@@ -120,6 +120,7 @@ run: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory MODE=release all $(BENCH_BIN)
+	@$(MAKE) --no-print-directory node_modules
 	@bench/run
 
 format:
