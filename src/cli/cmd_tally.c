@@ -2,19 +2,24 @@
 /* accord tally: the Schulze ranking of ranked ballots read from a file
  * (docs/cli.md#tally). --format picks the reader; each reader turns its
  * input into one struct election, and the tally and both outputs work on
- * that alone. Another input is one more reader: the tally of a proposal
- * of an exported log (accord tally FILE PROPOSAL) would be the reader
- * taken when --format is absent, setting the seed the log gives. */
+ * that alone. Without --format, accord tally FILE PROPOSAL replays an
+ * exported log and prints the count of a choice as the server does. */
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/json.h"
+#include "cli/client.h"
+#include "core/choice.h"
 #include "core/preflib.h"
 #include "core/schulze.h"
+#include "store/log.h"
 
 #define FILE_MAX ((size_t)1 << 30) /* bytes of an input file */
 #define NAME_COLS 24               /* characters of a name in the table */
@@ -240,6 +245,61 @@ static void print_json(const struct election *e,
     printf("]}\n");
 }
 
+/* accord tally FILE PROPOSAL: the count of a choice, recomputed from an
+ * exported log that is verified on the way. */
+static enum ac_status tally_log(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *path = a->pos[0];
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    struct ac_arena arena;
+    struct ac_state s;
+    const struct ac_proposal *p;
+    struct ac_val *report = NULL;
+    int64_t count;
+    char head[AC_HEX_LEN + 1];
+    enum ac_status st;
+
+    if (!f) {
+        return ac_err_set(err, errno == ENOENT ? AC_ENOTFOUND : AC_EIO,
+                          "cannot open %s: %s", path, strerror(errno));
+    }
+    ac_arena_init(&arena, 0);
+    ac_state_init(&s, &arena);
+    st = ac_log_replay_file(f, &s, &count, head, err);
+    if (f != stdin) {
+        fclose(f);
+    }
+    if (st == AC_OK) {
+        p = ac_state_proposal(&s, ac_str_c(a->pos[1]));
+        if (!p) {
+            st = ac_err_set(err, AC_ENOTFOUND, "%s has no proposal \"%.40s\"",
+                            path, a->pos[1]);
+        } else if (!ac_method_is_choice(p->method.method)) {
+            st = ac_err_set(err, AC_EINVAL,
+                            "proposal %.40s is a %s, not a choice", a->pos[1],
+                            ac_kind_name(p->kind));
+        } else if (!(report = ac_choice_report(&s, p, &arena, err))) {
+            st = err ? err->code : AC_ENOMEM;
+        }
+    }
+    if (st == AC_OK) {
+        json_t *j = ac_json_from_val(report);
+        if (!j) {
+            st = ac_err_set(err, AC_ENOMEM, "out of memory");
+        } else if (ac_cli_has(a, "--json")) {
+            char *text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+            printf("%s\n", text ? text : "null");
+            free(text);
+        } else {
+            printf("log %s: %" PRId64 " events, head %s\n", path, count, head);
+            ac_cli_print_result(j);
+        }
+        json_decref(j);
+    }
+    ac_arena_release(&arena);
+    return st;
+}
+
 enum ac_status ac_cli_tally(struct ac_cli_args *a, struct ac_err *err)
 {
     const char *format = ac_cli_get(a, "--format");
@@ -251,9 +311,15 @@ enum ac_status ac_cli_tally(struct ac_cli_args *a, struct ac_err *err)
     enum ac_status st;
 
     if (!format) {
-        return AC_CLI_USAGE(a, err,
-                            "missing option --format preflib (the supported "
-                            "input)");
+        if (a->pos_count != 2 || margins) {
+            return AC_CLI_USAGE(a, err,
+                                "give an exported log and a proposal (FILE "
+                                "PROPOSAL), or --format preflib FILE");
+        }
+        return tally_log(a, err);
+    }
+    if (a->pos_count != 1) {
+        return AC_CLI_USAGE(a, err, "--format preflib takes one FILE");
     }
     for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         if (strcmp(format, formats[i].name) == 0) {

@@ -217,14 +217,20 @@ static const struct command commands[] = {
      opts_demo, 0, 0,
      "accord demo --data ./demo-data\n"
      "accord demo --data ./big --members 1000 --proposals 10000"},
-    {"tally", ac_cli_tally, false, "--format preflib FILE [--margins] [--json]",
-     "rank the ballots of a file by the Schulze method",
-     "Reads ranked ballots from FILE (- for standard input) and prints the\n"
-     "winners, the ranking as layers (alternatives sharing a place are\n"
-     "tied, listed in the tie-break order of seed 0) and the pairwise\n"
-     "matrix. --format preflib is the supported input: PrefLib .soc, .soi,\n"
-     ".toc and .toi files, alternatives numbered from 1.",
-     opts_tally, 1, 1,
+    {"tally", ac_cli_tally, false,
+     "(FILE PROPOSAL | --format preflib FILE [--margins]) [--json]",
+     "recount a choice from an exported log, or rank a PrefLib file",
+     "FILE PROPOSAL replays an exported log (accord export, accord events\n"
+     "--jsonl), checking every hash, and prints the count of the choice\n"
+     "PROPOSAL exactly as the server shows it (GET .../result): anyone with\n"
+     "the log can recount a decision offline.\n"
+     "--format preflib reads ranked ballots from FILE (- for standard\n"
+     "input) and prints the Schulze winners, the ranking as layers\n"
+     "(alternatives sharing a place are tied, listed in the tie-break order\n"
+     "of seed 0) and the pairwise matrix: PrefLib .soc, .soi, .toc and .toi\n"
+     "files, alternatives numbered from 1.",
+     opts_tally, 1, 2,
+     "accord tally coop.jsonl p12\n"
      "accord tally --format preflib election.toi\n"
      "accord tally --format preflib election.soc --margins --json"},
     {"login", ac_cli_login, true, "--server URL --member ID",

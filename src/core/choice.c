@@ -356,3 +356,55 @@ struct ac_val *ac_choice_result_val(const struct ac_choice_result *r,
     }
     return ok ? o : NULL;
 }
+
+/* An n*n matrix as rows of integers. */
+static struct ac_val *matrix_val(const uint64_t *m, size_t n,
+                                 struct ac_arena *a)
+{
+    struct ac_val *rows = ac_val_arr(a);
+    for (size_t i = 0; rows && i < n; i++) {
+        struct ac_val *row = ac_val_arr(a);
+        for (size_t j = 0; row && j < n; j++) {
+            if (!ac_val_push(a, row, ac_val_int(a, (int64_t)m[i * n + j]))) {
+                row = NULL;
+            }
+        }
+        if (!ac_val_push(a, rows, row)) {
+            return NULL;
+        }
+    }
+    return rows;
+}
+
+struct ac_val *ac_choice_report(const struct ac_state *s,
+                                const struct ac_proposal *p, struct ac_arena *a,
+                                struct ac_err *err)
+{
+    struct ac_choice_result r;
+    struct ac_val *v;
+    bool ok;
+    /* open or lapsed: no decided count, show what the ballots give now */
+    enum ac_status st = ac_choice_count(s, p, !p->result, a, &r, err);
+    if (st != AC_OK) {
+        return NULL;
+    }
+    v = ac_choice_result_val(&r, a);
+    ok = v && ac_val_set(a, v, "proposal", ac_val_str(a, p->id)) &&
+         ac_val_set(
+             a, v, "status",
+             ac_val_str(a, ac_str_c(ac_proposal_status_name(p->status)))) &&
+         ac_val_set(a, v, "final", ac_val_bool(a, p->result != NULL)) &&
+         ac_val_set(a, v, "round", ac_val_int(a, p->round)) &&
+         ac_val_set(a, v, "ballots", ac_val_int(a, (int64_t)r.ballots)) &&
+         ac_val_set(a, v, "options",
+                    ac_val_copy(a, ac_val_get(p->data, "options")));
+    if (ok && !r.totals) {
+        ok = ac_val_set(a, v, "pairwise", matrix_val(r.schulze.d, r.n, a)) &&
+             ac_val_set(a, v, "strongest", matrix_val(r.schulze.p, r.n, a));
+    }
+    if (!ok) {
+        ac_err_set(err, AC_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return v;
+}

@@ -55,4 +55,13 @@ enum ac_status ac_choice_count(const struct ac_state *s,
 struct ac_val *ac_choice_result_val(const struct ac_choice_result *r,
                                     struct ac_arena *a);
 
+/* The whole count of a choice, as GET /api/v1/proposals/{id}/result and
+ * accord tally show it: the result members above plus proposal, status,
+ * final (the close decided it), round, ballots, options and, for
+ * Schulze, pairwise and strongest (row over column). While the round is
+ * open, or when it lapsed, the ballots cast so far. NULL on error. */
+struct ac_val *ac_choice_report(const struct ac_state *s,
+                                const struct ac_proposal *p, struct ac_arena *a,
+                                struct ac_err *err);
+
 #endif

@@ -304,6 +304,19 @@ enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
 {
     struct ac_arena a;
     struct ac_state s;
+    enum ac_status rs;
+
+    ac_arena_init(&a, 0);
+    ac_state_init(&s, &a);
+    rs = ac_log_replay_file(f, &s, count, head, err);
+    ac_arena_release(&a);
+    return rs;
+}
+
+enum ac_status ac_log_replay_file(FILE *f, struct ac_state *state,
+                                  int64_t *count, char head[AC_HEX_LEN + 1],
+                                  struct ac_err *err)
+{
     struct replay r;
     struct ac_buf line;
     size_t blank_line = 0; /* number of the first blank line, or 0 */
@@ -311,9 +324,7 @@ enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
     enum ac_status rs = AC_OK;
     bool more = true;
 
-    ac_arena_init(&a, 0);
-    ac_state_init(&s, &a);
-    replay_init(&r, &s, "line", err);
+    replay_init(&r, state, "line", err);
     ac_buf_init(&line, LINE_MAX_LEN);
     while (rs == AC_OK && more) {
         rs = read_line(f, &line, &more, r.count + 1, err);
@@ -343,7 +354,6 @@ enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
     head_hex(&r, count, head);
     ac_buf_release(&line);
     replay_release(&r);
-    ac_arena_release(&a);
     return rs;
 }
 

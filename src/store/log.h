@@ -34,6 +34,12 @@ enum ac_status ac_log_verify_file(FILE *f, int64_t *count,
                                   char head[AC_HEX_LEN + 1],
                                   struct ac_err *err);
 
+/* The same, folding the events into state (initialised by the caller,
+ * empty), which holds the organisation at the file's head afterwards. */
+enum ac_status ac_log_replay_file(FILE *f, struct ac_state *state,
+                                  int64_t *count, char head[AC_HEX_LEN + 1],
+                                  struct ac_err *err);
+
 /* Writes the log as JSON Lines, one event per line with its hash. */
 enum ac_status ac_log_export(struct ac_store *st, FILE *out,
                              struct ac_err *err);

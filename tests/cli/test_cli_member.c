@@ -838,6 +838,36 @@ Test(member, choice_ballots_result_and_integration)
     cr_assert(strstr(out, "\"ranking\":[[2],[1,3]]"), "%s", out);
     free(out);
 
+    /* anyone with the log recounts it offline, to the same result */
+    {
+        const char *events[] = {"events", "--jsonl", NULL};
+        const char *rjson[] = {"result", id, "--json", NULL};
+        char *log = ok("erin", events), *file = t_fmt("%s/coop.jsonl", dir);
+        const char *tally[] = {"tally", file, id, "--json", NULL};
+        const char *wrong[] = {"tally", file, "p1", NULL};
+        FILE *f = fopen(file, "w");
+        char *offline, *online;
+        json_t *a, *b;
+        cr_assert_not_null(f);
+        fputs(log, f);
+        fclose(f);
+        offline = ok("erin", tally);
+        online = ok("erin", rjson);
+        a = json_loads(offline, 0, NULL);
+        b = json_loads(online, 0, NULL);
+        cr_assert(a && b && json_equal(a, b), "offline %s\nonline %s", offline,
+                  online);
+        json_decref(a);
+        json_decref(b);
+        err = fails("erin", 1, wrong);
+        cr_assert(strstr(err, "not a choice"), "%s", err);
+        free(err);
+        free(offline);
+        free(online);
+        free(log);
+        free(file);
+    }
+
     /* p9: bob's proposal that carol objected to */
     err = fails("erin", 5, not_mine);
     cr_assert(strstr(err, "only the author"), "%s", err);

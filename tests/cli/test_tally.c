@@ -287,8 +287,9 @@ Test(tally, usage_errors)
     char *out = NULL, *err = NULL;
 
     cr_assert_eq(t_run(no_format, NULL, NULL, NULL, &err), 2);
-    cr_assert_str_eq(err, "accord: missing option --format preflib (the "
-                          "supported input) (see accord tally --help)\n");
+    cr_assert_str_eq(err, "accord: give an exported log and a proposal (FILE "
+                          "PROPOSAL), or --format preflib FILE (see accord "
+                          "tally --help)\n");
     free(err);
     cr_assert_eq(t_run(other, NULL, NULL, NULL, &err), 2);
     cr_assert_str_eq(err, "accord: unknown format \"csv\": the supported "
@@ -299,13 +300,13 @@ Test(tally, usage_errors)
     cr_assert(strstr(err, "missing argument"), "%s", err);
     free(err);
     cr_assert_eq(t_run(two_files, NULL, NULL, NULL, &err), 2);
-    cr_assert(strstr(err, "unexpected argument"), "%s", err);
+    cr_assert(strstr(err, "--format preflib takes one FILE"), "%s", err);
     free(err);
     cr_assert_eq(t_run(help, NULL, NULL, &out, NULL), 0);
-    cr_assert(strstr(out, "usage: accord tally --format preflib FILE"), "%s",
-              out);
-    cr_assert(strstr(out, "--format preflib is the supported input"), "%s",
-              out);
+    cr_assert(strstr(out, "usage: accord tally (FILE PROPOSAL | --format "
+                          "preflib FILE"),
+              "%s", out);
+    cr_assert(strstr(out, "PrefLib .soc, .soi, .toc and .toi"), "%s", out);
     free(out);
     free(path);
 }
