@@ -80,6 +80,8 @@ enum ac_status ac_cli_propose(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_position(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_ballot(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_integrate(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_nominate(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_roles(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_result(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_amend(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_withdraw(struct ac_cli_args *a, struct ac_err *err);

@@ -101,3 +101,22 @@ enum ac_status ac_cli_circles(struct ac_cli_args *a, struct ac_err *err)
     json_decref(list);
     return st;
 }
+
+enum ac_status ac_cli_roles(struct ac_cli_args *a, struct ac_err *err)
+{
+    static const struct ac_client_col cols[] = {
+        {"ID", "id"},         {"CIRCLE", "circle"}, {"NAME", "name"},
+        {"STATUS", "status"}, {"HOLDER", "holder"}, {"TERM END", "term_end"},
+    };
+    json_t *list = NULL;
+    enum ac_status st = ac_client_call(a, "GET", "/roles", NULL, &list, err);
+    if (st == AC_OK && list) {
+        if (json_array_size(list) == 0) {
+            puts("no roles yet");
+        } else {
+            ac_client_table(stdout, list, cols, sizeof cols / sizeof cols[0]);
+        }
+    }
+    json_decref(list);
+    return st;
+}

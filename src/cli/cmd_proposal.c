@@ -775,3 +775,35 @@ enum ac_status ac_cli_integrate(struct ac_cli_args *a, struct ac_err *err)
     json_decref(body);
     return st;
 }
+
+enum ac_status ac_cli_nominate(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *id = a->pos[0], *nominee = a->pos[1];
+    char path[PATH_MAX_LEN];
+    json_t *body, *r = NULL;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", id, "/nominations", err);
+    if (st != AC_OK) {
+        return st;
+    }
+    body = json_pack("{s:s,s:s}", "nominee", nominee, "reason",
+                     ac_cli_get(a, "--reason"));
+    if (!body) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    st = ac_client_call(a, "POST", path, body, &r, err);
+    if (st == AC_OK && r) {
+        printf("you nominate %s in %s\n", nominee, id);
+        if (json_is_string(json_object_get(r, "phase"))) {
+            printf("%s is in its %s phase", id, str_of(r, "phase"));
+            if (json_is_string(json_object_get(r, "candidate"))) {
+                printf(": %s is proposed", str_of(r, "candidate"));
+            }
+            putchar('\n');
+        }
+        print_outcome(r);
+    }
+    json_decref(r);
+    json_decref(body);
+    return st;
+}

@@ -117,7 +117,8 @@ static const struct ac_cli_opt opts_propose[] = {
     {"--circle", "C", true, "the circle that decides"},
     {"--kind", "K", true,
      "agreement.adopt, agreement.amend, agreement.retire, charter.amend, "
-     "member.admit, member.remove, circle.create, circle.amend or choice"},
+     "member.admit, member.remove, circle.create, circle.amend, choice, "
+     "role.create, role.amend, role.retire or role.elect"},
     {"--title", "T", true, "a short title"},
     {"--data", "JSON", false,
      "the kind's data as a JSON object, or @FILE to read it from FILE "
@@ -143,6 +144,12 @@ static const struct ac_cli_opt opts_position[] = {
 static const struct ac_cli_opt opts_integrate[] = {
     {"--objector", "M", true, "the member whose standing objection it answers"},
     {"--suggestion", "S", true, "the amendment you suggest"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_nominate[] = {
+    {"--reason", "R", true, "why this member fits the role"},
     {"--json", NULL, false, JSON_HELP},
     {NULL, NULL, false, NULL},
 };
@@ -272,7 +279,10 @@ static const struct command commands[] = {
      "{\"id\",\"name\"}; member.remove {\"member\",\"reason\"};\n"
      "circle.create {\"id\",\"name\",\"purpose\",\"members\":[...]};\n"
      "circle.amend {\"circle\",\"purpose\"?,\"add\"?,\"remove\"?};\n"
-     "choice {\"options\":[\"...\",...]}.",
+     "choice {\"options\":[\"...\",...]}; role.create {\"id\",\"name\",\n"
+     "\"purpose\",\"accountabilities\":[...],\"domain\"?,\"term_days\"};\n"
+     "role.amend {\"role\", fields to change}; role.retire {\"role\"};\n"
+     "role.elect {\"role\"}.",
      opts_propose, 0, 0,
      "accord propose --circle kitchen --kind agreement.adopt \\\n"
      "    --title \"Fridge rules\" --text \"Label and date everything.\"\n"
@@ -299,6 +309,17 @@ static const struct command commands[] = {
      opts_integrate, 1, 1,
      "accord integrate p9 --objector carol --suggestion \"local where we "
      "can, the rest fair-trade\""},
+    {"nominate", ac_cli_nominate, true, "ID MEMBER --reason R",
+     "nominate a member in an election (role.elect)",
+     "Each member names one person with a reason; everyone's nominations\n"
+     "are visible. Until the change round ends you may change yours; then\n"
+     "the most nominated eligible member is proposed and the circle gives\n"
+     "positions on them as on any proposal.",
+     opts_nominate, 2, 2,
+     "accord nominate p14 carol --reason \"she knows every tool we have\""},
+    {"roles", ac_cli_roles, true, "",
+     "list the roles with their holders and term ends", NULL, opts_json, 0, 0,
+     NULL},
     {"ballot", ac_cli_ballot, true,
      "ID (--rank LIST | --approve LIST | --scores LIST)",
      "cast or change your ballot on a choice",

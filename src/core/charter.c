@@ -65,14 +65,25 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
     DECIDE(AC_P_DECISION_MEMBER_REMOVE, "member.remove", AC_M_CONSENSUS),
     DECIDE(AC_P_DECISION_CIRCLE_CREATE, "circle.create", AC_M_SUPERMAJORITY),
     DECIDE(AC_P_DECISION_CIRCLE_AMEND, "circle.amend", AC_M_SUPERMAJORITY),
-#undef DECIDE
     [AC_P_DECISION_CHOICE] = {"decision.choice", AC_PARAM_METHOD,
                               AC_M_SCHULZE * 1000, AC_M_SCHULZE, AC_M_SCORE,
                               NULL, false, "how choice proposals are counted"},
+    DECIDE(AC_P_DECISION_ROLE_CREATE, "role.create", AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_ROLE_AMEND, "role.amend", AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_ROLE_RETIRE, "role.retire", AC_M_SUPERMAJORITY),
+    /* the consent round of a sociocratic election */
+    DECIDE(AC_P_DECISION_ROLE_ELECT, "role.elect", AC_M_CONSENSUS),
+#undef DECIDE
     [AC_P_OBJECTION_CRITERIA] = {"objection.criteria", AC_PARAM_TEXT, 0, 0,
                                  2000, "", false,
                                  "the grounds an objection may rest on, one "
                                  "per line; empty: any reasoned objection"},
+    [AC_P_ROLE_MAX_TERMS] = {"role.max_consecutive_terms", AC_PARAM_INT, 2, 1,
+                             20, NULL, false,
+                             "terms in a row one member may hold a role"},
+    [AC_P_ROLE_MAX_CONCURRENT] = {"role.max_concurrent", AC_PARAM_INT, 2, 1, 20,
+                                  NULL, false,
+                                  "roles one member may hold at once"},
 };
 
 static const char *const method_names[AC_METHOD_COUNT] = {

@@ -62,6 +62,9 @@ enum ac_param {
     AC_P_ARTICLE_OBJECT,
     AC_P_ARTICLE_RECORD,
     AC_P_ARTICLE_LEAVE,
+    AC_P_OBJECTION_CRITERIA, /* text, one criterion per line; "" for none */
+    AC_P_ROLE_MAX_TERMS,     /* role.max_consecutive_terms */
+    AC_P_ROLE_MAX_CONCURRENT,
     AC_P_DECISION_AGREEMENT_ADOPT, /* decision.<kind>, in enum ac_kind order */
     AC_P_DECISION_AGREEMENT_AMEND,
     AC_P_DECISION_AGREEMENT_RETIRE,
@@ -71,7 +74,10 @@ enum ac_param {
     AC_P_DECISION_CIRCLE_CREATE,
     AC_P_DECISION_CIRCLE_AMEND,
     AC_P_DECISION_CHOICE,
-    AC_P_OBJECTION_CRITERIA, /* text, one criterion per line; "" for none */
+    AC_P_DECISION_ROLE_CREATE,
+    AC_P_DECISION_ROLE_AMEND,
+    AC_P_DECISION_ROLE_RETIRE,
+    AC_P_DECISION_ROLE_ELECT,
     AC_PARAM_COUNT
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/ascii.h"
+#include "base/hash.h"
 #include "base/time.h"
 #include "core/choice.h"
 
@@ -196,6 +197,7 @@ struct kind_ctx {
     struct ac_str circle; /* the proposal's circle */
     int64_t now;          /* ms when proposed or amended; 0 at adoption,
                              when dates are no longer checked */
+    bool amending;        /* an amendment, not the first version */
 };
 
 static enum ac_status need_root(const struct kind_ctx *k, const char *kind,
@@ -592,6 +594,209 @@ static enum ac_status ck_choice(const struct kind_ctx *k,
     return AC_OK;
 }
 
+/* An optional (or required) list of 0..50 texts at /data/<key>. */
+static enum ac_status text_list(const struct ac_val *data, const char *key,
+                                bool optional, struct ac_err *err)
+{
+    const struct ac_val *list = ac_val_get(data, key);
+    char where[64];
+    snprintf(where, sizeof where, "/data/%s", key);
+    if (!list) {
+        return optional
+                   ? AC_OK
+                   : ac_err_at(err, where, AC_EINVAL, "%s is required", where);
+    }
+    if (list->kind != AC_VAL_ARR || list->count > 50) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s must be a list of at most 50 texts", where);
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        char at[96];
+        enum ac_status st;
+        snprintf(at, sizeof at, "%s/%zu", where, i);
+        if (list->items[i]->kind != AC_VAL_STR) {
+            return ac_err_at(err, at, AC_EINVAL, "%s must be text", at);
+        }
+        st = check_text(list->items[i]->s, at, 1, AC_REASON_MAX, err);
+        if (st == AC_OK && ac_str_is_blank(list->items[i]->s)) {
+            return ac_err_at(err, at, AC_EINVAL, "%s must not be blank", at);
+        }
+        if (st != AC_OK) {
+            return st;
+        }
+    }
+    return AC_OK;
+}
+
+static enum ac_status field_days(const struct ac_val *data, bool optional,
+                                 struct ac_err *err)
+{
+    const struct ac_val *v = ac_val_get(data, "term_days");
+    if (!v && optional) {
+        return AC_OK;
+    }
+    if (!v || v->kind != AC_VAL_INT || v->i < 1 || v->i > 3650) {
+        return ac_err_at(err, "/data/term_days", AC_EINVAL,
+                         "/data/term_days must be a number of days 1..3650");
+    }
+    return AC_OK;
+}
+
+/* name, purpose, accountabilities, domain and term_days of a role. */
+static enum ac_status role_data(const struct ac_val *data, bool optional,
+                                struct ac_err *err)
+{
+    struct ac_str v;
+    enum ac_status st =
+        field_str(data, "name", optional, 1, AC_NAME_MAX, &v, err);
+    if (st == AC_OK) {
+        st = field_str(data, "purpose", optional, 1, AC_PURPOSE_MAX, &v, err);
+    }
+    if (st == AC_OK) {
+        st = text_list(data, "accountabilities", optional, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "domain", true, 0, AC_PURPOSE_MAX, &v, err);
+    }
+    return st == AC_OK ? field_days(data, optional, err) : st;
+}
+
+/* /data/role: an active role decided in this circle (or by "all"). */
+static enum ac_status role_ref(const struct kind_ctx *k,
+                               const struct ac_val *data,
+                               const struct ac_role **out, struct ac_err *err)
+{
+    struct ac_str id;
+    const struct ac_role *r;
+    enum ac_status st = field_str(data, "role", false, 1, 64, &id, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    r = ac_state_role(k->s, id);
+    if (!r || r->retired) {
+        return ac_err_at(err, "/data/role", AC_EINVAL,
+                         "/data/role: no active role \"%.*s\"",
+                         (int)(id.len > 40 ? 40 : id.len), id.ptr);
+    }
+    if (!ac_str_eq(r->circle, k->circle) &&
+        !ac_str_eq_c(k->circle, AC_ROOT_CIRCLE)) {
+        return ac_err_at(err, "/circle", AC_EINVAL,
+                         "the role \"%.*s\" belongs to the circle \"%.*s\"",
+                         (int)id.len, id.ptr, (int)r->circle.len,
+                         r->circle.ptr);
+    }
+    *out = r;
+    return AC_OK;
+}
+
+static enum ac_status ck_role_create(const struct kind_ctx *k,
+                                     const struct ac_val *data,
+                                     struct ac_err *err)
+{
+    static const char *const allowed[] = {
+        "id",     "name",      "purpose", "accountabilities",
+        "domain", "term_days", NULL};
+    struct ac_str id;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = field_id(data, "id", &id, err);
+    }
+    if (st == AC_OK) {
+        st = role_data(data, false, err);
+    }
+    if (st == AC_OK && ac_state_role(k->s, id)) {
+        return ac_err_at(err, "/data/id", AC_EINVAL,
+                         "/data/id: a role \"%.*s\" already exists",
+                         (int)id.len, id.ptr);
+    }
+    return st;
+}
+
+static enum ac_status ck_role_amend(const struct kind_ctx *k,
+                                    const struct ac_val *data,
+                                    struct ac_err *err)
+{
+    static const char *const allowed[] = {
+        "role",   "name",      "purpose", "accountabilities",
+        "domain", "term_days", NULL};
+    const struct ac_role *r;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = role_ref(k, data, &r, err);
+    }
+    if (st == AC_OK) {
+        st = role_data(data, true, err);
+    }
+    if (st == AC_OK && data->count < 2) {
+        return ac_err_at(err, "/data", AC_EINVAL,
+                         "/data must change the name, purpose, "
+                         "accountabilities, domain or term_days");
+    }
+    return st;
+}
+
+static enum ac_status ck_role_retire(const struct kind_ctx *k,
+                                     const struct ac_val *data,
+                                     struct ac_err *err)
+{
+    static const char *const allowed[] = {"role", NULL};
+    const struct ac_role *r;
+    enum ac_status st = check_members(data, allowed, err);
+    return st == AC_OK ? role_ref(k, data, &r, err) : st;
+}
+
+static enum ac_status ck_role_elect(const struct kind_ctx *k,
+                                    const struct ac_val *data,
+                                    struct ac_err *err)
+{
+    static const char *const allowed[] = {"role", "candidate", NULL};
+    const struct ac_role *r;
+    struct ac_str candidate;
+    char why[200];
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = role_ref(k, data, &r, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "candidate", true, 1, 64, &candidate, err);
+    }
+    if (st != AC_OK || k->now == 0) {
+        return st;
+    }
+    if (!k->amending && candidate.ptr) {
+        return ac_err_at(err, "/data/candidate", AC_EINVAL,
+                         "/data/candidate: the candidate comes from the "
+                         "nominations; amend the election to name another");
+    }
+    if (k->amending && !candidate.ptr) {
+        return ac_err_at(err, "/data/candidate", AC_EINVAL,
+                         "/data/candidate: an election is amended by naming "
+                         "another candidate");
+    }
+    if (candidate.ptr &&
+        !ac_state_eligible(k->s, r, candidate, why, sizeof why)) {
+        return ac_err_at(err, "/data/candidate", AC_EINVAL,
+                         "/data/candidate: %s", why);
+    }
+    if (!k->amending) {
+        for (size_t i = 0; i < k->s->proposal_count; i++) {
+            const struct ac_proposal *q = &k->s->proposals[i];
+            struct ac_str other;
+            if (q->kind == AC_KIND_ROLE_ELECT &&
+                (q->status == AC_PROP_OPEN ||
+                 q->status == AC_PROP_NEEDS_INTEGRATION) &&
+                ac_val_get_str(q->data, "role", &other) &&
+                ac_str_eq(other, r->id)) {
+                return ac_err_at(err, "/data/role", AC_EINVAL,
+                                 "/data/role: the election %.*s for this "
+                                 "role is still open",
+                                 (int)q->id.len, q->id.ptr);
+            }
+        }
+    }
+    return AC_OK;
+}
+
 typedef enum ac_status (*check_fn)(const struct kind_ctx *,
                                    const struct ac_val *, struct ac_err *);
 
@@ -605,6 +810,10 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_CIRCLE_CREATE] = ck_circle_create,
     [AC_KIND_CIRCLE_AMEND] = ck_circle_amend,
     [AC_KIND_CHOICE] = ck_choice,
+    [AC_KIND_ROLE_CREATE] = ck_role_create,
+    [AC_KIND_ROLE_AMEND] = ck_role_amend,
+    [AC_KIND_ROLE_RETIRE] = ck_role_retire,
+    [AC_KIND_ROLE_ELECT] = ck_role_elect,
 };
 
 /* ---- the consent process ---- */
@@ -829,6 +1038,18 @@ static enum ac_status decide_choice(const struct ac_state *s,
     return v->result ? AC_OK : NOMEM(err);
 }
 
+static const struct ac_role *role_of(const struct ac_state *s,
+                                     const struct ac_proposal *p)
+{
+    struct ac_str id;
+    const struct ac_role *r;
+    if (!ac_val_get_str(p->data, "role", &id)) {
+        return NULL;
+    }
+    r = ac_state_role(s, id);
+    return r && !r->retired ? r : NULL;
+}
+
 /* Closes the current round of p under its method. */
 static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
                                   int64_t now, struct ac_arena *a,
@@ -840,7 +1061,7 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     enum ac_position keys[4];
     size_t nkeys = ac_state_tally_keys(p, keys);
     struct obj d = obj_new(a), ty = obj_new(a);
-    struct kind_ctx k = {s, p->circle, 0};
+    struct kind_ctx k = {s, p->circle, 0, false};
     struct ac_err why;
     enum ac_status st = AC_OK;
 
@@ -859,6 +1080,19 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     if (v.next == AC_PROP_ADOPTED &&
         checks[p->kind](&k, p->data, &why) != AC_OK) {
         say(&v, AC_PROP_LAPSED, "cannot take effect: %s", why.msg);
+    }
+    if (v.next == AC_PROP_ADOPTED && p->kind == AC_KIND_ROLE_ELECT) {
+        const struct ac_role *r = role_of(s, p);
+        char msg[200];
+        if (!r || !ac_state_eligible(s, r, p->candidate, msg, sizeof msg)) {
+            say(&v, AC_PROP_LAPSED, "cannot take effect: %s",
+                r ? msg : "the role is retired");
+        } else {
+            say(&v, AC_PROP_ADOPTED,
+                "%.*s holds the role \"%.*s\" for %" PRId64 " days (%.200s)",
+                (int)p->candidate.len, p->candidate.ptr, (int)r->id.len,
+                r->id.ptr, r->term_days, v.reason);
+        }
     }
 
     for (size_t i = 0; i < nkeys; i++) {
@@ -956,7 +1190,7 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
 {
     const struct ac_circle *c = ac_state_circle(s, cmd->circle);
     enum ac_kind kind;
-    struct kind_ctx k = {s, cmd->circle, now};
+    struct kind_ctx k = {s, cmd->circle, now, false};
     enum ac_status st;
     struct obj d = obj_new(a);
     struct ac_method_rule method;
@@ -1188,6 +1422,12 @@ static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
                          "a position",
                          (int)p->id.len, p->id.ptr);
     }
+    if (p->phase == AC_STAGE_NOMINATE || p->phase == AC_STAGE_CHANGE) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "election %.*s is taking nominations: nominate "
+                          "someone; positions come in its consent round",
+                          (int)p->id.len, p->id.ptr);
+    }
     if (!ac_position_parse(cmd->position, &pos) ||
         !ac_position_allowed(p->method.method, pos)) {
         char method[32];
@@ -1267,7 +1507,7 @@ static enum ac_status do_amend(struct ac_state *s, const struct ac_cmd *cmd,
     struct obj d = obj_new(a);
     struct ac_str title;
     const struct ac_val *data;
-    struct kind_ctx k = {s, {0}, now};
+    struct kind_ctx k = {s, {0}, now, true};
     enum ac_status st = own_open(s, cmd, &p, "amend", err);
 
     if (st != AC_OK) {
@@ -1342,16 +1582,190 @@ static enum ac_status do_join(struct ac_state *s, const struct ac_cmd *cmd,
     return emit(s, a, out, now, cmd->actor, "member.joined", obj_done(&d), err);
 }
 
+/* The tie-break key of a nominee: SHA-256 of the round's seed (8 bytes
+ * big-endian) followed by the member id. */
+static void nominee_key(const struct ac_proposal *p, struct ac_str id,
+                        uint8_t out[AC_HASH_LEN])
+{
+    uint8_t in[8 + AC_ID_MAX];
+    size_t n = id.len < AC_ID_MAX ? id.len : AC_ID_MAX;
+    memcpy(in, p->round_hash, 8);
+    memcpy(in + 8, id.ptr, n);
+    ac_sha256(out, in, 8 + n);
+}
+
+/* An election's first two phases end: the nominations are in (the change
+ * round begins), or the change round is over (the consent round on the
+ * most nominated eligible member begins). docs/roles.md#elections */
+static enum ac_status advance_election(struct ac_state *s,
+                                       struct ac_proposal *p, int64_t now,
+                                       struct ac_arena *a, struct ac_batch *out,
+                                       struct ac_err *err)
+{
+    const struct ac_circle *c = ac_state_circle(s, p->circle);
+    const struct ac_role *r = role_of(s, p);
+    int64_t hours = s->charter.value[AC_P_ROUND_HOURS];
+    struct obj d = obj_new(a), counts = obj_new(a);
+    struct ac_str best = {NULL, 0};
+    int64_t best_n = 0;
+    uint8_t best_key[AC_HASH_LEN];
+    size_t nominations = 0;
+    char why[200] = "";
+
+    for (size_t i = 0; i < p->count; i++) {
+        nominations += p->positions[i].position == AC_POS_NOMINATION &&
+                       ac_state_in_circle(s, c, p->positions[i].member);
+    }
+    put_str(&d, "proposal", p->id);
+    if (p->phase == AC_STAGE_NOMINATE && nominations > 0) {
+        put_time(&d, "deadline", now + hours * AC_MS_PER_HOUR);
+        return emit(s, a, out, now, AC_STR("system"), "election.changing",
+                    obj_done(&d), err);
+    }
+    /* count each nominee once, at their first nomination */
+    for (size_t i = 0; r && i < p->count; i++) {
+        struct ac_str who = p->positions[i].nominee;
+        int64_t n = 0;
+        bool seen = false;
+        uint8_t key[AC_HASH_LEN];
+        if (p->positions[i].position != AC_POS_NOMINATION ||
+            !ac_state_in_circle(s, c, p->positions[i].member)) {
+            continue;
+        }
+        for (size_t j = 0; j < p->count; j++) {
+            if (p->positions[j].position == AC_POS_NOMINATION &&
+                ac_state_in_circle(s, c, p->positions[j].member) &&
+                ac_str_eq(p->positions[j].nominee, who)) {
+                seen = seen || j < i;
+                n++;
+            }
+        }
+        if (seen) {
+            continue;
+        }
+        put_int(&counts, ac_arena_cstr(a, who), n);
+        if (!ac_state_eligible(s, r, who, why, sizeof why)) {
+            continue;
+        }
+        nominee_key(p, who, key);
+        if (n > best_n ||
+            (n == best_n && memcmp(key, best_key, AC_HASH_LEN) < 0)) {
+            best = who;
+            best_n = n;
+            memcpy(best_key, key, AC_HASH_LEN);
+        }
+    }
+    if (!best.ptr) {
+        struct obj z = obj_new(a), t = obj_new(a);
+        int64_t eligible = (int64_t)ac_state_circle_size(s, c);
+        put_str(&z, "proposal", p->id);
+        put_int(&z, "round", p->round);
+        put_str(&z, "status", AC_STR("lapsed"));
+        put_str(&z, "reason",
+                ac_str_c(nominations == 0 ? "nobody was nominated"
+                         : r              ? "nobody nominated can hold the role"
+                                          : "the role is retired"));
+        put_int(&t, "consent", 0);
+        put_int(&t, "concern", 0);
+        put_int(&t, "object", 0);
+        put_int(&t, "stand_aside", 0);
+        put_int(&t, "eligible", eligible);
+        put(&z, "tally", obj_done(&t));
+        return emit(s, a, out, now, AC_STR("system"), "proposal.closed",
+                    obj_done(&z), err);
+    }
+    put_int(&d, "round", p->round + 1);
+    put_str(&d, "candidate", best);
+    put(&d, "nominations", obj_done(&counts));
+    put_time(&d, "deadline", now + hours * AC_MS_PER_HOUR);
+    return emit(s, a, out, now, AC_STR("system"), "election.proposed",
+                obj_done(&d), err);
+}
+
+static enum ac_status end_term(struct ac_state *s, const struct ac_role *r,
+                               int64_t now, struct ac_arena *a,
+                               struct ac_batch *out, struct ac_err *err)
+{
+    struct obj d = obj_new(a);
+    put_str(&d, "role", r->id);
+    put_str(&d, "member", r->holder);
+    return emit(s, a, out, now, AC_STR("system"), "role.term_ended",
+                obj_done(&d), err);
+}
+
+static enum ac_status do_nominate(struct ac_state *s, const struct ac_cmd *cmd,
+                                  int64_t now, struct ac_arena *a,
+                                  struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_proposal *p;
+    const struct ac_role *r;
+    struct obj d = obj_new(a);
+    char why[200];
+    enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (p->kind != AC_KIND_ROLE_ELECT) {
+        return ac_err_set(err, AC_ECONFLICT, "proposal %.*s is not an election",
+                          (int)p->id.len, p->id.ptr);
+    }
+    if ((st = may_answer(s, cmd, p, now, err)) != AC_OK) {
+        return st;
+    }
+    if (!ac_proposal_takes(p, AC_POS_NOMINATION)) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "the nominations of %.*s are closed: the circle is "
+                          "answering the candidate",
+                          (int)p->id.len, p->id.ptr);
+    }
+    st = check_text(cmd->reason, "/reason", 1, AC_REASON_MAX, err);
+    if (st == AC_OK && ac_str_is_blank(cmd->reason)) {
+        return ac_err_at(err, "/reason", AC_EINVAL,
+                         "a nomination needs a reason");
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    r = role_of(s, p);
+    if (!r) {
+        return ac_err_set(err, AC_ECONFLICT, "the role is retired");
+    }
+    if (!ac_state_eligible(s, r, cmd->nominee, why, sizeof why)) {
+        return ac_err_at(err, "/nominee", AC_EINVAL, "/nominee: %s", why);
+    }
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    put_str(&d, "nominee", cmd->nominee);
+    put_str(&d, "reason", cmd->reason);
+    st =
+        emit(s, a, out, now, cmd->actor, "nomination.given", obj_done(&d), err);
+    if (st == AC_OK && p->phase == AC_STAGE_NOMINATE &&
+        everyone_answered(s, p)) {
+        st = advance_election(s, p, now, a, out, err);
+    }
+    return st;
+}
+
 static enum ac_status do_tick(struct ac_state *s, int64_t now,
                               struct ac_arena *a, struct ac_batch *out,
                               struct ac_err *err)
 {
     enum ac_status st = AC_OK;
     /* each event below ends the entry at the heap's top, and any entry it
-     * adds (a lapse time) lies in the future, so the loop ends */
+     * adds (a lapse time, a next phase) lies in the future, so the loop
+     * ends */
     while (st == AC_OK && ac_state_next_due(s) <= now) {
-        struct ac_proposal *p = &s->proposals[s->due[0].index];
-        if (p->status == AC_PROP_OPEN) {
+        struct ac_proposal *p;
+        if (s->due[0].term) {
+            st = end_term(s, &s->roles[s->due[0].index], now, a, out, err);
+            continue;
+        }
+        p = &s->proposals[s->due[0].index];
+        if (p->status == AC_PROP_OPEN &&
+            (p->phase == AC_STAGE_NOMINATE || p->phase == AC_STAGE_CHANGE)) {
+            st = advance_election(s, p, now, a, out, err);
+        } else if (p->status == AC_PROP_OPEN) {
             st = close_round(s, p, now, a, out, err);
         } else {
             struct obj d = obj_new(a);
@@ -1386,6 +1800,8 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
         return do_ballot(s, cmd, now, a, out, err);
     case AC_CMD_INTEGRATE:
         return do_integrate(s, cmd, now, a, out, err);
+    case AC_CMD_NOMINATE:
+        return do_nominate(s, cmd, now, a, out, err);
     case AC_CMD_AMEND:
         return do_amend(s, cmd, now, a, out, err);
     case AC_CMD_WITHDRAW:

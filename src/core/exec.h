@@ -18,6 +18,7 @@ enum ac_cmd_type {
     AC_CMD_BALLOT,    /* proposal data: the ballot of a choice */
     AC_CMD_INTEGRATE, /* proposal objector suggestion: a suggested
                          amendment against a standing objection */
+    AC_CMD_NOMINATE,  /* proposal nominee reason: in an election */
     AC_CMD_AMEND,     /* proposal title? data? */
     AC_CMD_WITHDRAW,  /* proposal */
     AC_CMD_JOIN,      /* actor: the admitted member taking the invite */
@@ -38,6 +39,7 @@ struct ac_cmd {
                                * an objection rests on; empty otherwise */
     struct ac_str objector;   /* INTEGRATE */
     struct ac_str suggestion; /* INTEGRATE */
+    struct ac_str nominee;    /* NOMINATE */
 };
 
 /* Events emitted by one or more commands, in the caller's arena. */

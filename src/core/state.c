@@ -14,16 +14,24 @@
 
 static const char *const member_status_names[] = {"invited", "active", "left",
                                                   "removed"};
-static const char *const position_names[] = {"consent",     "concern", "object",
-                                             "stand_aside", "yes",     "no",
-                                             "abstain",     "ballot"};
+static const char *const position_names[] = {
+    "consent", "concern", "object", "stand_aside", "yes",
+    "no",      "abstain", "ballot", "nomination"};
 static const char *const proposal_status_names[] = {
     "open",   "needs_integration", "adopted", "withdrawn",
     "lapsed", "rejected",          "decided"};
 static const char *const kind_names[] = {
-    "agreement.adopt", "agreement.amend", "agreement.retire",
-    "charter.amend",   "member.admit",    "member.remove",
-    "circle.create",   "circle.amend",    "choice"};
+    "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
+    "member.admit",    "member.remove",   "circle.create",    "circle.amend",
+    "choice",          "role.create",     "role.amend",       "role.retire",
+    "role.elect"};
+
+const char *ac_stage_name(enum ac_stage ph)
+{
+    static const char *const names[] = {"none", "nominate", "change",
+                                        "consent"};
+    return (unsigned)ph <= AC_STAGE_CONSENT ? names[ph] : NULL;
+}
 
 enum ac_param ac_kind_decision_param(enum ac_kind k)
 {
@@ -50,6 +58,14 @@ bool ac_position_allowed(enum ac_method m, enum ac_position p)
                p == AC_POS_OBJECT;
     }
     return p <= AC_POS_STAND_ASIDE;
+}
+
+bool ac_proposal_takes(const struct ac_proposal *p, enum ac_position pos)
+{
+    if (p->phase == AC_STAGE_NOMINATE || p->phase == AC_STAGE_CHANGE) {
+        return pos == AC_POS_NOMINATION;
+    }
+    return ac_position_allowed(p->method.method, pos);
 }
 
 const char *ac_member_status_name(enum ac_member_status st)
@@ -233,6 +249,91 @@ struct ac_agreement *ac_state_agreement(const struct ac_state *s,
     return numbered(id, 'a', s->agreement_count, &i) ? &s->agreements[i] : NULL;
 }
 
+struct ac_role *ac_state_role(const struct ac_state *s, struct ac_str id)
+{
+    for (size_t i = 0; i < s->role_count; i++) {
+        if (ac_str_eq(s->roles[i].id, id)) {
+            return &s->roles[i];
+        }
+    }
+    return NULL;
+}
+
+size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->role_count; i++) {
+        n += s->roles[i].holder.len && ac_str_eq(s->roles[i].holder, member);
+    }
+    return n;
+}
+
+/* Terms in a row member has held r, counting back from its last term
+ * (a vacancy between two of their terms does not break the row; another
+ * holder does). */
+static int64_t terms_in_a_row(const struct ac_role *r, struct ac_str member)
+{
+    int64_t n = 0;
+    for (size_t i = r->term_count; i > 0; i--) {
+        if (!ac_str_eq(r->terms[i - 1].member, member)) {
+            break;
+        }
+        n++;
+    }
+    return n;
+}
+
+bool ac_state_eligible(const struct ac_state *s, const struct ac_role *r,
+                       struct ac_str member, char *why, size_t why_size)
+{
+    const struct ac_circle *c = ac_state_circle(s, r->circle);
+    int64_t row, held, max_row = s->charter.value[AC_P_ROLE_MAX_TERMS];
+    int64_t max_held = s->charter.value[AC_P_ROLE_MAX_CONCURRENT];
+    int n = (int)(member.len > 40 ? 40 : member.len);
+
+    if (!c || !ac_state_in_circle(s, c, member)) {
+        snprintf(why, why_size,
+                 "\"%.*s\" is not an active member of the circle \"%.*s\"", n,
+                 member.ptr, (int)r->circle.len, r->circle.ptr);
+        return false;
+    }
+    row = terms_in_a_row(r, member);
+    if (r->holder.len && ac_str_eq(r->holder, member)) {
+        /* a new term would follow the one they hold */
+    } else if (r->term_count &&
+               !ac_str_eq(r->terms[r->term_count - 1].member, member)) {
+        row = 0;
+    }
+    if (row >= max_row) {
+        snprintf(why, why_size,
+                 "\"%.*s\" has held the role \"%.*s\" for %" PRId64
+                 " term(s) in a row; the charter's "
+                 "role.max_consecutive_terms is %" PRId64,
+                 n, member.ptr, (int)r->id.len, r->id.ptr, row, max_row);
+        return false;
+    }
+    held = (int64_t)ac_state_roles_held(s, member) -
+           (r->holder.len && ac_str_eq(r->holder, member));
+    if (held >= max_held) {
+        snprintf(why, why_size,
+                 "\"%.*s\" already holds %" PRId64
+                 " role(s); the charter's role.max_concurrent is %" PRId64,
+                 n, member.ptr, held, max_held);
+        return false;
+    }
+    return true;
+}
+
+/* Ends the current term of r now (retired, or its holder removed). */
+static void end_term(struct ac_role *r, int64_t now)
+{
+    if (r->holder.len && r->term_count) {
+        r->terms[r->term_count - 1].end = now;
+        r->terms[r->term_count - 1].ended = true;
+    }
+    r->holder = AC_STR("");
+}
+
 static bool is_root(const struct ac_circle *c)
 {
     return ac_str_eq_c(c->id, AC_ROOT_CIRCLE);
@@ -301,17 +402,32 @@ int64_t ac_state_next_due(const struct ac_state *s)
 
 static bool due_less(const struct ac_due *x, const struct ac_due *y)
 {
-    return x->at < y->at || (x->at == y->at && x->index < y->index);
+    return x->at < y->at ||
+           (x->at == y->at &&
+            (x->term < y->term || (x->term == y->term && x->index < y->index)));
 }
 
 static bool due_valid(const struct ac_state *s, const struct ac_due *d)
 {
-    const struct ac_proposal *p = &s->proposals[d->index];
+    const struct ac_proposal *p;
+    if (d->term) {
+        const struct ac_role *r = &s->roles[d->index];
+        return r->holder.len && r->term_count &&
+               r->terms[r->term_count - 1].end == d->at;
+    }
+    p = &s->proposals[d->index];
     return (p->status == AC_PROP_OPEN && p->deadline == d->at) ||
            (p->status == AC_PROP_NEEDS_INTEGRATION && p->lapse_at == d->at);
 }
 
+static bool due_add(struct ac_state *s, int64_t at, size_t index, bool term);
+
 static bool due_push(struct ac_state *s, int64_t at, size_t index)
+{
+    return due_add(s, at, index, false);
+}
+
+static bool due_add(struct ac_state *s, int64_t at, size_t index, bool term)
 {
     size_t i;
     if (!grow(s->arena, (void **)&s->due, &s->due_room, s->due_count,
@@ -319,7 +435,7 @@ static bool due_push(struct ac_state *s, int64_t at, size_t index)
         return false;
     }
     i = s->due_count++;
-    s->due[i] = (struct ac_due){at, index};
+    s->due[i] = (struct ac_due){at, index, term};
     while (i > 0 && due_less(&s->due[i], &s->due[(i - 1) / 2])) {
         struct ac_due t = s->due[i];
         s->due[i] = s->due[(i - 1) / 2];
@@ -587,6 +703,8 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
     p->effect = AC_STR("");
     p->kind = k;
     p->method = method;
+    p->phase = k == AC_KIND_ROLE_ELECT ? AC_STAGE_NOMINATE : AC_STAGE_NONE;
+    p->candidate = AC_STR("");
     p->status = AC_PROP_OPEN;
     p->round = 1;
     p->opened = ev->time;
@@ -742,8 +860,8 @@ static enum ac_status on_position(struct ac_state *s, const struct ac_event *ev,
     enum ac_status st;
 
     if (!p || !ac_val_get_str(ev->data, "position", &pos) ||
-        !ac_position_parse(pos, &pv) || pv == AC_POS_BALLOT ||
-        !ac_position_allowed(p->method.method, pv) ||
+        !ac_position_parse(pos, &pv) || pv == AC_POS_NOMINATION ||
+        !ac_proposal_takes(p, pv) ||
         !ac_val_get_str(ev->data, "reason", &reason)) {
         return bad(err, ev, "position does not fit the proposal's method");
     }
@@ -790,11 +908,93 @@ static enum ac_status on_ballot(struct ac_state *s, const struct ac_event *ev,
     return AC_OK;
 }
 
+static enum ac_status
+on_nomination(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_str nominee, reason;
+    struct ac_position_rec *r;
+    enum ac_status st;
+
+    if (!p || !ac_proposal_takes(p, AC_POS_NOMINATION) ||
+        !ac_val_get_str(ev->data, "nominee", &nominee) ||
+        !ac_val_get_str(ev->data, "reason", &reason) ||
+        !ac_state_member(s, nominee)) {
+        return bad(err, ev, "nomination does not fit an election");
+    }
+    st = answer_rec(s, ev, &p, &r, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    r->nominee = keep(s, nominee);
+    r->reason = keep(s, reason);
+    if (!r->nominee.ptr || !r->reason.ptr) {
+        return NOMEM(err);
+    }
+    r->position = AC_POS_NOMINATION;
+    r->time = ev->time;
+    return AC_OK;
+}
+
+/* election.changing: the nominations are in, the change round begins;
+ * election.proposed: the consent round on the candidate begins. */
+static enum ac_status on_phase(struct ac_state *s, const struct ac_event *ev,
+                               struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    bool proposed = ac_str_eq_c(ev->type, "election.proposed");
+    struct ac_str candidate = {NULL, 0};
+    int64_t deadline, round = 0;
+
+    if (!p || p->status != AC_PROP_OPEN ||
+        p->phase != (proposed ? AC_STAGE_CHANGE : AC_STAGE_NOMINATE) ||
+        !get_time(ev->data, "deadline", &deadline) ||
+        (proposed &&
+         (!ac_val_get_str(ev->data, "candidate", &candidate) ||
+          !ac_val_get_int(ev->data, "round", &round) || round != p->round + 1 ||
+          !ac_state_member(s, candidate)))) {
+        return bad(err, ev, "election phase does not follow the election");
+    }
+    if (!due_push(s, deadline, (size_t)(p - s->proposals))) {
+        return NOMEM(err);
+    }
+    p->deadline = deadline;
+    if (!proposed) {
+        p->phase = AC_STAGE_CHANGE;
+        return AC_OK;
+    }
+    p->candidate = keep(s, candidate);
+    if (!p->candidate.ptr) {
+        return NOMEM(err);
+    }
+    p->phase = AC_STAGE_CONSENT;
+    p->round = round;
+    new_round(p, ev);
+    return AC_OK;
+}
+
+static enum ac_status
+on_term_ended(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_str id, member;
+    struct ac_role *r;
+    if (!ac_val_get_str(ev->data, "role", &id) ||
+        !ac_val_get_str(ev->data, "member", &member) ||
+        !(r = ac_state_role(s, id)) || !r->holder.len ||
+        !ac_str_eq(r->holder, member)) {
+        return bad(err, ev, "the term that ends is not held");
+    }
+    r->terms[r->term_count - 1].end = ev->time;
+    r->terms[r->term_count - 1].ended = true;
+    r->holder = AC_STR("");
+    return AC_OK;
+}
+
 static enum ac_status on_amended(struct ac_state *s, const struct ac_event *ev,
                                  struct ac_err *err)
 {
     struct ac_proposal *p = event_proposal(s, ev);
-    struct ac_str title;
+    struct ac_str title, candidate = {NULL, 0};
     const struct ac_val *data = ac_val_get(ev->data, "data");
     int64_t version, round, deadline;
     enum ac_status st;
@@ -810,9 +1010,21 @@ static enum ac_status on_amended(struct ac_state *s, const struct ac_event *ev,
         !get_time(ev->data, "deadline", &deadline)) {
         return bad(err, ev, "amendment does not follow the proposal");
     }
+    if (p->kind == AC_KIND_ROLE_ELECT &&
+        (p->phase != AC_STAGE_CONSENT ||
+         !ac_val_get_str(data, "candidate", &candidate) ||
+         !ac_state_member(s, candidate))) {
+        return bad(err, ev, "an election is amended by naming a candidate");
+    }
     st = add_version(s, p, title, data, ev->time, err);
     if (st != AC_OK) {
         return st;
+    }
+    if (p->kind == AC_KIND_ROLE_ELECT) {
+        p->candidate = keep(s, candidate);
+        if (!p->candidate.ptr) {
+            return NOMEM(err);
+        }
     }
     for (size_t i = 0; i < p->objection_count; i++) {
         struct ac_objection *o = &p->objections[i];
@@ -1042,6 +1254,11 @@ static enum ac_status fx_member_remove(struct ac_state *s,
     for (size_t i = 1; i < s->circle_count; i++) {
         circle_drop(&s->circles[i], id);
     }
+    for (size_t i = 0; i < s->role_count; i++) {
+        if (ac_str_eq(s->roles[i].holder, id)) {
+            end_term(&s->roles[i], ev->time);
+        }
+    }
     p->effect = m->id;
     return AC_OK;
 }
@@ -1115,6 +1332,133 @@ static enum ac_status fx_circle_amend(struct ac_state *s, struct ac_proposal *p,
     return st;
 }
 
+/* Copies a role's fields from data (those present) into r. */
+static enum ac_status role_fields(struct ac_state *s, struct ac_role *r,
+                                  const struct ac_val *data,
+                                  const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_str v;
+    const struct ac_val *acc = ac_val_get(data, "accountabilities");
+    int64_t days;
+    if (ac_val_get_str(data, "name", &v) && !(r->name = keep(s, v)).ptr) {
+        return NOMEM(err);
+    }
+    if (ac_val_get_str(data, "purpose", &v) && !(r->purpose = keep(s, v)).ptr) {
+        return NOMEM(err);
+    }
+    if (ac_val_get_str(data, "domain", &v) && !(r->domain = keep(s, v)).ptr) {
+        return NOMEM(err);
+    }
+    if (acc) {
+        if (acc->kind != AC_VAL_ARR) {
+            return bad(err, ev, "accountabilities are not a list");
+        }
+        if (!(r->accountabilities = ac_val_copy(s->arena, acc))) {
+            return NOMEM(err);
+        }
+    }
+    if (ac_val_get_int(data, "term_days", &days)) {
+        r->term_days = days;
+    }
+    return AC_OK;
+}
+
+static enum ac_status fx_role_create(struct ac_state *s, struct ac_proposal *p,
+                                     const struct ac_event *ev,
+                                     struct ac_err *err)
+{
+    struct ac_str id;
+    struct ac_role *r;
+    if (!ac_val_get_str(p->data, "id", &id) || !ac_id_is_valid(id) ||
+        ac_state_role(s, id)) {
+        return bad(err, ev, "created role is invalid or exists");
+    }
+    if (!GROW(s->arena, s->roles, s->role_room, s->role_count)) {
+        return NOMEM(err);
+    }
+    r = &s->roles[s->role_count];
+    memset(r, 0, sizeof *r);
+    r->id = keep(s, id);
+    r->circle = p->circle;
+    r->created_by = p->id;
+    r->holder = AC_STR("");
+    r->name = r->purpose = r->domain = AC_STR("");
+    if (!r->id.ptr) {
+        return NOMEM(err);
+    }
+    s->role_count++;
+    p->effect = r->id;
+    return role_fields(s, r, p->data, ev, err);
+}
+
+static struct ac_role *data_role(const struct ac_state *s,
+                                 const struct ac_proposal *p)
+{
+    struct ac_str id;
+    struct ac_role *r;
+    if (!ac_val_get_str(p->data, "role", &id)) {
+        return NULL;
+    }
+    r = ac_state_role(s, id);
+    return r && !r->retired ? r : NULL;
+}
+
+static enum ac_status fx_role_amend(struct ac_state *s, struct ac_proposal *p,
+                                    const struct ac_event *ev,
+                                    struct ac_err *err)
+{
+    struct ac_role *r = data_role(s, p);
+    if (!r) {
+        return bad(err, ev, "amended role is not active");
+    }
+    p->effect = r->id;
+    return role_fields(s, r, p->data, ev, err);
+}
+
+static enum ac_status fx_role_retire(struct ac_state *s, struct ac_proposal *p,
+                                     const struct ac_event *ev,
+                                     struct ac_err *err)
+{
+    struct ac_role *r = data_role(s, p);
+    if (!r) {
+        return bad(err, ev, "retired role is not active");
+    }
+    end_term(r, ev->time);
+    r->retired = true;
+    p->effect = r->id;
+    return AC_OK;
+}
+
+static enum ac_status fx_role_elect(struct ac_state *s, struct ac_proposal *p,
+                                    const struct ac_event *ev,
+                                    struct ac_err *err)
+{
+    struct ac_role *r = data_role(s, p);
+    struct ac_term *t;
+    char why[200];
+    if (!r || p->phase != AC_STAGE_CONSENT || !p->candidate.len ||
+        !ac_state_eligible(s, r, p->candidate, why, sizeof why)) {
+        return bad(err, ev, "the elected candidate cannot hold the role");
+    }
+    end_term(r, ev->time);
+    if (!GROW(s->arena, r->terms, r->term_room, r->term_count)) {
+        return NOMEM(err);
+    }
+    t = &r->terms[r->term_count];
+    t->member = p->candidate;
+    t->proposal = p->id;
+    t->start = ev->time;
+    t->end = ev->time + r->term_days * AC_MS_PER_DAY;
+    t->ended = false;
+    if (!due_add(s, t->end, (size_t)(r - s->roles), true)) {
+        return NOMEM(err);
+    }
+    r->term_count++;
+    r->holder = p->candidate;
+    p->effect = r->id;
+    return AC_OK;
+}
+
 typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
                                     const struct ac_event *, struct ac_err *);
 
@@ -1127,6 +1471,10 @@ static const effect_fn effects[AC_KIND_COUNT] = {
     [AC_KIND_MEMBER_REMOVE] = fx_member_remove,
     [AC_KIND_CIRCLE_CREATE] = fx_circle_create,
     [AC_KIND_CIRCLE_AMEND] = fx_circle_amend,
+    [AC_KIND_ROLE_CREATE] = fx_role_create,
+    [AC_KIND_ROLE_AMEND] = fx_role_amend,
+    [AC_KIND_ROLE_RETIRE] = fx_role_retire,
+    [AC_KIND_ROLE_ELECT] = fx_role_elect,
 };
 
 /* The tally members a close of method m carries (besides "eligible"). */
@@ -1268,6 +1616,10 @@ static const struct {
     {"member.joined", on_joined},
     {"ballot.cast", on_ballot},
     {"objection.integration", on_integration},
+    {"nomination.given", on_nomination},
+    {"election.changing", on_phase},
+    {"election.proposed", on_phase},
+    {"role.term_ended", on_term_ended},
 };
 
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,

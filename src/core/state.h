@@ -80,6 +80,7 @@ enum ac_position {
     AC_POS_NO,
     AC_POS_ABSTAIN,
     AC_POS_BALLOT,
+    AC_POS_NOMINATION, /* an election's nomination: nominee and reason */
     AC_POS_COUNT
 };
 
@@ -88,11 +89,12 @@ enum ac_position {
 struct ac_position_rec {
     struct ac_str member;
     enum ac_position position;
-    struct ac_str reason; /* may be empty except for objections */
-    int64_t time;         /* ms when given or last changed */
-    uint16_t *marks;      /* AC_POS_BALLOT: one entry per option (rank,
-                           * approval 0/1 or score; AC_RANK_NONE unranked) */
-    bool counted;         /* counted at the last close */
+    struct ac_str reason;  /* may be empty except for objections */
+    int64_t time;          /* ms when given or last changed */
+    uint16_t *marks;       /* AC_POS_BALLOT: one entry per option (rank,
+                            * approval 0/1 or score; AC_RANK_NONE unranked) */
+    bool counted;          /* counted at the last close */
+    struct ac_str nominee; /* AC_POS_NOMINATION */
 };
 
 /* An objection's history (docs/consent.md#objections). */
@@ -143,7 +145,44 @@ enum ac_kind {
     AC_KIND_CIRCLE_CREATE,
     AC_KIND_CIRCLE_AMEND,
     AC_KIND_CHOICE, /* choose among options with ballots */
+    AC_KIND_ROLE_CREATE,
+    AC_KIND_ROLE_AMEND,
+    AC_KIND_ROLE_RETIRE,
+    AC_KIND_ROLE_ELECT, /* nominations, a change round, a consent round */
     AC_KIND_COUNT
+};
+
+/* A sociocratic election's phases (docs/roles.md#elections). */
+enum ac_stage {
+    AC_STAGE_NONE,     /* not an election */
+    AC_STAGE_NOMINATE, /* each member names one person with a reason */
+    AC_STAGE_CHANGE,   /* nominations are visible and may change */
+    AC_STAGE_CONSENT   /* the circle answers the proposed candidate */
+};
+
+/* One holder's term of a role. */
+struct ac_term {
+    struct ac_str member;
+    struct ac_str proposal; /* the election */
+    int64_t start, end;     /* ms; end is when it ended or will end */
+    bool ended;
+};
+
+/* A role: a function of a circle, never power over people. */
+struct ac_role {
+    struct ac_str id;
+    struct ac_str circle;
+    struct ac_str name;
+    struct ac_str purpose;
+    struct ac_val *accountabilities; /* array of text */
+    struct ac_str domain;            /* what it decides alone, as text */
+    int64_t term_days;
+    bool retired;
+    struct ac_str created_by; /* proposal */
+    struct ac_term *terms;    /* oldest first; the last is current while
+                               * holder is set */
+    size_t term_count, term_room;
+    struct ac_str holder; /* "" when vacant */
 };
 
 struct ac_proposal_version {
@@ -177,6 +216,8 @@ struct ac_proposal {
     uint8_t round_hash[AC_HASH_LEN]; /* event that opened the round */
     size_t option_count;             /* choice: options of this version */
     struct ac_val *result;           /* choice: "result" of the last close */
+    enum ac_stage phase;             /* role.elect only */
+    struct ac_str candidate;         /* role.elect: in the consent phase */
     struct ac_objection *objections; /* every round's, oldest first */
     size_t objection_count, objection_room;
     struct ac_proposal_version *versions; /* oldest first */
@@ -186,10 +227,11 @@ struct ac_proposal {
     int64_t eligible;            /* circle size at the last close */
 };
 
-/* A pending deadline: proposal index and the time it falls due. */
+/* A pending deadline: a proposal's round or lapse, or a role's term. */
 struct ac_due {
-    int64_t at;   /* ms: round deadline, or lapse time */
-    size_t index; /* into proposals */
+    int64_t at;   /* ms: round deadline, lapse time or term end */
+    size_t index; /* into proposals, or into roles for a term */
+    bool term;    /* a role's term end */
 };
 
 struct ac_state {
@@ -214,6 +256,9 @@ struct ac_state {
 
     struct ac_proposal *proposals; /* proposals[i].id == "p<i+1>" */
     size_t proposal_count, proposal_room;
+
+    struct ac_role *roles;
+    size_t role_count, role_room;
 
     /* min-heap of deadlines by (at, index); apply keeps its top valid
      * (an open round's deadline or a waiting proposal's lapse time), so
@@ -240,6 +285,17 @@ struct ac_proposal *ac_state_proposal(const struct ac_state *s,
 struct ac_agreement *ac_state_agreement(const struct ac_state *s,
                                         struct ac_str id);
 
+struct ac_role *ac_state_role(const struct ac_state *s, struct ac_str id);
+
+/* Roles member holds now. */
+size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member);
+
+/* Whether member may hold the role from now: an active member of its
+ * circle, under role.max_concurrent and role.max_consecutive_terms. When
+ * not, why says so in a sentence naming the member. */
+bool ac_state_eligible(const struct ac_state *s, const struct ac_role *r,
+                       struct ac_str member, char *why, size_t why_size);
+
 /* True when member is active and belongs to the circle. */
 bool ac_state_in_circle(const struct ac_state *s, const struct ac_circle *c,
                         struct ac_str member);
@@ -261,6 +317,10 @@ enum ac_param ac_kind_decision_param(enum ac_kind k);
 bool ac_method_is_vote(enum ac_method m);   /* majority, supermajority */
 bool ac_method_is_choice(enum ac_method m); /* ballots over options */
 bool ac_position_allowed(enum ac_method m, enum ac_position p);
+
+/* Whether p takes pos now: nominations in an election's first two
+ * phases, else what its method takes. */
+bool ac_proposal_takes(const struct ac_proposal *p, enum ac_position pos);
 
 /* The tally members of a close of p (besides "eligible"), and each one's
  * name in the event: the position's name, "ballots" for ballots. */
@@ -289,6 +349,7 @@ bool ac_position_parse(struct ac_str s, enum ac_position *out);
 const char *ac_proposal_status_name(enum ac_proposal_status st);
 bool ac_proposal_status_parse(struct ac_str s, enum ac_proposal_status *out);
 const char *ac_kind_name(enum ac_kind k);
+const char *ac_stage_name(enum ac_stage ph);
 bool ac_kind_parse(struct ac_str s, enum ac_kind *out);
 
 /* True when id matches [a-z0-9][a-z0-9_-]{0,31}. */

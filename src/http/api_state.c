@@ -190,6 +190,52 @@ json_t *ac_api_circles(const struct ac_state *s)
     return arr;
 }
 
+json_t *ac_api_role(const struct ac_role *r)
+{
+    struct obj o = obj_new();
+    json_t *terms = json_array();
+    const struct ac_term *cur =
+        r->holder.len && r->term_count ? &r->terms[r->term_count - 1] : NULL;
+    for (size_t i = 0; terms && i < r->term_count; i++) {
+        const struct ac_term *t = &r->terms[i];
+        struct obj q = obj_new();
+        put_str(&q, "member", t->member);
+        put_str(&q, "proposal", t->proposal);
+        put(&q, "start", ac_api_time(t->start));
+        put(&q, "end", ac_api_time(t->end));
+        put(&q, "ended", json_boolean(t->ended));
+        if (!push(terms, obj_done(&q))) {
+            json_decref(terms);
+            terms = NULL;
+        }
+    }
+    put_str(&o, "id", r->id);
+    put_str(&o, "circle", r->circle);
+    put_str(&o, "name", r->name);
+    put_str(&o, "purpose", r->purpose);
+    put(&o, "accountabilities", ac_json_from_val(r->accountabilities));
+    put_str(&o, "domain", r->domain);
+    put_int(&o, "term_days", r->term_days);
+    put(&o, "status", json_string(r->retired ? "retired" : "active"));
+    put(&o, "holder", str_or_null(r->holder));
+    put(&o, "term_end", cur ? ac_api_time(cur->end) : json_null());
+    put_str(&o, "created_by", r->created_by);
+    put(&o, "terms", terms);
+    return obj_done(&o);
+}
+
+json_t *ac_api_roles(const struct ac_state *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->role_count; i++) {
+        if (!push(arr, ac_api_role(&s->roles[i]))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 /* Live counts while a round is open, else those of the last close. */
 static json_t *tally_json(const struct ac_state *s, const struct ac_proposal *p)
 {
@@ -264,54 +310,15 @@ static json_t *ballot_json(const struct ac_proposal *p,
     return j;
 }
 
-/* An n*n matrix as rows. */
-static json_t *matrix_json(const uint64_t *m, size_t n)
-{
-    json_t *rows = json_array();
-    for (size_t i = 0; rows && i < n; i++) {
-        json_t *row = json_array();
-        for (size_t j = 0; row && j < n; j++) {
-            if (!push(row, json_integer((json_int_t)m[i * n + j]))) {
-                json_decref(row);
-                row = NULL;
-            }
-        }
-        if (!push(rows, row)) {
-            json_decref(rows);
-            rows = NULL;
-        }
-    }
-    return rows;
-}
-
 json_t *ac_api_result(const struct ac_state *s, const struct ac_proposal *p)
 {
     struct ac_arena a;
-    struct ac_choice_result r;
     struct ac_val *v;
     json_t *j = NULL;
-    bool open = p->status == AC_PROP_OPEN;
-
     ac_arena_init(&a, 0);
-    /* a lapsed round has no count: show what its ballots would give */
-    if (ac_choice_count(s, p, open || !p->result, &a, &r, NULL) == AC_OK &&
-        (v = ac_choice_result_val(&r, &a)) != NULL) {
+    v = ac_choice_report(s, p, &a, NULL);
+    if (v) {
         j = ac_json_from_val(v);
-    }
-    if (j) {
-        json_t *opts = ac_json_from_val(ac_val_get(p->data, "options"));
-        struct obj o = {j, true};
-        put_str(&o, "proposal", p->id);
-        put(&o, "status", json_string(ac_proposal_status_name(p->status)));
-        put(&o, "final", json_boolean(p->result != NULL));
-        put_int(&o, "round", p->round);
-        put_int(&o, "ballots", (int64_t)r.ballots);
-        put(&o, "options", opts);
-        if (!r.totals) {
-            put(&o, "pairwise", matrix_json(r.schulze.d, r.n));
-            put(&o, "strongest", matrix_json(r.schulze.p, r.n));
-        }
-        j = obj_done(&o);
     }
     ac_arena_release(&a);
     return j;
@@ -332,6 +339,9 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
         put(&q, "time", ac_api_time(r->time));
         if (r->position == AC_POS_BALLOT) {
             put(&q, "ballot", ballot_json(p, r));
+        }
+        if (r->position == AC_POS_NOMINATION) {
+            put_str(&q, "nominee", r->nominee);
         }
         if (!push(positions, obj_done(&q))) {
             json_decref(positions);
@@ -371,6 +381,10 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     put(&o, "tally", tally_json(s, p));
     put(&o, "versions", versions);
     put(&o, "objections", objections_json(p));
+    if (p->phase != AC_STAGE_NONE) {
+        put(&o, "phase", json_string(ac_stage_name(p->phase)));
+        put(&o, "candidate", str_or_null(p->candidate));
+    }
     if (p->result) {
         put(&o, "result", ac_json_from_val(p->result));
     }

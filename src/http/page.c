@@ -161,6 +161,7 @@ static const struct nav_item nav[] = {
     {"/charter", "Charter"},
     {"/members", "Members"},
     {"/circles", "Circles"},
+    {"/roles", "Roles"},
     {"/log", "Log"},
 };
 
@@ -308,6 +309,24 @@ void ac_page_input(struct ac_page *pg, const char *type, const char *name,
     }
     described_by(pg, name, hint);
     ac_page_raw(pg, "></div>");
+}
+
+void ac_page_textarea_n(struct ac_page *pg, const char *name, size_t n,
+                        const char *label, bool required, const char *hint)
+{
+    ac_page_printf(pg,
+                   "<div class=\"field\"><label for=\"f-%s-%zu\">%s</label>",
+                   name, n, label);
+    if (hint) {
+        ac_page_printf(pg, "<p class=\"hint\" id=\"%s-%zu-hint\">%s</p>", name,
+                       n, hint);
+    }
+    ac_page_printf(pg, "<textarea id=\"f-%s-%zu\" name=\"%s\" rows=\"4\"%s",
+                   name, n, name, required ? " required" : "");
+    if (hint) {
+        ac_page_printf(pg, " aria-describedby=\"%s-%zu-hint\"", name, n);
+    }
+    ac_page_raw(pg, "></textarea></div>");
 }
 
 void ac_page_textarea(struct ac_page *pg, const char *name, const char *label,
@@ -479,15 +498,20 @@ void ac_page_bars(struct ac_page *pg, const char *title,
     if (total < sum) {
         total = sum;
     }
+    /* the first chart keeps the id "chart-title"; later ones count on */
+    char id[32] = "chart-title";
+    if (pg->charts++ > 0) {
+        snprintf(id, sizeof id, "chart-title-%u", pg->charts);
+    }
     ac_page_printf(pg,
                    "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/"
                    "2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
-                   "aria-labelledby=\"chart-title\" "
+                   "aria-labelledby=\"%s\" "
                    "preserveAspectRatio=\"none\">"
-                   "<title id=\"chart-title\">%s</title>"
+                   "<title id=\"%s\">%s</title>"
                    "<rect class=\"bar-rest\" x=\"0\" y=\"0\" width=\"%d\" "
                    "height=\"%d\"/>",
-                   width, height, title, width, height);
+                   width, height, id, id, title, width, height);
     for (size_t i = 0; total > 0 && i < count; i++) {
         int64_t w = bars[i].value * width / total;
         if (bars[i].value == 0) {

@@ -33,6 +33,7 @@ struct ac_page {
     const char *err_field;         /* form field the error names, or NULL */
     const char *err_msg;           /* the error shown in forms, or NULL */
     const struct ac_request *from; /* sticky form values, or NULL */
+    unsigned charts;               /* charts drawn, for unique ids */
 };
 
 /* One bar of a chart: label and value are shown, cls picks its colour
@@ -81,6 +82,10 @@ void ac_page_input(struct ac_page *pg, const char *type, const char *name,
                    const char *label, struct ac_str def, bool required,
                    const char *hint);
 /* A labelled textarea. */
+/* A textarea whose id is f-<name>-<n>, for forms repeated on one page
+ * (the field's name stays name). */
+void ac_page_textarea_n(struct ac_page *pg, const char *name, size_t n,
+                        const char *label, bool required, const char *hint);
 void ac_page_textarea(struct ac_page *pg, const char *name, const char *label,
                       struct ac_str def, bool required, const char *hint);
 /* The sticky value of field name, or def. */
@@ -129,11 +134,13 @@ void ac_web_agreement(struct ac_request *r);
 void ac_web_charter(struct ac_request *r);
 void ac_web_members(struct ac_request *r);
 void ac_web_circles(struct ac_request *r);
+void ac_web_roles(struct ac_request *r);
 void ac_web_log(struct ac_request *r);
 void ac_web_post_proposal(struct ac_request *r);
 void ac_web_post_position(struct ac_request *r);
 void ac_web_post_ballot(struct ac_request *r);
 void ac_web_post_integration(struct ac_request *r);
+void ac_web_post_nomination(struct ac_request *r);
 void ac_web_post_amend(struct ac_request *r);
 void ac_web_post_withdraw(struct ac_request *r);
 /* The proposal page of r->param; with pg->err_msg, next to its forms. */

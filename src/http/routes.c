@@ -705,6 +705,38 @@ static void post_integration(struct ac_request *r)
     ac_route_submit(r);
 }
 
+static void post_nomination(struct ac_request *r)
+{
+    static const char *const allowed[] = {"nominee", "reason", NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_NOMINATE, 200);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "nominee", false, 0, &r->arena, &c->nominee, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "reason", false, 0, &r->arena, &c->reason, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+static json_t *find_role(const struct ac_state *s, struct ac_str id,
+                         bool *found)
+{
+    const struct ac_role *role = ac_state_role(s, id);
+    *found = role != NULL;
+    return role ? ac_api_role(role) : NULL;
+}
+
 static void post_ballot(struct ac_request *r)
 {
     static const char *const allowed[] = {"ranking", "approve", "scores", NULL};
@@ -951,6 +983,11 @@ static const struct route routes[] = {
     {"POST", "/api/v1/proposals/{id}/ballot", true, NULL, .fn = post_ballot},
     {"POST", "/api/v1/proposals/{id}/integrations", true, NULL,
      .fn = post_integration},
+    {"POST", "/api/v1/proposals/{id}/nominations", true, NULL,
+     .fn = post_nomination},
+    {"GET", "/api/v1/roles", true, none, .render = ac_api_roles},
+    {"GET", "/api/v1/roles/{id}", true, none, .find = find_role,
+     .noun = "role"},
     {"GET", "/api/v1/proposals/{id}/result", true, none, .find = find_result,
      .noun = "choice proposal"},
     {"POST", "/api/v1/proposals/{id}/amend", true, NULL, .fn = post_amend},

@@ -68,6 +68,62 @@ static void select_agreement(struct ac_page *pg, const struct ac_state *s,
     select_end(pg);
 }
 
+static void select_role(struct ac_page *pg, const struct ac_state *s,
+                        const struct ac_val *data)
+{
+    struct ac_str cur = ac_page_value(pg, "role", data_str(data, "role"));
+    select_begin(pg, "role", "Role", NULL);
+    for (size_t i = 0; i < s->role_count; i++) {
+        const struct ac_role *r = &s->roles[i];
+        if (!r->retired) {
+            select_option(pg, r->id, r->name, cur);
+        }
+    }
+    select_end(pg);
+}
+
+/* A list of texts (a choice's options, a role's accountabilities) as the
+ * lines of a textarea, into b. */
+static void lines_text(struct ac_buf *b, const struct ac_val *data,
+                       const char *key)
+{
+    const struct ac_val *opts = data ? ac_val_get(data, key) : NULL;
+    for (size_t i = 0; opts && opts->kind == AC_VAL_ARR && i < opts->count;
+         i++) {
+        if (opts->items[i]->kind == AC_VAL_STR) {
+            ac_buf_add_str(b, opts->items[i]->s);
+            ac_buf_putc(b, '\n');
+        }
+    }
+}
+
+/* A role's fields; optional ones may be left empty to keep them. */
+static void role_fields(struct ac_page *pg, const struct ac_val *data,
+                        bool amend)
+{
+    struct ac_buf b;
+    const struct ac_val *days = data ? ac_val_get(data, "term_days") : NULL;
+    char num[24] = "";
+    if (days && days->kind == AC_VAL_INT) {
+        snprintf(num, sizeof num, "%" PRId64, days->i);
+    }
+    ac_page_input(pg, "text", "name", "Name", data_str(data, "name"), !amend,
+                  amend ? "leave empty to keep it" : NULL);
+    ac_page_textarea(pg, "purpose", "Purpose", data_str(data, "purpose"),
+                     !amend, amend ? "leave empty to keep it" : NULL);
+    ac_buf_init(&b, 0);
+    lines_text(&b, data, "accountabilities");
+    ac_page_textarea(
+        pg, "accountabilities", "Accountabilities", ac_buf_str(&b), false,
+        amend ? "one per line; leave empty to keep them" : "one per line");
+    ac_buf_release(&b);
+    ac_page_textarea(pg, "domain", "Domain", data_str(data, "domain"), false,
+                     "what the role decides alone, as text; never power "
+                     "over people");
+    ac_page_input(pg, "number", "term_days", "Term (days)", ac_str_c(num),
+                  !amend, amend ? "leave empty to keep it" : NULL);
+}
+
 static void select_member(struct ac_page *pg, const struct ac_state *s,
                           const char *name, struct ac_str cur)
 {
@@ -137,7 +193,11 @@ static void param_select(struct ac_page *pg, const struct ac_val *data)
     const struct ac_val *set = data ? ac_val_get(data, "set") : NULL;
     struct ac_str cur = {"", 0};
     if (set && set->kind == AC_VAL_OBJ && set->count > 0) {
+        const char *at;
         cur = set->pairs[0].key;
+        /* a circle's rule: the parameter is the part before the '@' */
+        at = memchr(cur.ptr, '@', cur.len);
+        cur.len = at ? (size_t)(at - cur.ptr) : cur.len;
     }
     cur = ac_page_value(pg, "param", cur);
     select_begin(pg, "param", "Charter parameter",
@@ -212,19 +272,6 @@ static struct ac_str param_value(const struct ac_val *data)
     return (struct ac_str){none, 0};
 }
 
-/* A choice's options as the lines of its textarea, into b. */
-static void options_text(struct ac_buf *b, const struct ac_val *data)
-{
-    const struct ac_val *opts = data ? ac_val_get(data, "options") : NULL;
-    for (size_t i = 0; opts && opts->kind == AC_VAL_ARR && i < opts->count;
-         i++) {
-        if (opts->items[i]->kind == AC_VAL_STR) {
-            ac_buf_add_str(b, opts->items[i]->s);
-            ac_buf_putc(b, '\n');
-        }
-    }
-}
-
 void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
                         enum ac_kind kind, const struct ac_val *data)
 {
@@ -254,9 +301,10 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
             v = ac_str_c(num);
         }
         param_select(pg, data);
-        ac_page_input(pg, "text", "value", "New value", v, true,
-                      "a whole number, \"none\", a method or text, as the "
-                      "parameter says");
+        /* a textarea: articles have paragraphs, criteria are lines */
+        ac_page_textarea(pg, "value", "New value", v, true,
+                         "a whole number, \"none\", a method or text, as "
+                         "the parameter says");
         rule_circle_select(pg, s, data);
         break;
     }
@@ -296,10 +344,30 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         member_boxes(pg, s, "remove", "Remove members", data);
         break;
     }
+    case AC_KIND_ROLE_CREATE:
+        ac_page_input(pg, "text", "id", "Role id", data_str(data, "id"), true,
+                      "lowercase letters, digits, - and _");
+        role_fields(pg, data, false);
+        break;
+    case AC_KIND_ROLE_AMEND:
+        select_role(pg, s, data);
+        role_fields(pg, data, true);
+        break;
+    case AC_KIND_ROLE_RETIRE:
+        select_role(pg, s, data);
+        break;
+    case AC_KIND_ROLE_ELECT:
+        select_role(pg, s, data);
+        if (data && ac_val_get(data, "candidate")) {
+            select_member(
+                pg, s, "candidate",
+                ac_page_value(pg, "candidate", data_str(data, "candidate")));
+        }
+        break;
     case AC_KIND_CHOICE: {
         struct ac_buf b;
         ac_buf_init(&b, 0);
-        options_text(&b, data);
+        lines_text(&b, data, "options");
         ac_page_textarea(pg, "options", "Options", ac_buf_str(&b), true,
                          "one option per line, at most 1000");
         ac_buf_release(&b);
@@ -363,6 +431,23 @@ static bool put_field(struct ac_request *r, struct ac_val *obj, const char *key,
     return ac_val_set(&r->arena, obj, key, ac_val_str(&r->arena, ac_str_c(v)));
 }
 
+/* A whole number field; text that is not one goes on as text, so the
+ * core names the field in its answer. */
+static bool put_number(struct ac_request *r, struct ac_val *obj,
+                       const char *key, bool optional)
+{
+    const char *v = form_text(r, key);
+    int64_t n;
+    if (!v || (optional && !*v)) {
+        return true;
+    }
+    return ac_val_set(
+        &r->arena, obj, key,
+        ac_parse_i64(ac_str_c(v), INT64_MIN, INT64_MAX, &n, NULL) == AC_OK
+            ? ac_val_int(&r->arena, n)
+            : ac_val_str(&r->arena, ac_str_c(v)));
+}
+
 static bool put_array(struct ac_request *r, struct ac_val *obj, const char *key,
                       bool optional)
 {
@@ -415,12 +500,23 @@ static struct ac_val *charter_value(struct ac_request *r, const char *param,
 {
     enum ac_param p;
     int64_t n;
-    if (ac_charter_find(ac_str_c(param), &p) &&
-        ac_charter_def(p)->type != AC_PARAM_TEXT &&
-        ac_parse_i64(ac_str_c(text), INT64_MIN, INT64_MAX, &n, NULL) == AC_OK) {
+    struct ac_str t = ac_str_c(text);
+    if (!ac_charter_find(ac_str_c(param), &p) ||
+        ac_charter_def(p)->type == AC_PARAM_TEXT) {
+        return ac_val_str(&r->arena, t);
+    }
+    /* a number or a method: the spaces and line ends around it go */
+    while (t.len && strchr(" \t\n", t.ptr[0])) {
+        t.ptr++;
+        t.len--;
+    }
+    while (t.len && strchr(" \t\n", t.ptr[t.len - 1])) {
+        t.len--;
+    }
+    if (ac_parse_i64(t, INT64_MIN, INT64_MAX, &n, NULL) == AC_OK) {
         return ac_val_int(&r->arena, n);
     }
-    return ac_val_str(&r->arena, ac_str_c(text));
+    return ac_val_str(&r->arena, t);
 }
 
 /* The API's data object for kind from the form; NULL when out of
@@ -445,7 +541,7 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         break;
     case AC_KIND_CHARTER_AMEND: {
         const char *param = ac_web_field(r, "param");
-        const char *value = ac_web_field(r, "value");
+        const char *value = form_text(r, "value");
         struct ac_val *set = ac_val_obj(a);
         ok = ok && set && ac_val_set(a, d, "set", set);
         const char *circle = ac_web_field(r, "rule_circle");
@@ -479,6 +575,29 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         break;
     case AC_KIND_CHOICE:
         ok = ok && put_lines(r, d, "options", "options");
+        break;
+    case AC_KIND_ROLE_CREATE:
+    case AC_KIND_ROLE_AMEND: {
+        bool amend = kind == AC_KIND_ROLE_AMEND;
+        const char *acc = form_text(r, "accountabilities");
+        ok = ok &&
+             (amend ? put_field(r, d, "role", "role", false)
+                    : put_field(r, d, "id", "id", false)) &&
+             put_field(r, d, "name", "name", amend) &&
+             put_field(r, d, "purpose", "purpose", amend) &&
+             put_field(r, d, "domain", "domain", true) &&
+             put_number(r, d, "term_days", amend);
+        if (ok && (!amend || (acc && *acc))) {
+            ok = put_lines(r, d, "accountabilities", "accountabilities");
+        }
+        break;
+    }
+    case AC_KIND_ROLE_RETIRE:
+        ok = ok && put_field(r, d, "role", "role", false);
+        break;
+    case AC_KIND_ROLE_ELECT:
+        ok = ok && put_field(r, d, "role", "role", false) &&
+             put_field(r, d, "candidate", "candidate", true);
         break;
     case AC_KIND_COUNT:
         break;
@@ -604,6 +723,14 @@ void ac_web_post_position(struct ac_request *r)
                "object") == 0) {
         r->job.cmd.criterion = field_str(r, "criterion");
     }
+    ac_route_submit(r);
+}
+
+void ac_web_post_nomination(struct ac_request *r)
+{
+    job_start(r, AC_CMD_NOMINATE, 200);
+    r->job.cmd.nominee = field_str(r, "nominee");
+    r->job.cmd.reason = field_str(r, "reason");
     ac_route_submit(r);
 }
 

@@ -339,12 +339,12 @@ static void data_view(struct ac_page *pg, const struct ac_val *data)
 }
 
 static const char *const position_labels[AC_POS_COUNT] = {
-    "consent", "concern", "object",  "stand aside",
-    "yes",     "no",      "abstain", "ballot"};
+    "consent", "concern", "object", "stand aside", "yes",
+    "no",      "abstain", "ballot", "nomination"};
 
 static const char *const position_bars[AC_POS_COUNT] = {
-    "bar-consent", "bar-concern", "bar-object", "bar-aside",
-    "bar-consent", "bar-concern", "bar-aside",  "bar-consent"};
+    "bar-consent", "bar-concern", "bar-object",  "bar-aside",  "bar-consent",
+    "bar-concern", "bar-aside",   "bar-consent", "bar-concern"};
 
 /* A ballot in words: "3 > 1 = 4", "approves 1, 3", "scores 5, 0, 2". */
 static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
@@ -364,6 +364,16 @@ static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
     }
     if (p->method.method == AC_M_APPROVAL) {
         ac_page_raw(pg, "approves ");
+        for (size_t c = 0; c < n; c++) {
+            if (r->marks[c] == 0) {
+                ac_page_printf(pg, "%s%zu", any ? ", " : "", c + 1);
+                any = true;
+            }
+        }
+        if (!any) {
+            ac_page_raw(pg, "nothing");
+        }
+        return;
     }
     for (size_t t = 0; t < n; t++) {
         bool tier = false;
@@ -372,9 +382,6 @@ static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
                 continue;
             }
             ac_page_printf(pg, "%s%zu", tier ? " = " : any ? " > " : "", c + 1);
-            if (p->method.method == AC_M_APPROVAL) {
-                ac_page_raw(pg, " ");
-            }
             tier = any = true;
         }
     }
@@ -426,6 +433,10 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
             position_labels[pr->position], (int)pr->reason.len, pr->reason.ptr);
         if (pr->position == AC_POS_BALLOT) {
             ballot_text(pg, p, pr);
+        }
+        if (pr->position == AC_POS_NOMINATION) {
+            ac_page_printf(pg, " (nominates <strong>%.*s</strong>)",
+                           (int)pr->nominee.len, pr->nominee.ptr);
         }
         ac_page_raw(pg, "</td><td>");
         ac_page_time(pg, pr->time);
@@ -505,9 +516,8 @@ static void options_view(struct ac_page *pg, const struct ac_state *s,
                     if (i == j) {
                         ac_page_raw(pg, "<td>–</td>");
                     } else {
-                        ac_page_printf(
-                            pg, "<td>%llu</td>",
-                            (unsigned long long)r.schulze.d[i * r.n + j]);
+                        ac_page_printf(pg, "<td>%lld</td>",
+                                       (long long)r.schulze.d[i * r.n + j]);
                     }
                 }
                 ac_page_raw(pg, "</tr>");
@@ -517,6 +527,53 @@ static void options_view(struct ac_page *pg, const struct ac_state *s,
     }
     ac_page_raw(pg, "</section>");
     ac_arena_release(&a);
+}
+
+/* An election's nomination form: one member, with a reason. */
+static void nomination_form(struct ac_page *pg, const struct ac_state *s,
+                            const struct ac_proposal *p, struct ac_str me)
+{
+    const struct ac_circle *c = ac_state_circle(s, p->circle);
+    struct ac_str cur = {"", 0}, reason = {"", 0};
+    char action[96];
+    for (size_t i = 0; i < p->count; i++) {
+        if (ac_str_eq(p->positions[i].member, me)) {
+            cur = p->positions[i].nominee;
+            reason = p->positions[i].reason;
+        }
+    }
+    cur = ac_page_value(pg, "nominee", cur);
+    ac_page_printf(pg,
+                   "<section class=\"card\" id=\"nominate\"><h2>%s</h2>"
+                   "<p>%s</p>",
+                   cur.len ? "Change your nomination" : "Nominate someone",
+                   p->phase == AC_STAGE_NOMINATE
+                       ? "Name the member you think fits the role best, and "
+                         "why. Everyone's nominations are visible."
+                       : "Change round: having read everyone's reasons, you "
+                         "may change your nomination until the deadline.");
+    snprintf(action, sizeof action, "/proposals/%.*s/nominations",
+             (int)p->id.len, p->id.ptr);
+    ac_page_form_begin(pg, action, "stack");
+    ac_page_raw(pg, "<div class=\"field\"><label for=\"f-nominee\">Member"
+                    "</label>");
+    ac_page_field_error(pg, "nominee");
+    ac_page_raw(pg, "<select id=\"f-nominee\" name=\"nominee\">");
+    for (size_t i = 0; c && i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        if (ac_state_in_circle(s, c, m->id)) {
+            ac_page_printf(pg, "<option value=\"%.*s\"%s>%.*s (%.*s)</option>",
+                           (int)m->id.len, m->id.ptr,
+                           ac_str_eq(m->id, cur) ? " selected" : "",
+                           (int)m->name.len, m->name.ptr, (int)m->id.len,
+                           m->id.ptr);
+        }
+    }
+    ac_page_raw(pg, "</select></div>");
+    ac_page_textarea(pg, "reason", "Reason", reason, true,
+                     "why this member fits the role");
+    ac_page_form_end(pg, "Save nomination");
+    ac_page_raw(pg, "</section>");
 }
 
 static void ballot_form(struct ac_page *pg, const struct ac_proposal *p,
@@ -560,20 +617,24 @@ static void ballot_form(struct ac_page *pg, const struct ac_proposal *p,
                            c + 1, c + 1, v == 0 ? " checked" : "", c + 1,
                            (int)label.len, label.ptr);
         } else {
-            char val[8] = "";
+            char val[8] = "", name[32];
+            struct ac_str typed;
             if (v != AC_RANK_NONE) {
                 snprintf(val, sizeof val, "%u",
                          (unsigned)v + (m == AC_M_SCORE ? 0 : 1));
             }
+            /* after a refusal, what was typed */
+            snprintf(name, sizeof name, "opt-%zu", c + 1);
+            typed = ac_page_value(pg, name, ac_str_c(val));
             ac_page_printf(pg,
                            "<label for=\"opt-%zu\">%zu. %.*s</label>"
                            "<input type=\"number\" name=\"opt-%zu\" "
                            "id=\"opt-%zu\" min=\"%d\" max=\"%zu\" "
-                           "value=\"%s\" class=\"rank\">",
+                           "value=\"%.*s\" class=\"rank\">",
                            c + 1, c + 1, (int)label.len, label.ptr, c + 1,
                            c + 1, m == AC_M_SCORE ? 0 : 1,
                            m == AC_M_SCORE ? (size_t)AC_SCORE_MAX : opts->count,
-                           val);
+                           (int)(typed.len > 6 ? 6 : typed.len), typed.ptr);
         }
     }
     ac_page_form_end(pg, "Save ballot");
@@ -655,9 +716,8 @@ static void objections_view(struct ac_page *pg, const struct ac_proposal *p,
                            "<input type=\"hidden\" name=\"objector\" "
                            "value=\"%.*s\">",
                            (int)o->member.len, o->member.ptr);
-            ac_page_textarea(pg, "suggestion", "Suggest an amendment",
-                             AC_STR(""), true,
-                             "recorded in this objection's history");
+            ac_page_textarea_n(pg, "suggestion", i + 1, "Suggest an amendment",
+                               true, "recorded in this objection's history");
             ac_page_form_end(pg, "Record suggestion");
         }
         ac_page_raw(pg, "</li>");
@@ -686,10 +746,19 @@ static void position_form(struct ac_page *pg, const struct ac_charter *ch,
     ac_page_form_begin(pg, action, "stack");
     ac_page_raw(pg, "<fieldset><legend>Position</legend>");
     ac_page_field_error(pg, "position");
-    for (int i = 0; i < AC_POS_COUNT; i++) {
-        const char *n = ac_position_name((enum ac_position)i);
+    /* in the order people answer them: objections last in a vote */
+    static const enum ac_position shown[] = {
+        AC_POS_CONSENT, AC_POS_CONCERN, AC_POS_OBJECT, AC_POS_STAND_ASIDE,
+        AC_POS_YES,     AC_POS_NO,      AC_POS_ABSTAIN};
+    for (size_t k = 0; k <= sizeof shown / sizeof shown[0]; k++) {
+        /* past the end: a vote's objection */
+        enum ac_position i =
+            k < sizeof shown / sizeof shown[0] ? shown[k] : AC_POS_OBJECT;
+        const char *n = ac_position_name(i);
         bool on = cur && strcmp(cur, n) == 0;
-        if (!ac_position_allowed(p->method.method, (enum ac_position)i)) {
+        if (!ac_position_allowed(p->method.method, i) ||
+            (i == AC_POS_OBJECT && ac_method_is_vote(p->method.method) !=
+                                       (k == sizeof shown / sizeof shown[0]))) {
             continue;
         }
         ac_page_printf(pg,
@@ -860,11 +929,25 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
                    "<h2>Round</h2><p>Decided by <a href=\"/charter\">%s"
                    "</a>.</p>",
                    method);
+    if (p->phase != AC_STAGE_NONE) {
+        ac_page_printf(pg,
+                       "<p id=\"phase\">Election phase: <strong>%s"
+                       "</strong>",
+                       ac_stage_name(p->phase));
+        if (p->candidate.len) {
+            ac_page_printf(pg, "; proposed candidate: <strong>%.*s</strong>",
+                           (int)p->candidate.len, p->candidate.ptr);
+        }
+        ac_page_raw(pg, "</p>");
+    }
     positions_view(pg, s, p);
     c = ac_state_circle(s, p->circle);
     if (p->status == AC_PROP_OPEN && c && ac_state_in_circle(s, c, me)) {
         if (ac_method_is_choice(p->method.method)) {
             ballot_form(pg, p, me);
+        } else if (p->phase == AC_STAGE_NOMINATE ||
+                   p->phase == AC_STAGE_CHANGE) {
+            nomination_form(pg, s, p, me);
         } else {
             position_form(pg, &s->charter, p, me);
         }
@@ -1138,6 +1221,96 @@ void ac_web_circles(struct ac_request *r)
             }
         }
         ac_page_raw(&pg, "</p></section>");
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+void ac_web_roles(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_page pg;
+    bool any = false;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(&pg, "Roles", "/roles");
+    ac_page_raw(&pg, "<p>Roles are functions of a circle, never power over "
+                     "people. Holders are elected for a term and the role is "
+                     "vacant when the term ends; the charter limits terms in "
+                     "a row and roles held at once.</p>");
+    for (size_t i = 0; i < s->role_count; i++) {
+        const struct ac_role *role = &s->roles[i];
+        const struct ac_val *acc = role->accountabilities;
+        const struct ac_term *cur =
+            role->holder.len ? &role->terms[role->term_count - 1] : NULL;
+        any = true;
+        ac_page_printf(&pg,
+                       "<section class=\"card role\" id=\"role-%.*s\"><h2>"
+                       "%.*s <small>(%.*s, circle %.*s)</small></h2>",
+                       (int)role->id.len, role->id.ptr, (int)role->name.len,
+                       role->name.ptr, (int)role->id.len, role->id.ptr,
+                       (int)role->circle.len, role->circle.ptr);
+        if (role->retired) {
+            ac_page_raw(&pg, "<p><span class=\"badge st-lapsed\">retired"
+                             "</span></p>");
+        } else if (cur) {
+            ac_page_printf(&pg,
+                           "<p class=\"holder\">Held by <strong>%.*s"
+                           "</strong> until ",
+                           (int)cur->member.len, cur->member.ptr);
+            ac_page_time(&pg, cur->end);
+            ac_page_raw(&pg, "</p>");
+        } else {
+            ac_page_raw(&pg, "<p class=\"holder\"><span class=\"badge "
+                             "st-needs_integration\">vacant</span></p>");
+        }
+        ac_page_printf(&pg, "<p>%.*s</p>", (int)role->purpose.len,
+                       role->purpose.ptr);
+        if (acc && acc->count) {
+            ac_page_raw(&pg, "<p>Accountabilities:</p><ul>");
+            for (size_t k = 0; k < acc->count; k++) {
+                if (acc->items[k]->kind == AC_VAL_STR) {
+                    ac_page_printf(&pg, "<li>%.*s</li>",
+                                   (int)acc->items[k]->s.len,
+                                   acc->items[k]->s.ptr);
+                }
+            }
+            ac_page_raw(&pg, "</ul>");
+        }
+        if (role->domain.len) {
+            ac_page_printf(&pg, "<p>Decides alone: %.*s</p>",
+                           (int)role->domain.len, role->domain.ptr);
+        }
+        ac_page_printf(&pg,
+                       "<p class=\"meta\">Term: %lld days · created by "
+                       "<a href=\"/proposals/%.*s\">%.*s</a></p>",
+                       (long long)role->term_days, (int)role->created_by.len,
+                       role->created_by.ptr, (int)role->created_by.len,
+                       role->created_by.ptr);
+        if (role->term_count) {
+            ac_page_raw(&pg, "<details><summary>Terms</summary><ol>");
+            for (size_t k = 0; k < role->term_count; k++) {
+                const struct ac_term *t = &role->terms[k];
+                ac_page_printf(&pg,
+                               "<li>%.*s, elected by <a href=\"/proposals/"
+                               "%.*s\">%.*s</a>: ",
+                               (int)t->member.len, t->member.ptr,
+                               (int)t->proposal.len, t->proposal.ptr,
+                               (int)t->proposal.len, t->proposal.ptr);
+                ac_page_time(&pg, t->start);
+                ac_page_raw(&pg, " to ");
+                ac_page_time(&pg, t->end);
+                ac_page_raw(&pg, t->ended ? "</li>" : " (current)</li>");
+            }
+            ac_page_raw(&pg, "</ol></details>");
+        }
+        ac_page_raw(&pg, "</section>");
+    }
+    if (!any) {
+        ac_page_raw(&pg, "<p class=\"empty\">No roles yet: propose one with "
+                         "a role.create proposal.</p>");
     }
     pthread_rwlock_unlock(&r->svc->lock);
     ac_page_end(&pg);

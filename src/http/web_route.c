@@ -426,6 +426,7 @@ static const struct web_route routes[] = {
     {"POST", "/proposals/{id}/positions", true, ac_web_post_position},
     {"POST", "/proposals/{id}/ballot", true, ac_web_post_ballot},
     {"POST", "/proposals/{id}/integrations", true, ac_web_post_integration},
+    {"POST", "/proposals/{id}/nominations", true, ac_web_post_nomination},
     {"POST", "/proposals/{id}/amend", true, ac_web_post_amend},
     {"POST", "/proposals/{id}/withdraw", true, ac_web_post_withdraw},
     {"GET", "/agreements", true, ac_web_agreements},
@@ -433,6 +434,7 @@ static const struct web_route routes[] = {
     {"GET", "/charter", true, ac_web_charter},
     {"GET", "/members", true, ac_web_members},
     {"GET", "/circles", true, ac_web_circles},
+    {"GET", "/roles", true, ac_web_roles},
     {"GET", "/log", true, ac_web_log},
 };
 

@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Roles without ranks (docs/roles.md): role.create, role.amend,
+ * role.retire, and the sociocratic election of role.elect: nominations,
+ * a change round, a consent round on the most nominated eligible member,
+ * terms that end by themselves, and the charter's limits on consecutive
+ * and concurrent terms; driven through ac_exec with an injected clock. */
+#include <criterion/criterion.h>
+
+#include "base/hash.h"
+#include "exec_fixture.h"
+
+TestSuite(role, .init = setup, .fini = teardown);
+TestSuite(election, .init = setup, .fini = teardown);
+
+#define KEEPER                                                                 \
+    "{\"id\":\"keeper\",\"name\":\"Tool keeper\",\"purpose\":\"Tools are "     \
+    "where we can find them\",\"accountabilities\":[\"keep the "               \
+    "inventory\",\"arrange repairs\"],\"domain\":\"the tool shed's "           \
+    "layout\",\"term_days\":90}"
+
+static enum ac_status nominate(const char *actor, const char *id,
+                               const char *nominee, const char *reason)
+{
+    struct ac_cmd c = {.type = AC_CMD_NOMINATE};
+    c.actor = ac_str_c(actor);
+    c.proposal = ac_str_c(id);
+    c.nominee = ac_str_c(nominee);
+    c.reason = ac_str_c(reason);
+    return run(&c);
+}
+
+static struct ac_role *R(const char *id)
+{
+    struct ac_role *r = ac_state_role(&O.s, ac_str_c(id));
+    cr_assert_not_null(r, "no role %s", id);
+    return r;
+}
+
+/* org3 with the role "keeper" in "all". */
+static void org_keeper(void)
+{
+    org3();
+    adopt("alice", "all", "role.create", "A tool keeper", KEEPER);
+    O.now += HOUR;
+}
+
+static const char *open_election(const char *role)
+{
+    char data[96];
+    snprintf(data, sizeof data, "{\"role\":\"%s\"}", role);
+    O.now += MIN;
+    OK(propose("alice", "all", "role.elect", "Elect a keeper", data));
+    return newest();
+}
+
+/* Runs an election in which everyone nominates who, then the change
+ * round passes and everyone consents: who holds the role. */
+static const char *elect(const char *role, const char *who)
+{
+    const char *id = open_election(role);
+    static const char *const all[] = {"alice", "bob", "carol"};
+    for (int i = 0; i < 3; i++) {
+        O.now += MIN;
+        OK(nominate(all[i], id, who, "knows the tools"));
+    }
+    cr_assert_eq(P(id)->phase, AC_STAGE_CHANGE);
+    tick_at(P(id)->deadline);
+    cr_assert_eq(P(id)->phase, AC_STAGE_CONSENT);
+    all_consent(id);
+    cr_assert_eq(status(id), AC_PROP_ADOPTED, "%.*s", (int)P(id)->outcome.len,
+                 P(id)->outcome.ptr);
+    return id;
+}
+
+Test(role, create_checks_its_data)
+{
+    static const char *const bad[][2] = {
+        {"{\"id\":\"keeper\"}", "/data/name"},
+        {"{\"id\":\"Keeper\",\"name\":\"x\",\"purpose\":\"y\","
+         "\"accountabilities\":[],\"term_days\":30}",
+         "/data/id"},
+        {"{\"id\":\"keeper\",\"name\":\"x\",\"purpose\":\"y\","
+         "\"accountabilities\":[\"\"],\"term_days\":30}",
+         "/data/accountabilities/0"},
+        {"{\"id\":\"keeper\",\"name\":\"x\",\"purpose\":\"y\","
+         "\"accountabilities\":\"all\",\"term_days\":30}",
+         "/data/accountabilities"},
+        {"{\"id\":\"keeper\",\"name\":\"x\",\"purpose\":\"y\","
+         "\"accountabilities\":[],\"term_days\":0}",
+         "/data/term_days"},
+        {"{\"id\":\"keeper\",\"name\":\"x\",\"purpose\":\"y\","
+         "\"accountabilities\":[],\"term_days\":30,\"power\":1}",
+         "/data/power"},
+    };
+    org3();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FAILS(propose("alice", "all", "role.create", "Role", bad[i][0]),
+              AC_EINVAL, bad[i][1]);
+    }
+    adopt("alice", "all", "role.create", "A tool keeper", KEEPER);
+    cr_assert_eq(O.s.role_count, 1);
+    cr_assert(ac_str_eq_c(R("keeper")->name, "Tool keeper"));
+    cr_assert(ac_str_eq_c(R("keeper")->domain, "the tool shed's layout"));
+    cr_assert_eq(R("keeper")->accountabilities->count, 2);
+    cr_assert_eq(R("keeper")->term_days, 90);
+    cr_assert_eq(R("keeper")->holder.len, 0, "vacant until elected");
+    FAILS(propose("alice", "all", "role.create", "Again", KEEPER), AC_EINVAL,
+          "/data/id");
+}
+
+Test(role, amend_and_retire)
+{
+    org_keeper();
+    FAILS(propose("alice", "all", "role.amend", "Nothing",
+                  "{\"role\":\"keeper\"}"),
+          AC_EINVAL, "/data");
+    FAILS(propose("alice", "all", "role.amend", "No such",
+                  "{\"role\":\"boss\",\"term_days\":30}"),
+          AC_EINVAL, "/data/role");
+    adopt("alice", "all", "role.amend", "Shorter terms",
+          "{\"role\":\"keeper\",\"term_days\":30}");
+    cr_assert_eq(R("keeper")->term_days, 30);
+    cr_assert(ac_str_eq_c(R("keeper")->name, "Tool keeper"), "kept");
+    elect("keeper", "bob");
+    cr_assert(ac_str_eq_c(R("keeper")->holder, "bob"));
+    adopt("alice", "all", "role.retire", "No more keeper",
+          "{\"role\":\"keeper\"}");
+    cr_assert(R("keeper")->retired);
+    cr_assert_eq(R("keeper")->holder.len, 0, "retiring ends the term");
+    cr_assert(R("keeper")->terms[0].ended);
+    FAILS(
+        propose("alice", "all", "role.elect", "Elect", "{\"role\":\"keeper\"}"),
+        AC_EINVAL, "/data/role");
+    replay_matches();
+}
+
+Test(election, nominations_change_round_consent_and_the_term)
+{
+    const char *id;
+    const struct ac_event *ev;
+    org_keeper();
+    id = open_election("keeper");
+    cr_assert_eq(P(id)->phase, AC_STAGE_NOMINATE);
+    FAILS(pos("bob", id, "consent", ""), AC_ECONFLICT, NULL);
+    FAILS(nominate("bob", id, "carol", " "), AC_EINVAL, "/reason");
+    FAILS(nominate("bob", id, "zed", "x"), AC_EINVAL, "/nominee");
+    OK(nominate("alice", id, "carol", "she built the shelves"));
+    is_type(last(0), "nomination.given");
+    OK(nominate("bob", id, "alice", "she has the van"));
+    OK(nominate("carol", id, "bob", "he is there every day"));
+    is_type(last(0), "election.changing");
+    cr_assert_eq(P(id)->phase, AC_STAGE_CHANGE);
+    /* the change round: reasons heard, two change to carol */
+    OK(nominate("bob", id, "carol", "alice convinced me"));
+    OK(nominate("carol", id, "carol", "fine, I will"));
+    cr_assert_eq(P(id)->count, 3, "a change replaces the nomination");
+    tick_at(P(id)->deadline - 1);
+    cr_assert_eq(P(id)->phase, AC_STAGE_CHANGE, "not before the deadline");
+    tick_at(P(id)->deadline);
+    ev = last(0);
+    is_type(ev, "election.proposed");
+    cr_assert(ac_str_eq_c(dstr(ev, "candidate"), "carol"));
+    cr_assert_eq(dint(ac_val_get(ev->data, "nominations"), "carol"), 3);
+    cr_assert_eq(P(id)->phase, AC_STAGE_CONSENT);
+    cr_assert_eq(P(id)->round, 2);
+    cr_assert_eq(P(id)->count, 0, "the consent round starts empty");
+    FAILS(nominate("bob", id, "alice", "late"), AC_ECONFLICT, NULL);
+    all_consent(id);
+    cr_assert_eq(status(id), AC_PROP_ADOPTED);
+    cr_assert(ac_str_eq_c(R("keeper")->holder, "carol"));
+    cr_assert_eq(R("keeper")->terms[0].end - R("keeper")->terms[0].start,
+                 90 * DAY);
+    /* the term ends by itself */
+    tick_at(R("keeper")->terms[0].end - 1);
+    cr_assert(ac_str_eq_c(R("keeper")->holder, "carol"));
+    cr_assert_eq(tick_at(R("keeper")->terms[0].end), 1);
+    ev = last(0);
+    is_type(ev, "role.term_ended");
+    cr_assert(ac_str_eq_c(ev->actor, "system"));
+    cr_assert(ac_str_eq_c(dstr(ev, "member"), "carol"));
+    cr_assert_eq(R("keeper")->holder.len, 0, "vacant until the next election");
+    cr_assert(R("keeper")->terms[0].ended);
+    replay_matches();
+}
+
+Test(election, nobody_nominated_lapses)
+{
+    const char *id;
+    org_keeper();
+    id = open_election("keeper");
+    tick_at(P(id)->deadline);
+    cr_assert_eq(status(id), AC_PROP_LAPSED);
+    cr_assert(has(P(id)->outcome, "nobody was nominated"));
+    replay_matches();
+}
+
+Test(election, a_tie_is_broken_by_the_seed)
+{
+    const char *id;
+    uint8_t ka[AC_HASH_LEN], kb[AC_HASH_LEN], in[8 + 8];
+    org_keeper();
+    id = open_election("keeper");
+    OK(nominate("alice", id, "bob", "x"));
+    OK(nominate("bob", id, "alice", "y"));
+    /* the seed: the hash of the event that opened the round */
+    memcpy(in, P(id)->round_hash, 8);
+    cr_assert_eq(memcmp(P(id)->round_hash, O.log.events[O.log.count - 3].hash,
+                        AC_HASH_LEN),
+                 0);
+    tick_at(P(id)->deadline);
+    tick_at(P(id)->deadline);
+    is_type(last(0), "election.proposed");
+    memcpy(in + 8, "alice", 5);
+    ac_sha256(ka, in, 13);
+    memcpy(in + 8, "bob", 3);
+    ac_sha256(kb, in, 11);
+    cr_assert(ac_str_eq_c(dstr(last(0), "candidate"),
+                          memcmp(ka, kb, AC_HASH_LEN) < 0 ? "alice" : "bob"));
+}
+
+Test(election, objections_and_another_candidate)
+{
+    const char *id;
+    org_keeper();
+    id = open_election("keeper");
+    OK(nominate("alice", id, "bob", "x"));
+    OK(nominate("bob", id, "bob", "y"));
+    OK(nominate("carol", id, "bob", "z"));
+    tick_at(P(id)->deadline);
+    OK(pos("carol", id, "object", "bob is away all summer"));
+    OK(pos("alice", id, "consent", ""));
+    OK(pos("bob", id, "consent", ""));
+    cr_assert_eq(status(id), AC_PROP_NEEDS_INTEGRATION);
+    O.now += MIN;
+    FAILS(amend("alice", id, NULL, "{\"role\":\"keeper\"}"), AC_EINVAL,
+          "/data/candidate");
+    FAILS(
+        amend("alice", id, NULL, "{\"role\":\"keeper\",\"candidate\":\"zed\"}"),
+        AC_EINVAL, "/data/candidate");
+    OK(amend("alice", id, NULL,
+             "{\"role\":\"keeper\",\"candidate\":\"carol\"}"));
+    cr_assert(ac_str_eq_c(P(id)->candidate, "carol"));
+    all_consent(id);
+    cr_assert(ac_str_eq_c(R("keeper")->holder, "carol"));
+    replay_matches();
+}
+
+Test(election, at_most_two_roles_at_once)
+{
+    const char *id;
+    org3();
+    adopt("alice", "all", "role.create", "Keeper", KEEPER);
+    adopt("alice", "all", "role.create", "Host",
+          "{\"id\":\"host\",\"name\":\"Host\",\"purpose\":\"Welcome\","
+          "\"accountabilities\":[],\"term_days\":90}");
+    adopt("alice", "all", "role.create", "Scribe",
+          "{\"id\":\"scribe\",\"name\":\"Scribe\",\"purpose\":\"Notes\","
+          "\"accountabilities\":[],\"term_days\":90}");
+    elect("keeper", "bob");
+    elect("host", "bob");
+    cr_assert_eq(ac_state_roles_held(&O.s, AC_STR("bob")), 2);
+    id = open_election("scribe");
+    FAILS(nominate("alice", id, "bob", "he is good at it"), AC_EINVAL,
+          "/nominee");
+    cr_assert(has(ac_str_c(O.err.msg), "role.max_concurrent is 2"), "%s",
+              O.err.msg);
+    OK(nominate("alice", id, "carol", "she writes well"));
+}
+
+Test(election, at_most_two_terms_in_a_row)
+{
+    const char *id;
+    org_keeper();
+    elect("keeper", "bob");
+    tick_at(R("keeper")->terms[0].end);
+    elect("keeper", "bob");
+    tick_at(R("keeper")->terms[1].end);
+    id = open_election("keeper");
+    FAILS(nominate("alice", id, "bob", "again"), AC_EINVAL, "/nominee");
+    cr_assert(has(ac_str_c(O.err.msg), "2 term(s) in a row"), "%s", O.err.msg);
+    OK(nominate("alice", id, "carol", "her turn"));
+    OK(nominate("bob", id, "carol", "her turn"));
+    OK(nominate("carol", id, "carol", "my turn"));
+    tick_at(P(id)->deadline);
+    all_consent(id);
+    cr_assert(ac_str_eq_c(R("keeper")->holder, "carol"));
+    replay_matches();
+}
+
+Test(election, a_removed_member_leaves_their_role)
+{
+    org_keeper();
+    elect("keeper", "bob");
+    adopt("alice", "all", "member.remove", "Bob moved away",
+          "{\"member\":\"bob\",\"reason\":\"moved away\"}");
+    cr_assert_eq(R("keeper")->holder.len, 0);
+    cr_assert(R("keeper")->terms[0].ended);
+    cr_assert_eq(ac_state_next_due(&O.s), INT64_MAX, "no term left to end");
+    replay_matches();
+}
