@@ -1693,6 +1693,19 @@ static enum ac_status end_term(struct ac_state *s, const struct ac_role *r,
                 obj_done(&d), err);
 }
 
+/* Every active member of the circle nominated in the change round. */
+static bool everyone_spoke_again(const struct ac_state *s,
+                                 const struct ac_proposal *p)
+{
+    const struct ac_circle *c = ac_state_circle(s, p->circle);
+    size_t n = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        n += p->positions[i].second &&
+             ac_state_in_circle(s, c, p->positions[i].member);
+    }
+    return n >= ac_state_circle_size(s, c);
+}
+
 static enum ac_status do_nominate(struct ac_state *s, const struct ac_cmd *cmd,
                                   int64_t now, struct ac_arena *a,
                                   struct ac_batch *out, struct ac_err *err)
@@ -1740,8 +1753,13 @@ static enum ac_status do_nominate(struct ac_state *s, const struct ac_cmd *cmd,
     put_str(&d, "reason", cmd->reason);
     st =
         emit(s, a, out, now, cmd->actor, "nomination.given", obj_done(&d), err);
+    /* a phase ends early once every member of the circle has spoken in
+     * it: nominated, or in the change round changed or confirmed */
     if (st == AC_OK && p->phase == AC_STAGE_NOMINATE &&
         everyone_answered(s, p)) {
+        st = advance_election(s, p, now, a, out, err);
+    } else if (st == AC_OK && p->phase == AC_STAGE_CHANGE &&
+               everyone_spoke_again(s, p)) {
         st = advance_election(s, p, now, a, out, err);
     }
     return st;

@@ -932,6 +932,7 @@ on_nomination(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
         return NOMEM(err);
     }
     r->position = AC_POS_NOMINATION;
+    r->second = p->phase == AC_STAGE_CHANGE;
     r->time = ev->time;
     return AC_OK;
 }

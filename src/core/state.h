@@ -95,6 +95,7 @@ struct ac_position_rec {
                             * approval 0/1 or score; AC_RANK_NONE unranked) */
     bool counted;          /* counted at the last close */
     struct ac_str nominee; /* AC_POS_NOMINATION */
+    bool second;           /* nominated (or confirmed) in the change round */
 };
 
 /* An objection's history (docs/consent.md#objections). */

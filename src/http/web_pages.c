@@ -550,8 +550,10 @@ static void nomination_form(struct ac_page *pg, const struct ac_state *s,
                    p->phase == AC_STAGE_NOMINATE
                        ? "Name the member you think fits the role best, and "
                          "why. Everyone's nominations are visible."
-                       : "Change round: having read everyone's reasons, you "
-                         "may change your nomination until the deadline.");
+                       : "Change round: having read everyone's reasons, say "
+                         "again whom you nominate, the same member or "
+                         "another. The round ends when everyone has, or at "
+                         "the deadline.");
     snprintf(action, sizeof action, "/proposals/%.*s/nominations",
              (int)p->id.len, p->id.ptr);
     ac_page_form_begin(pg, action, "stack");

@@ -298,3 +298,23 @@ Test(election, a_removed_member_leaves_their_role)
     cr_assert_eq(ac_state_next_due(&O.s), INT64_MAX, "no term left to end");
     replay_matches();
 }
+
+Test(election, the_change_round_ends_when_everyone_has_spoken_again)
+{
+    const char *id;
+    org_keeper();
+    id = open_election("keeper");
+    OK(nominate("alice", id, "carol", "a"));
+    OK(nominate("bob", id, "alice", "b"));
+    OK(nominate("carol", id, "bob", "c"));
+    cr_assert_eq(P(id)->phase, AC_STAGE_CHANGE);
+    /* confirming counts as speaking again: alice keeps carol */
+    OK(nominate("alice", id, "carol", "a"));
+    OK(nominate("bob", id, "carol", "convinced"));
+    cr_assert_eq(P(id)->phase, AC_STAGE_CHANGE);
+    OK(nominate("carol", id, "carol", "all right"));
+    is_type(last(0), "election.proposed");
+    cr_assert_eq(P(id)->phase, AC_STAGE_CONSENT);
+    cr_assert(ac_str_eq(P(id)->candidate, AC_STR("carol")));
+    replay_matches();
+}
