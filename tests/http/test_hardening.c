@@ -94,6 +94,7 @@ struct hammer {
     const char *token;
     atomic_bool *stop;
     atomic_bool *revoked; /* set once DELETE /session answered 204 */
+    atomic_int *started;  /* hammers that have had an answer */
     int late_ok;          /* 200s to requests sent after the 204 */
     int odd;              /* answers other than 200 and 401 */
     int sent;
@@ -118,7 +119,9 @@ static void *hammer_main(void *arg)
         if (curl_easy_perform(c) == CURLE_OK) {
             curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         }
-        h->sent++;
+        if (h->sent++ == 0) {
+            atomic_fetch_add(h->started, 1);
+        }
         if (status == 200 && after) {
             h->late_ok++;
         } else if (status != 200 && status != 401) {
@@ -141,15 +144,21 @@ Test(hardening, logout_wins_over_concurrent_reads, .fini = org_cleanup)
         struct hammer h[RACE_THREADS];
         pthread_t th[RACE_THREADS];
         atomic_bool stop = false, revoked = false;
+        atomic_int started = 0;
         struct t_resp r;
         int sent = 0;
 
         cr_assert_not_null(token);
         for (int i = 0; i < RACE_THREADS; i++) {
-            h[i] = (struct hammer){&o, token, &stop, &revoked, 0, 0, 0};
+            h[i] =
+                (struct hammer){&o, token, &stop, &revoked, &started, 0, 0, 0};
             cr_assert_eq(pthread_create(&th[i], NULL, hammer_main, &h[i]), 0);
         }
-        usleep(20 * 1000);
+        /* every hammer is reading before the logout, however busy the
+         * machine (a fixed pause left them unscheduled under load) */
+        for (int w = 0; w < 1000 && atomic_load(&started) < RACE_THREADS; w++) {
+            usleep(10 * 1000);
+        }
         r = t_http(&o.srv, "DELETE", "/api/v1/session", token, NULL);
         atomic_store(&revoked, true);
         usleep(30 * 1000);
