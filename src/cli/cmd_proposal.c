@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The proposal commands: proposals, show, propose, position, amend,
- * withdraw and invite. The server decides everything; these commands only
- * shape requests and print answers, so a refusal reads exactly as the
- * server gives it. */
+ * withdraw and invite, and the answers of choices, elections and draws. The
+ * server decides everything; these commands only shape requests and print
+ * answers, so a refusal reads exactly as the server gives it. */
 #include "cli/cli.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "base/secret.h"
 #include "cli/client.h"
+#include "core/draw.h"
 
 #define PATH_MAX_LEN 512
 #define DATA_FILE_MAX ((size_t)1 << 20) /* the server's body limit */
@@ -804,6 +807,137 @@ enum ac_status ac_cli_nominate(struct ac_cli_args *a, struct ac_err *err)
         print_outcome(r);
     }
     json_decref(r);
+    json_decref(body);
+    return st;
+}
+
+/* Where `accord volunteer` keeps the secret of a draw until `accord
+ * reveal`: beside the session file, mode 0600. */
+static enum ac_status secret_path(const char *id, char *out, size_t size,
+                                  struct ac_err *err)
+{
+    char base[PATH_MAX_LEN];
+    enum ac_status st = ac_client_session_path(base, sizeof base, err);
+    int n;
+    if (st != AC_OK) {
+        return st;
+    }
+    n = snprintf(out, size, "%s.draw-%s", base, id);
+    return n < 0 || (size_t)n >= size
+               ? ac_err_set(err, AC_EINVAL, "the secret's path is too long")
+               : AC_OK;
+}
+
+static enum ac_status draw_post(struct ac_cli_args *a, const char *suffix,
+                                json_t *body, struct ac_err *err)
+{
+    char path[PATH_MAX_LEN];
+    json_t *r = NULL;
+    enum ac_status st =
+        id_path(path, sizeof path, "/proposals/", a->pos[0], suffix, err);
+    if (st == AC_OK) {
+        st = ac_client_call(a, "POST", path, body, &r, err);
+    }
+    if (st == AC_OK && r) {
+        if (json_is_string(json_object_get(r, "phase"))) {
+            printf("%s is in its %s phase\n", a->pos[0], str_of(r, "phase"));
+        }
+        print_outcome(r);
+    }
+    json_decref(r);
+    return st;
+}
+
+enum ac_status ac_cli_volunteer(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *given = ac_cli_get(a, "--secret");
+    char secret[AC_TOKEN_LEN + 1], commit[AC_HEX_LEN + 1], file[PATH_MAX_LEN];
+    const char *use = given;
+    json_t *body;
+    enum ac_status st;
+    FILE *f;
+
+    if (!given) {
+        /* a secret nobody else knows, the server included */
+        ac_token_new(secret);
+        use = secret;
+    }
+    st = secret_path(a->pos[0], file, sizeof file, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    f = fopen(file, "w");
+    if (!f) {
+        return ac_err_set(err, AC_EIO, "cannot keep the secret in %s: %s", file,
+                          strerror(errno));
+    }
+    fchmod(fileno(f), 0600);
+    fprintf(f, "%s\n", use);
+    if (fclose(f) != 0) {
+        return ac_err_set(err, AC_EIO, "cannot keep the secret in %s", file);
+    }
+    ac_draw_commit(ac_str_c(use), commit);
+    body = json_pack("{s:s}", "commitment", commit);
+    if (!body) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    st = draw_post(a, "/volunteer", body, err);
+    if (st == AC_OK) {
+        printf("you volunteer for %s; your secret is kept in %s for accord "
+               "reveal\n",
+               a->pos[0], file);
+    }
+    json_decref(body);
+    return st;
+}
+
+enum ac_status ac_cli_pass(struct ac_cli_args *a, struct ac_err *err)
+{
+    json_t *body = json_object();
+    enum ac_status st = body ? draw_post(a, "/pass", body, err)
+                             : ac_err_set(err, AC_ENOMEM, "out of memory");
+    if (st == AC_OK) {
+        printf("you do not volunteer for %s\n", a->pos[0]);
+    }
+    json_decref(body);
+    return st;
+}
+
+enum ac_status ac_cli_reveal(struct ac_cli_args *a, struct ac_err *err)
+{
+    const char *given = ac_cli_get(a, "--secret");
+    char line[512] = "", file[PATH_MAX_LEN];
+    json_t *body;
+    enum ac_status st = AC_OK;
+
+    if (!given) {
+        FILE *f;
+        st = secret_path(a->pos[0], file, sizeof file, err);
+        if (st != AC_OK) {
+            return st;
+        }
+        f = fopen(file, "r");
+        if (!f) {
+            return ac_err_set(err, AC_ENOTFOUND,
+                              "no secret kept for %s (%s): give it with "
+                              "--secret",
+                              a->pos[0], strerror(errno));
+        }
+        if (!fgets(line, sizeof line, f)) {
+            line[0] = '\0';
+        }
+        fclose(f);
+        line[strcspn(line, "\n")] = '\0';
+        given = line;
+    }
+    body = json_pack("{s:s}", "secret", given);
+    if (!body) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    st = draw_post(a, "/reveal", body, err);
+    if (st == AC_OK) {
+        printf("your secret for %s is revealed\n", a->pos[0]);
+    }
     json_decref(body);
     return st;
 }

@@ -154,6 +154,14 @@ static const struct ac_cli_opt opts_nominate[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_secret[] = {
+    {"--secret", "S", false,
+     "your secret (default: volunteer makes a random one and keeps it for "
+     "reveal)"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct ac_cli_opt opts_ballot[] = {
     {"--rank", "LIST", false,
      "ranked ballot: option numbers, first choice first, \"=\" for a tie "
@@ -282,7 +290,7 @@ static const struct command commands[] = {
      "choice {\"options\":[\"...\",...]}; role.create {\"id\",\"name\",\n"
      "\"purpose\",\"accountabilities\":[...],\"domain\"?,\"term_days\"};\n"
      "role.amend {\"role\", fields to change}; role.retire {\"role\"};\n"
-     "role.elect {\"role\"}.",
+     "role.elect {\"role\"}; role.draw {\"role\"}.",
      opts_propose, 0, 0,
      "accord propose --circle kitchen --kind agreement.adopt \\\n"
      "    --title \"Fridge rules\" --text \"Label and date everything.\"\n"
@@ -317,6 +325,20 @@ static const struct command commands[] = {
      "positions on them as on any proposal.",
      opts_nominate, 2, 2,
      "accord nominate p14 carol --reason \"she knows every tool we have\""},
+    {"volunteer", ac_cli_volunteer, true, "ID [--secret S]",
+     "volunteer in a draw by lot (role.draw), committing to a secret",
+     "Sends only the SHA-256 of your secret (the commitment); the secret\n"
+     "stays with you, beside the session file, until accord reveal. Nobody,\n"
+     "the server included, can steer the draw without knowing the secrets.",
+     opts_secret, 1, 1, "accord volunteer p15"},
+    {"pass", ac_cli_pass, true, "ID", "do not volunteer in a draw", NULL,
+     opts_json, 1, 1, "accord pass p15"},
+    {"reveal", ac_cli_reveal, true, "ID [--secret S]",
+     "reveal your secret once a draw's volunteering has ended",
+     "A volunteer who does not reveal before the deadline is left out of\n"
+     "the draw. The seed is the SHA-256 of all revealed secrets\n"
+     "(docs/roles.md#lot): anyone with the log can recompute the draw.",
+     opts_secret, 1, 1, "accord reveal p15"},
     {"roles", ac_cli_roles, true, "",
      "list the roles with their holders and term ends", NULL, opts_json, 0, 0,
      NULL},

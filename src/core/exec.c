@@ -12,6 +12,7 @@
 #include "base/hash.h"
 #include "base/time.h"
 #include "core/choice.h"
+#include "core/draw.h"
 
 #define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
 
@@ -745,6 +746,27 @@ static enum ac_status ck_role_retire(const struct kind_ctx *k,
     return st == AC_OK ? role_ref(k, data, &r, err) : st;
 }
 
+/* One election or draw at a time for a role. */
+static enum ac_status one_filling(const struct kind_ctx *k,
+                                  const struct ac_role *r, struct ac_err *err)
+{
+    for (size_t i = 0; i < k->s->proposal_count; i++) {
+        const struct ac_proposal *q = &k->s->proposals[i];
+        struct ac_str other;
+        if ((q->kind == AC_KIND_ROLE_ELECT || q->kind == AC_KIND_ROLE_DRAW) &&
+            (q->status == AC_PROP_OPEN ||
+             q->status == AC_PROP_NEEDS_INTEGRATION) &&
+            ac_val_get_str(q->data, "role", &other) &&
+            ac_str_eq(other, r->id)) {
+            return ac_err_at(err, "/data/role", AC_EINVAL,
+                             "/data/role: %.*s, which fills this role, is "
+                             "still open",
+                             (int)q->id.len, q->id.ptr);
+        }
+    }
+    return AC_OK;
+}
+
 static enum ac_status ck_role_elect(const struct kind_ctx *k,
                                     const struct ac_val *data,
                                     struct ac_err *err)
@@ -778,23 +800,23 @@ static enum ac_status ck_role_elect(const struct kind_ctx *k,
         return ac_err_at(err, "/data/candidate", AC_EINVAL,
                          "/data/candidate: %s", why);
     }
-    if (!k->amending) {
-        for (size_t i = 0; i < k->s->proposal_count; i++) {
-            const struct ac_proposal *q = &k->s->proposals[i];
-            struct ac_str other;
-            if (q->kind == AC_KIND_ROLE_ELECT &&
-                (q->status == AC_PROP_OPEN ||
-                 q->status == AC_PROP_NEEDS_INTEGRATION) &&
-                ac_val_get_str(q->data, "role", &other) &&
-                ac_str_eq(other, r->id)) {
-                return ac_err_at(err, "/data/role", AC_EINVAL,
-                                 "/data/role: the election %.*s for this "
-                                 "role is still open",
-                                 (int)q->id.len, q->id.ptr);
-            }
-        }
+    return k->amending ? AC_OK : one_filling(k, r, err);
+}
+
+static enum ac_status ck_role_draw(const struct kind_ctx *k,
+                                   const struct ac_val *data,
+                                   struct ac_err *err)
+{
+    static const char *const allowed[] = {"role", NULL};
+    const struct ac_role *r;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = role_ref(k, data, &r, err);
     }
-    return AC_OK;
+    if (st != AC_OK || k->now == 0) {
+        return st;
+    }
+    return one_filling(k, r, err);
 }
 
 typedef enum ac_status (*check_fn)(const struct kind_ctx *,
@@ -814,6 +836,7 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_ROLE_AMEND] = ck_role_amend,
     [AC_KIND_ROLE_RETIRE] = ck_role_retire,
     [AC_KIND_ROLE_ELECT] = ck_role_elect,
+    [AC_KIND_ROLE_DRAW] = ck_role_draw,
 };
 
 /* ---- the consent process ---- */
@@ -1211,8 +1234,10 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
         (st = actor_in(s, cmd->actor, c, err)) != AC_OK) {
         return st;
     }
-    method = ac_charter_method(&s->charter, ac_kind_decision_param(kind),
-                               cmd->circle);
+    method = ac_kind_decision_param(kind) == AC_PARAM_COUNT
+                 ? (struct ac_method_rule){AC_M_CONSENT, 0}
+                 : ac_charter_method(&s->charter, ac_kind_decision_param(kind),
+                                     cmd->circle);
     snprintf(id, sizeof id, "p%zu", s->proposal_count + 1);
     put_str(&d, "id", ac_str_c(id));
     put_str(&d, "circle", cmd->circle);
@@ -1426,6 +1451,12 @@ static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
         return ac_err_set(err, AC_ECONFLICT,
                           "election %.*s is taking nominations: nominate "
                           "someone; positions come in its consent round",
+                          (int)p->id.len, p->id.ptr);
+    }
+    if (p->kind == AC_KIND_ROLE_DRAW) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "%.*s is a draw by lot: volunteer, pass or reveal; "
+                          "it takes no positions",
                           (int)p->id.len, p->id.ptr);
     }
     if (!ac_position_parse(cmd->position, &pos) ||
@@ -1765,6 +1796,200 @@ static enum ac_status do_nominate(struct ac_state *s, const struct ac_cmd *cmd,
     return st;
 }
 
+/* Closes a draw as lapsed, with why. */
+static enum ac_status draw_lapses(struct ac_state *s, struct ac_proposal *p,
+                                  const char *why, int64_t now,
+                                  struct ac_arena *a, struct ac_batch *out,
+                                  struct ac_err *err)
+{
+    struct obj d = obj_new(a), t = obj_new(a);
+    int64_t n[AC_POS_COUNT], eligible;
+    ac_state_tally(s, p, n, &eligible);
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    put_str(&d, "status", AC_STR("lapsed"));
+    put_str(&d, "reason", ac_str_c(why));
+    put_int(&t, "volunteer", n[AC_POS_VOLUNTEER]);
+    put_int(&t, "pass", n[AC_POS_PASS]);
+    put_int(&t, "eligible", eligible);
+    put(&d, "tally", obj_done(&t));
+    return emit(s, a, out, now, AC_STR("system"), "proposal.closed",
+                obj_done(&d), err);
+}
+
+/* The lot is drawn from the revealed secrets (docs/roles.md#lot): the
+ * first eligible member of the order takes the role. */
+static enum ac_status draw_lot(struct ac_state *s, struct ac_proposal *p,
+                               int64_t now, struct ac_arena *a,
+                               struct ac_batch *out, struct ac_err *err)
+{
+    const struct ac_role *r = role_of(s, p);
+    struct ac_draw dr;
+    struct obj d = obj_new(a), t = obj_new(a);
+    int64_t n[AC_POS_COUNT], eligible;
+    struct ac_str drawn = {NULL, 0};
+    char reason[200], why[200];
+    enum ac_status st = ac_draw_count(p, a, &dr, err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (dr.revealed == 0) {
+        return draw_lapses(s, p, "no volunteer revealed their secret", now, a,
+                           out, err);
+    }
+    for (size_t i = 0; r && i < dr.revealed && !drawn.ptr; i++) {
+        if (ac_state_eligible(s, r, dr.order[i], why, sizeof why)) {
+            drawn = dr.order[i];
+        }
+    }
+    if (!drawn.ptr) {
+        return draw_lapses(s, p, "nobody drawn can hold the role", now, a, out,
+                           err);
+    }
+    ac_state_tally(s, p, n, &eligible);
+    snprintf(reason, sizeof reason,
+             "%.*s drawn by lot among %zu volunteer(s) who revealed (of %zu)",
+             (int)drawn.len, drawn.ptr, dr.revealed, dr.volunteers);
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    put_str(&d, "status", AC_STR("decided"));
+    put_str(&d, "reason", ac_str_c(reason));
+    put_int(&t, "volunteer", n[AC_POS_VOLUNTEER]);
+    put_int(&t, "pass", n[AC_POS_PASS]);
+    put_int(&t, "eligible", eligible);
+    put(&d, "tally", obj_done(&t));
+    put(&d, "result", ac_draw_result_val(&dr, drawn, a));
+    return emit(s, a, out, now, AC_STR("system"), "proposal.closed",
+                obj_done(&d), err);
+}
+
+/* A draw's volunteer phase ends: the reveal begins, or nobody came. */
+static enum ac_status advance_draw(struct ac_state *s, struct ac_proposal *p,
+                                   int64_t now, struct ac_arena *a,
+                                   struct ac_batch *out, struct ac_err *err)
+{
+    int64_t n[AC_POS_COUNT], eligible;
+    struct obj d = obj_new(a);
+    if (p->phase == AC_STAGE_REVEAL) {
+        return draw_lot(s, p, now, a, out, err);
+    }
+    ac_state_tally(s, p, n, &eligible);
+    if (n[AC_POS_VOLUNTEER] == 0) {
+        return draw_lapses(s, p, "nobody volunteered", now, a, out, err);
+    }
+    put_str(&d, "proposal", p->id);
+    put_time(&d, "deadline",
+             now + s->charter.value[AC_P_ROUND_HOURS] * AC_MS_PER_HOUR);
+    return emit(s, a, out, now, AC_STR("system"), "draw.revealing",
+                obj_done(&d), err);
+}
+
+/* Every volunteer of p revealed their secret. */
+static bool all_revealed(const struct ac_proposal *p)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        if (p->positions[i].position == AC_POS_VOLUNTEER &&
+            !p->positions[i].secret.len) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static enum ac_status do_draw_step(struct ac_state *s, const struct ac_cmd *cmd,
+                                   int64_t now, struct ac_arena *a,
+                                   struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_proposal *p;
+    struct obj d = obj_new(a);
+    const char *type;
+    enum ac_status st = find_proposal(s, cmd->proposal, &p, err);
+
+    if (st != AC_OK) {
+        return st;
+    }
+    if (p->kind != AC_KIND_ROLE_DRAW) {
+        return ac_err_set(err, AC_ECONFLICT, "proposal %.*s is not a draw",
+                          (int)p->id.len, p->id.ptr);
+    }
+    if ((st = may_answer(s, cmd, p, now, err)) != AC_OK) {
+        return st;
+    }
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    if (cmd->type == AC_CMD_REVEAL) {
+        size_t i;
+        if (p->phase != AC_STAGE_REVEAL) {
+            return ac_err_set(err, AC_ECONFLICT,
+                              "draw %.*s is not revealing yet: secrets are "
+                              "revealed once volunteering ends",
+                              (int)p->id.len, p->id.ptr);
+        }
+        if (!ac_map_get(&p->position_index, cmd->actor, &i) ||
+            p->positions[i].position != AC_POS_VOLUNTEER) {
+            return ac_err_set(err, AC_ECONFLICT,
+                              "only volunteers of %.*s reveal a secret",
+                              (int)p->id.len, p->id.ptr);
+        }
+        if (p->positions[i].secret.len) {
+            return ac_err_set(err, AC_ECONFLICT, "your secret is revealed");
+        }
+        st = check_text(cmd->secret, "/secret", 1, AC_SECRET_MAX, err);
+        if (st != AC_OK) {
+            return st;
+        }
+        if (!ac_draw_matches(p->positions[i].commitment, cmd->secret)) {
+            return ac_err_at(err, "/secret", AC_EINVAL,
+                             "/secret does not match your commitment (its "
+                             "SHA-256 must be %.*s)",
+                             (int)p->positions[i].commitment.len,
+                             p->positions[i].commitment.ptr);
+        }
+        put_str(&d, "secret", cmd->secret);
+        type = "draw.revealed";
+    } else {
+        if (p->phase != AC_STAGE_VOLUNTEER) {
+            return ac_err_set(err, AC_ECONFLICT,
+                              "volunteering for %.*s has ended", (int)p->id.len,
+                              p->id.ptr);
+        }
+        if (cmd->type == AC_CMD_VOLUNTEER) {
+            const struct ac_role *r = role_of(s, p);
+            char why[200];
+            if (cmd->secret.len != AC_HEX_LEN ||
+                !ac_hex_decode((uint8_t[AC_HASH_LEN]){0}, AC_HASH_LEN,
+                               cmd->secret)) {
+                return ac_err_at(err, "/commitment", AC_EINVAL,
+                                 "/commitment must be the SHA-256 of your "
+                                 "secret, as 64 hex digits");
+            }
+            for (size_t i = 0; i < cmd->secret.len; i++) {
+                if (cmd->secret.ptr[i] >= 'A' && cmd->secret.ptr[i] <= 'F') {
+                    return ac_err_at(err, "/commitment", AC_EINVAL,
+                                     "/commitment must be lowercase hex");
+                }
+            }
+            if (!r || !ac_state_eligible(s, r, cmd->actor, why, sizeof why)) {
+                return ac_err_set(err, AC_ECONFLICT, "%s",
+                                  r ? why : "the role is retired");
+            }
+            put_str(&d, "commitment", cmd->secret);
+            type = "draw.volunteered";
+        } else {
+            type = "draw.passed";
+        }
+    }
+    st = emit(s, a, out, now, cmd->actor, type, obj_done(&d), err);
+    if (st == AC_OK && p->phase == AC_STAGE_VOLUNTEER &&
+        everyone_answered(s, p)) {
+        st = advance_draw(s, p, now, a, out, err);
+    } else if (st == AC_OK && p->phase == AC_STAGE_REVEAL && all_revealed(p)) {
+        st = draw_lot(s, p, now, a, out, err);
+    }
+    return st;
+}
+
 static enum ac_status do_tick(struct ac_state *s, int64_t now,
                               struct ac_arena *a, struct ac_batch *out,
                               struct ac_err *err)
@@ -1781,7 +2006,11 @@ static enum ac_status do_tick(struct ac_state *s, int64_t now,
         }
         p = &s->proposals[s->due[0].index];
         if (p->status == AC_PROP_OPEN &&
-            (p->phase == AC_STAGE_NOMINATE || p->phase == AC_STAGE_CHANGE)) {
+            (p->phase == AC_STAGE_VOLUNTEER || p->phase == AC_STAGE_REVEAL)) {
+            st = advance_draw(s, p, now, a, out, err);
+        } else if (p->status == AC_PROP_OPEN &&
+                   (p->phase == AC_STAGE_NOMINATE ||
+                    p->phase == AC_STAGE_CHANGE)) {
             st = advance_election(s, p, now, a, out, err);
         } else if (p->status == AC_PROP_OPEN) {
             st = close_round(s, p, now, a, out, err);
@@ -1820,6 +2049,10 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
         return do_integrate(s, cmd, now, a, out, err);
     case AC_CMD_NOMINATE:
         return do_nominate(s, cmd, now, a, out, err);
+    case AC_CMD_VOLUNTEER:
+    case AC_CMD_PASS:
+    case AC_CMD_REVEAL:
+        return do_draw_step(s, cmd, now, a, out, err);
     case AC_CMD_AMEND:
         return do_amend(s, cmd, now, a, out, err);
     case AC_CMD_WITHDRAW:

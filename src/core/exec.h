@@ -19,6 +19,9 @@ enum ac_cmd_type {
     AC_CMD_INTEGRATE, /* proposal objector suggestion: a suggested
                          amendment against a standing objection */
     AC_CMD_NOMINATE,  /* proposal nominee reason: in an election */
+    AC_CMD_VOLUNTEER, /* proposal secret: the commitment, in a draw */
+    AC_CMD_PASS,      /* proposal: not volunteering, in a draw */
+    AC_CMD_REVEAL,    /* proposal secret: the secret committed to */
     AC_CMD_AMEND,     /* proposal title? data? */
     AC_CMD_WITHDRAW,  /* proposal */
     AC_CMD_JOIN,      /* actor: the admitted member taking the invite */
@@ -40,6 +43,7 @@ struct ac_cmd {
     struct ac_str objector;   /* INTEGRATE */
     struct ac_str suggestion; /* INTEGRATE */
     struct ac_str nominee;    /* NOMINATE */
+    struct ac_str secret;     /* VOLUNTEER (commitment hex), REVEAL */
 };
 
 /* Events emitted by one or more commands, in the caller's arena. */

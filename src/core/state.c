@@ -11,12 +11,13 @@
 #include "base/ascii.h"
 #include "base/time.h"
 #include "core/choice.h"
+#include "core/draw.h"
 
 static const char *const member_status_names[] = {"invited", "active", "left",
                                                   "removed"};
 static const char *const position_names[] = {
-    "consent", "concern", "object", "stand_aside", "yes",
-    "no",      "abstain", "ballot", "nomination"};
+    "consent", "concern", "object",     "stand_aside", "yes", "no",
+    "abstain", "ballot",  "nomination", "volunteer",   "pass"};
 static const char *const proposal_status_names[] = {
     "open",   "needs_integration", "adopted", "withdrawn",
     "lapsed", "rejected",          "decided"};
@@ -24,17 +25,20 @@ static const char *const kind_names[] = {
     "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
     "member.admit",    "member.remove",   "circle.create",    "circle.amend",
     "choice",          "role.create",     "role.amend",       "role.retire",
-    "role.elect"};
+    "role.elect",      "role.draw"};
 
 const char *ac_stage_name(enum ac_stage ph)
 {
-    static const char *const names[] = {"none", "nominate", "change",
-                                        "consent"};
-    return (unsigned)ph <= AC_STAGE_CONSENT ? names[ph] : NULL;
+    static const char *const names[] = {"none",    "nominate",  "change",
+                                        "consent", "volunteer", "reveal"};
+    return (unsigned)ph <= AC_STAGE_REVEAL ? names[ph] : NULL;
 }
 
 enum ac_param ac_kind_decision_param(enum ac_kind k)
 {
+    if (k == AC_KIND_ROLE_DRAW) {
+        return AC_PARAM_COUNT;
+    }
     return (enum ac_param)(AC_P_DECISION_AGREEMENT_ADOPT + (int)k);
 }
 
@@ -62,6 +66,12 @@ bool ac_position_allowed(enum ac_method m, enum ac_position p)
 
 bool ac_proposal_takes(const struct ac_proposal *p, enum ac_position pos)
 {
+    if (p->phase == AC_STAGE_VOLUNTEER) {
+        return pos == AC_POS_VOLUNTEER || pos == AC_POS_PASS;
+    }
+    if (p->phase == AC_STAGE_REVEAL) {
+        return false; /* reveals change a volunteer's record */
+    }
     if (p->phase == AC_STAGE_NOMINATE || p->phase == AC_STAGE_CHANGE) {
         return pos == AC_POS_NOMINATION;
     }
@@ -703,7 +713,9 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
     p->effect = AC_STR("");
     p->kind = k;
     p->method = method;
-    p->phase = k == AC_KIND_ROLE_ELECT ? AC_STAGE_NOMINATE : AC_STAGE_NONE;
+    p->phase = k == AC_KIND_ROLE_ELECT  ? AC_STAGE_NOMINATE
+               : k == AC_KIND_ROLE_DRAW ? AC_STAGE_VOLUNTEER
+                                        : AC_STAGE_NONE;
     p->candidate = AC_STR("");
     p->status = AC_PROP_OPEN;
     p->round = 1;
@@ -972,6 +984,70 @@ static enum ac_status on_phase(struct ac_state *s, const struct ac_event *ev,
     p->round = round;
     new_round(p, ev);
     return AC_OK;
+}
+
+/* draw.volunteered {proposal, round, commitment} and draw.passed
+ * {proposal, round}: a member's answer in a draw's volunteer phase. */
+static enum ac_status
+on_volunteer(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    bool volunteer = ac_str_eq_c(ev->type, "draw.volunteered");
+    struct ac_str commitment = AC_STR("");
+    struct ac_position_rec *r;
+    enum ac_status st;
+
+    if (!p || p->phase != AC_STAGE_VOLUNTEER ||
+        (volunteer && (!ac_val_get_str(ev->data, "commitment", &commitment) ||
+                       commitment.len != AC_HEX_LEN))) {
+        return bad(err, ev, "volunteering does not fit a draw");
+    }
+    st = answer_rec(s, ev, &p, &r, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    r->position = volunteer ? AC_POS_VOLUNTEER : AC_POS_PASS;
+    r->commitment = volunteer ? keep(s, commitment) : AC_STR("");
+    r->secret = AC_STR("");
+    r->time = ev->time;
+    return r->commitment.ptr ? AC_OK : NOMEM(err);
+}
+
+static enum ac_status
+on_revealing(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    int64_t deadline;
+    if (!p || p->status != AC_PROP_OPEN || p->phase != AC_STAGE_VOLUNTEER ||
+        !get_time(ev->data, "deadline", &deadline)) {
+        return bad(err, ev, "the reveal phase does not follow a draw");
+    }
+    if (!due_push(s, deadline, (size_t)(p - s->proposals))) {
+        return NOMEM(err);
+    }
+    p->deadline = deadline;
+    p->phase = AC_STAGE_REVEAL;
+    return AC_OK;
+}
+
+static enum ac_status on_revealed(struct ac_state *s, const struct ac_event *ev,
+                                  struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_str secret;
+    size_t i;
+    struct ac_position_rec *r;
+    if (!p || p->status != AC_PROP_OPEN || p->phase != AC_STAGE_REVEAL ||
+        !ac_val_get_str(ev->data, "secret", &secret) ||
+        !ac_map_get(&p->position_index, ev->actor, &i) ||
+        p->positions[i].position != AC_POS_VOLUNTEER ||
+        !ac_draw_matches(p->positions[i].commitment, secret)) {
+        return bad(err, ev, "the secret does not match a commitment");
+    }
+    r = &p->positions[i];
+    r->secret = keep(s, secret);
+    r->time = ev->time;
+    return r->secret.ptr ? AC_OK : NOMEM(err);
 }
 
 static enum ac_status
@@ -1430,23 +1506,28 @@ static enum ac_status fx_role_retire(struct ac_state *s, struct ac_proposal *p,
     return AC_OK;
 }
 
-static enum ac_status fx_role_elect(struct ac_state *s, struct ac_proposal *p,
-                                    const struct ac_event *ev,
-                                    struct ac_err *err)
+/* member takes the role of p (an election or a draw) for its term. */
+static enum ac_status role_take(struct ac_state *s, struct ac_proposal *p,
+                                struct ac_str member, const struct ac_event *ev,
+                                struct ac_err *err)
 {
     struct ac_role *r = data_role(s, p);
     struct ac_term *t;
     char why[200];
-    if (!r || p->phase != AC_STAGE_CONSENT || !p->candidate.len ||
-        !ac_state_eligible(s, r, p->candidate, why, sizeof why)) {
-        return bad(err, ev, "the elected candidate cannot hold the role");
+    if (!r || !member.len ||
+        !ac_state_eligible(s, r, member, why, sizeof why)) {
+        return bad(err, ev, "the member cannot hold the role");
+    }
+    member = keep(s, member);
+    if (!member.ptr) {
+        return NOMEM(err);
     }
     end_term(r, ev->time);
     if (!GROW(s->arena, r->terms, r->term_room, r->term_count)) {
         return NOMEM(err);
     }
     t = &r->terms[r->term_count];
-    t->member = p->candidate;
+    t->member = member;
     t->proposal = p->id;
     t->start = ev->time;
     t->end = ev->time + r->term_days * AC_MS_PER_DAY;
@@ -1455,9 +1536,19 @@ static enum ac_status fx_role_elect(struct ac_state *s, struct ac_proposal *p,
         return NOMEM(err);
     }
     r->term_count++;
-    r->holder = p->candidate;
+    r->holder = member;
     p->effect = r->id;
     return AC_OK;
+}
+
+static enum ac_status fx_role_elect(struct ac_state *s, struct ac_proposal *p,
+                                    const struct ac_event *ev,
+                                    struct ac_err *err)
+{
+    if (p->phase != AC_STAGE_CONSENT) {
+        return bad(err, ev, "an election is adopted in its consent round");
+    }
+    return role_take(s, p, p->candidate, ev, err);
 }
 
 typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
@@ -1479,8 +1570,9 @@ static const effect_fn effects[AC_KIND_COUNT] = {
 };
 
 /* The tally members a close of method m carries (besides "eligible"). */
-static size_t tally_keys(enum ac_method m, enum ac_position out[4])
+static size_t tally_keys(const struct ac_proposal *p, enum ac_position out[4])
 {
+    enum ac_method m = p->method.method;
     static const enum ac_position consent[] = {
         AC_POS_CONSENT, AC_POS_CONCERN, AC_POS_OBJECT, AC_POS_STAND_ASIDE};
     static const enum ac_position vote[] = {AC_POS_YES, AC_POS_NO,
@@ -1488,6 +1580,11 @@ static size_t tally_keys(enum ac_method m, enum ac_position out[4])
     if (ac_method_is_choice(m)) {
         out[0] = AC_POS_BALLOT;
         return 1;
+    }
+    if (p->kind == AC_KIND_ROLE_DRAW) {
+        out[0] = AC_POS_VOLUNTEER;
+        out[1] = AC_POS_PASS;
+        return 2;
     }
     memcpy(out, ac_method_is_vote(m) ? vote : consent, sizeof consent);
     return 4;
@@ -1500,13 +1597,15 @@ const char *ac_tally_key(enum ac_position p)
 
 size_t ac_state_tally_keys(const struct ac_proposal *p, enum ac_position out[4])
 {
-    return tally_keys(p->method.method, out);
+    return tally_keys(p, out);
 }
 
 /* Whether a round of method m may close to next. */
-static bool close_fits(enum ac_method m, enum ac_proposal_status next)
+static bool close_fits(const struct ac_proposal *p,
+                       enum ac_proposal_status next)
 {
-    if (ac_method_is_choice(m)) {
+    enum ac_method m = p->method.method;
+    if (ac_method_is_choice(m) || p->kind == AC_KIND_ROLE_DRAW) {
         return next == AC_PROP_DECIDED || next == AC_PROP_LAPSED;
     }
     if (ac_method_is_vote(m)) {
@@ -1538,7 +1637,7 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
         !ac_val_get_int(tally, "eligible", &eligible)) {
         return bad(err, ev, "close does not match an open round");
     }
-    nkeys = tally_keys(p->method.method, keys);
+    nkeys = tally_keys(p, keys);
     for (size_t i = 0; i < nkeys; i++) {
         if (!ac_val_get_int(tally, ac_tally_key(keys[i]), &t[keys[i]])) {
             return bad(err, ev, "close has an incomplete tally");
@@ -1548,7 +1647,7 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
         !get_time(ev->data, "lapse_at", &lapse_at)) {
         return bad(err, ev, "close to integration has no lapse time");
     }
-    if (!close_fits(p->method.method, next)) {
+    if (!close_fits(p, next)) {
         return bad(err, ev, "the round cannot close so under its method");
     }
     if (next == AC_PROP_DECIDED && (!result || result->kind != AC_VAL_OBJ)) {
@@ -1560,6 +1659,16 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
     }
     if (next == AC_PROP_ADOPTED) {
         st = effects[p->kind](s, p, ev, err);
+        if (st != AC_OK) {
+            return st;
+        }
+    }
+    if (next == AC_PROP_DECIDED && p->kind == AC_KIND_ROLE_DRAW) {
+        struct ac_str drawn;
+        if (!ac_val_get_str(result, "drawn", &drawn)) {
+            return bad(err, ev, "a decided draw names nobody");
+        }
+        st = role_take(s, p, drawn, ev, err);
         if (st != AC_OK) {
             return st;
         }
@@ -1621,6 +1730,10 @@ static const struct {
     {"election.changing", on_phase},
     {"election.proposed", on_phase},
     {"role.term_ended", on_term_ended},
+    {"draw.volunteered", on_volunteer},
+    {"draw.passed", on_volunteer},
+    {"draw.revealing", on_revealing},
+    {"draw.revealed", on_revealed},
 };
 
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,

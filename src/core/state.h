@@ -81,6 +81,8 @@ enum ac_position {
     AC_POS_ABSTAIN,
     AC_POS_BALLOT,
     AC_POS_NOMINATION, /* an election's nomination: nominee and reason */
+    AC_POS_VOLUNTEER,  /* a draw's volunteer: commitment, then secret */
+    AC_POS_PASS,       /* a draw: does not volunteer */
     AC_POS_COUNT
 };
 
@@ -89,13 +91,15 @@ enum ac_position {
 struct ac_position_rec {
     struct ac_str member;
     enum ac_position position;
-    struct ac_str reason;  /* may be empty except for objections */
-    int64_t time;          /* ms when given or last changed */
-    uint16_t *marks;       /* AC_POS_BALLOT: one entry per option (rank,
-                            * approval 0/1 or score; AC_RANK_NONE unranked) */
-    bool counted;          /* counted at the last close */
-    struct ac_str nominee; /* AC_POS_NOMINATION */
-    bool second;           /* nominated (or confirmed) in the change round */
+    struct ac_str reason;     /* may be empty except for objections */
+    int64_t time;             /* ms when given or last changed */
+    uint16_t *marks;          /* AC_POS_BALLOT: one entry per option (rank,
+                               * approval 0/1 or score; AC_RANK_NONE unranked) */
+    bool counted;             /* counted at the last close */
+    struct ac_str nominee;    /* AC_POS_NOMINATION */
+    bool second;              /* nominated (or confirmed) in the change round */
+    struct ac_str commitment; /* AC_POS_VOLUNTEER: SHA-256 hex of secret */
+    struct ac_str secret;     /* AC_POS_VOLUNTEER: once revealed, else "" */
 };
 
 /* An objection's history (docs/consent.md#objections). */
@@ -150,15 +154,18 @@ enum ac_kind {
     AC_KIND_ROLE_AMEND,
     AC_KIND_ROLE_RETIRE,
     AC_KIND_ROLE_ELECT, /* nominations, a change round, a consent round */
+    AC_KIND_ROLE_DRAW,  /* volunteers commit, reveal, and a lot is drawn */
     AC_KIND_COUNT
 };
 
 /* A sociocratic election's phases (docs/roles.md#elections). */
 enum ac_stage {
-    AC_STAGE_NONE,     /* not an election */
-    AC_STAGE_NOMINATE, /* each member names one person with a reason */
-    AC_STAGE_CHANGE,   /* nominations are visible and may change */
-    AC_STAGE_CONSENT   /* the circle answers the proposed candidate */
+    AC_STAGE_NONE,      /* not an election */
+    AC_STAGE_NOMINATE,  /* each member names one person with a reason */
+    AC_STAGE_CHANGE,    /* nominations are visible and may change */
+    AC_STAGE_CONSENT,   /* the circle answers the proposed candidate */
+    AC_STAGE_VOLUNTEER, /* a draw: members volunteer (commit) or pass */
+    AC_STAGE_REVEAL     /* a draw: volunteers reveal their secrets */
 };
 
 /* One holder's term of a role. */
@@ -311,7 +318,8 @@ size_t ac_state_circle_size(const struct ac_state *s,
 const struct ac_member *ac_state_invitee(const struct ac_state *s,
                                          const struct ac_proposal *p);
 
-/* The proposal kind's charter parameter decision.<kind>. */
+/* The proposal kind's charter parameter decision.<kind>, or
+ * AC_PARAM_COUNT for a kind decided by no method (role.draw). */
 enum ac_param ac_kind_decision_param(enum ac_kind k);
 
 /* Which answers a method takes. */

@@ -343,6 +343,10 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
         if (r->position == AC_POS_NOMINATION) {
             put_str(&q, "nominee", r->nominee);
         }
+        if (r->position == AC_POS_VOLUNTEER) {
+            put_str(&q, "commitment", r->commitment);
+            put(&q, "secret", str_or_null(r->secret));
+        }
         if (!push(positions, obj_done(&q))) {
             json_decref(positions);
             positions = NULL;
@@ -365,7 +369,8 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     put_str(&o, "author", p->author);
     put(&o, "kind", json_string(ac_kind_name(p->kind)));
     ac_method_format(method, p->method);
-    put(&o, "method", json_string(method));
+    put(&o, "method",
+        json_string(p->kind == AC_KIND_ROLE_DRAW ? "lot" : method));
     put_str(&o, "title", p->title);
     put(&o, "data", ac_json_from_val(p->data));
     put(&o, "status", json_string(ac_proposal_status_name(p->status)));

@@ -141,6 +141,9 @@ void ac_web_post_position(struct ac_request *r);
 void ac_web_post_ballot(struct ac_request *r);
 void ac_web_post_integration(struct ac_request *r);
 void ac_web_post_nomination(struct ac_request *r);
+void ac_web_post_volunteer(struct ac_request *r);
+void ac_web_post_pass(struct ac_request *r);
+void ac_web_post_reveal(struct ac_request *r);
 void ac_web_post_amend(struct ac_request *r);
 void ac_web_post_withdraw(struct ac_request *r);
 /* The proposal page of r->param; with pg->err_msg, next to its forms. */

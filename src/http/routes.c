@@ -729,6 +729,46 @@ static void post_nomination(struct ac_request *r)
     ac_route_submit(r);
 }
 
+/* POST .../volunteer {"commitment"}, .../pass {}, .../reveal {"secret"}. */
+static void draw_step(struct ac_request *r, enum ac_cmd_type type,
+                      const char *key)
+{
+    const char *allowed[] = {key, NULL};
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st = AC_OK;
+
+    ac_route_job_init(r, type, 200);
+    if (!parse_body(r, key == NULL, key ? allowed : none, &j)) {
+        return;
+    }
+    if (key) {
+        st =
+            ac_api_get_str(j, key, false, 0, &r->arena, &r->job.cmd.secret, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+static void post_volunteer(struct ac_request *r)
+{
+    draw_step(r, AC_CMD_VOLUNTEER, "commitment");
+}
+
+static void post_pass(struct ac_request *r)
+{
+    draw_step(r, AC_CMD_PASS, NULL);
+}
+
+static void post_reveal(struct ac_request *r)
+{
+    draw_step(r, AC_CMD_REVEAL, "secret");
+}
+
 static json_t *find_role(const struct ac_state *s, struct ac_str id,
                          bool *found)
 {
@@ -985,6 +1025,10 @@ static const struct route routes[] = {
      .fn = post_integration},
     {"POST", "/api/v1/proposals/{id}/nominations", true, NULL,
      .fn = post_nomination},
+    {"POST", "/api/v1/proposals/{id}/volunteer", true, NULL,
+     .fn = post_volunteer},
+    {"POST", "/api/v1/proposals/{id}/pass", true, NULL, .fn = post_pass},
+    {"POST", "/api/v1/proposals/{id}/reveal", true, NULL, .fn = post_reveal},
     {"GET", "/api/v1/roles", true, none, .render = ac_api_roles},
     {"GET", "/api/v1/roles/{id}", true, none, .find = find_role,
      .noun = "role"},

@@ -15,6 +15,7 @@
 
 #include "base/ascii.h"
 #include "base/json.h"
+#include "core/draw.h"
 #include "http/page.h"
 
 /* ---- form fields ---- */
@@ -354,6 +355,7 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         role_fields(pg, data, true);
         break;
     case AC_KIND_ROLE_RETIRE:
+    case AC_KIND_ROLE_DRAW:
         select_role(pg, s, data);
         break;
     case AC_KIND_ROLE_ELECT:
@@ -593,6 +595,7 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         break;
     }
     case AC_KIND_ROLE_RETIRE:
+    case AC_KIND_ROLE_DRAW:
         ok = ok && put_field(r, d, "role", "role", false);
         break;
     case AC_KIND_ROLE_ELECT:
@@ -731,6 +734,45 @@ void ac_web_post_nomination(struct ac_request *r)
     job_start(r, AC_CMD_NOMINATE, 200);
     r->job.cmd.nominee = field_str(r, "nominee");
     r->job.cmd.reason = field_str(r, "reason");
+    ac_route_submit(r);
+}
+
+void ac_web_post_volunteer(struct ac_request *r)
+{
+    struct ac_str commitment = field_str(r, "commitment");
+    struct ac_str phrase = field_str(r, "phrase");
+    job_start(r, AC_CMD_VOLUNTEER, 200);
+    if (phrase.len && !commitment.len) {
+        /* the phrase is hashed here and not kept (the page says so) */
+        char *hex = ac_arena_alloc(&r->arena, AC_HEX_LEN + 1);
+        if (!hex) {
+            ac_web_message(r, 503, "Not done", "out of memory");
+            return;
+        }
+        ac_draw_commit(phrase, hex);
+        commitment = ac_str_c(hex);
+    } else if (phrase.len && !ac_draw_matches(commitment, phrase)) {
+        ac_api_problem(&r->reply, 400,
+                       "/commitment is not the SHA-256 of the phrase: give "
+                       "one of them",
+                       "/commitment");
+        after_write(r);
+        return;
+    }
+    r->job.cmd.secret = commitment;
+    ac_route_submit(r);
+}
+
+void ac_web_post_pass(struct ac_request *r)
+{
+    job_start(r, AC_CMD_PASS, 200);
+    ac_route_submit(r);
+}
+
+void ac_web_post_reveal(struct ac_request *r)
+{
+    job_start(r, AC_CMD_REVEAL, 200);
+    r->job.cmd.secret = field_str(r, "secret");
     ac_route_submit(r);
 }
 

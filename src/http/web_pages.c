@@ -339,12 +339,13 @@ static void data_view(struct ac_page *pg, const struct ac_val *data)
 }
 
 static const char *const position_labels[AC_POS_COUNT] = {
-    "consent", "concern", "object", "stand aside", "yes",
-    "no",      "abstain", "ballot", "nomination"};
+    "consent", "concern", "object",     "stand aside", "yes", "no",
+    "abstain", "ballot",  "nomination", "volunteer",   "pass"};
 
 static const char *const position_bars[AC_POS_COUNT] = {
-    "bar-consent", "bar-concern", "bar-object",  "bar-aside",  "bar-consent",
-    "bar-concern", "bar-aside",   "bar-consent", "bar-concern"};
+    "bar-consent", "bar-concern", "bar-object", "bar-aside",
+    "bar-consent", "bar-concern", "bar-aside",  "bar-consent",
+    "bar-concern", "bar-consent", "bar-aside"};
 
 /* A ballot in words: "3 > 1 = 4", "approves 1, 3", "scores 5, 0, 2". */
 static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
@@ -433,6 +434,12 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
             position_labels[pr->position], (int)pr->reason.len, pr->reason.ptr);
         if (pr->position == AC_POS_BALLOT) {
             ballot_text(pg, p, pr);
+        }
+        if (pr->position == AC_POS_VOLUNTEER) {
+            ac_page_printf(pg, "commitment <code>%.*s</code>%s%.*s",
+                           (int)pr->commitment.len, pr->commitment.ptr,
+                           pr->secret.len ? ", secret " : "",
+                           (int)pr->secret.len, pr->secret.ptr);
         }
         if (pr->position == AC_POS_NOMINATION) {
             ac_page_printf(pg, " (nominates <strong>%.*s</strong>)",
@@ -575,6 +582,60 @@ static void nomination_form(struct ac_page *pg, const struct ac_state *s,
     ac_page_textarea(pg, "reason", "Reason", reason, true,
                      "why this member fits the role");
     ac_page_form_end(pg, "Save nomination");
+    ac_page_raw(pg, "</section>");
+}
+
+/* A draw's forms: volunteer (a commitment, or a phrase the server turns
+ * into one) or pass; then reveal. */
+static void draw_forms(struct ac_page *pg, const struct ac_proposal *p,
+                       struct ac_str me)
+{
+    size_t i;
+    const struct ac_position_rec *mine =
+        ac_map_get(&p->position_index, me, &i) ? &p->positions[i] : NULL;
+    char action[96];
+
+    if (p->phase == AC_STAGE_REVEAL) {
+        if (!mine || mine->position != AC_POS_VOLUNTEER || mine->secret.len) {
+            return;
+        }
+        ac_page_raw(pg, "<section class=\"card\" id=\"reveal\"><h2>Reveal "
+                        "your secret</h2><p>Volunteering has ended. Reveal "
+                        "the secret you committed to before the deadline, or "
+                        "you are left out of the draw.</p>");
+        snprintf(action, sizeof action, "/proposals/%.*s/reveal",
+                 (int)p->id.len, p->id.ptr);
+        ac_page_form_begin(pg, action, "stack");
+        ac_page_input(pg, "text", "secret", "Your secret", AC_STR(""), true,
+                      "exactly as you chose it");
+        ac_page_form_end(pg, "Reveal");
+        ac_page_raw(pg, "</section>");
+        return;
+    }
+    ac_page_printf(pg,
+                   "<section class=\"card\" id=\"volunteer\"><h2>%s</h2>"
+                   "<p>Volunteers commit to a secret now and reveal it once "
+                   "volunteering ends; the lot is drawn from all revealed "
+                   "secrets, so nobody can steer it. Give the SHA-256 of a "
+                   "secret only you know (<code>accord volunteer</code> "
+                   "makes one), or type a secret phrase and the server "
+                   "computes it: the server then sees your phrase at this "
+                   "moment, though it keeps only the commitment.</p>",
+                   mine && mine->position == AC_POS_VOLUNTEER
+                       ? "You volunteered"
+                       : "Volunteer");
+    snprintf(action, sizeof action, "/proposals/%.*s/volunteer", (int)p->id.len,
+             p->id.ptr);
+    ac_page_form_begin(pg, action, "stack");
+    ac_page_input(pg, "text", "commitment", "Commitment", AC_STR(""), false,
+                  "64 hex digits: the SHA-256 of your secret");
+    ac_page_input(pg, "password", "phrase", "Or a secret phrase", AC_STR(""),
+                  false, "remember it exactly: you will reveal it");
+    ac_page_form_end(pg, "Volunteer");
+    snprintf(action, sizeof action, "/proposals/%.*s/pass", (int)p->id.len,
+             p->id.ptr);
+    ac_page_form_begin(pg, action, "inline");
+    ac_page_form_end(pg, "Pass");
     ac_page_raw(pg, "</section>");
 }
 
@@ -927,14 +988,18 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
         ac_page_raw(pg, "</section>");
     }
     ac_method_format(method, p->method);
+    if (p->kind == AC_KIND_ROLE_DRAW) {
+        snprintf(method, sizeof method, "lot");
+    }
     ac_page_printf(pg,
                    "<h2>Round</h2><p>Decided by <a href=\"/charter\">%s"
                    "</a>.</p>",
                    method);
     if (p->phase != AC_STAGE_NONE) {
         ac_page_printf(pg,
-                       "<p id=\"phase\">Election phase: <strong>%s"
+                       "<p id=\"phase\">%s phase: <strong>%s"
                        "</strong>",
+                       p->kind == AC_KIND_ROLE_DRAW ? "Draw" : "Election",
                        ac_stage_name(p->phase));
         if (p->candidate.len) {
             ac_page_printf(pg, "; proposed candidate: <strong>%.*s</strong>",
@@ -950,6 +1015,9 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
         } else if (p->phase == AC_STAGE_NOMINATE ||
                    p->phase == AC_STAGE_CHANGE) {
             nomination_form(pg, s, p, me);
+        } else if (p->phase == AC_STAGE_VOLUNTEER ||
+                   p->phase == AC_STAGE_REVEAL) {
+            draw_forms(pg, p, me);
         } else {
             position_form(pg, &s->charter, p, me);
         }

@@ -879,3 +879,72 @@ Test(member, choice_ballots_result_and_integration)
     free(out);
     free(id);
 }
+
+Test(member, a_role_filled_by_lot)
+{
+    const char *create[] = {
+        "propose",
+        "--circle",
+        "tools",
+        "--kind",
+        "role.create",
+        "--title",
+        "A tool keeper",
+        "--data",
+        "{\"id\":\"keeper\",\"name\":\"Tool keeper\",\"purpose\":\"Tools "
+        "in their place\",\"accountabilities\":[\"inventory\"],"
+        "\"term_days\":30}",
+        NULL};
+    const char *draw[] = {"propose",
+                          "--circle",
+                          "tools",
+                          "--kind",
+                          "role.draw",
+                          "--title",
+                          "Draw a keeper",
+                          "--data",
+                          "{\"role\":\"keeper\"}",
+                          NULL};
+    const char *vol[] = {"volunteer", NULL, NULL};
+    const char *pass[] = {"pass", NULL, NULL};
+    const char *reveal[] = {"reveal", NULL, NULL};
+    const char *bad[] = {"reveal", NULL, "--secret", "not mine", NULL};
+    const char *roles[] = {"roles", NULL};
+    char *out, *id, *cid, *err;
+
+    start_demo();
+    login("alice");
+    login("bob");
+    out = ok("alice", create);
+    cid = strndup(strstr(out, "opened p") + 7,
+                  strcspn(strstr(out, "opened p") + 7, " "));
+    free(out);
+    position("alice", cid, "consent", NULL);
+    position("bob", cid, "consent", NULL);
+    out = ok("bob", roles);
+    cr_assert(strstr(out, "keeper"), "%s", out);
+    free(out);
+
+    out = ok("alice", draw);
+    id = strndup(strstr(out, "opened p") + 7,
+                 strcspn(strstr(out, "opened p") + 7, " "));
+    free(out);
+    vol[1] = pass[1] = reveal[1] = bad[1] = id;
+    out = ok("alice", vol);
+    cr_assert(strstr(out, "your secret is kept in"), "%s", out);
+    free(out);
+    out = ok("bob", pass);
+    cr_assert(strstr(out, "reveal phase"), "%s", out);
+    free(out);
+    err = fails("alice", 1, bad);
+    cr_assert(strstr(err, "does not match your commitment"), "%s", err);
+    free(err);
+    out = ok("alice", reveal);
+    cr_assert(strstr(out, "is decided: alice drawn by lot"), "%s", out);
+    free(out);
+    out = ok("bob", roles);
+    cr_assert(strstr(out, "alice"), "%s", out);
+    free(out);
+    free(id);
+    free(cid);
+}

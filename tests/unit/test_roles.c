@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 
 #include "base/hash.h"
+#include "core/draw.h"
 #include "exec_fixture.h"
 
 TestSuite(role, .init = setup, .fini = teardown);
@@ -317,4 +318,216 @@ Test(election, the_change_round_ends_when_everyone_has_spoken_again)
     cr_assert_eq(P(id)->phase, AC_STAGE_CONSENT);
     cr_assert(ac_str_eq(P(id)->candidate, AC_STR("carol")));
     replay_matches();
+}
+
+/* ==== sortition ==== */
+
+TestSuite(lot, .init = setup, .fini = teardown);
+
+static enum ac_status draw_step(enum ac_cmd_type type, const char *actor,
+                                const char *id, const char *secret)
+{
+    struct ac_cmd c = {.type = type};
+    c.actor = ac_str_c(actor);
+    c.proposal = ac_str_c(id);
+    c.secret = secret ? ac_str_c(secret) : (struct ac_str){NULL, 0};
+    return run(&c);
+}
+
+static enum ac_status volunteer(const char *actor, const char *id,
+                                const char *secret)
+{
+    char commit[AC_HEX_LEN + 1];
+    ac_draw_commit(ac_str_c(secret), commit);
+    return draw_step(AC_CMD_VOLUNTEER, actor, id,
+                     ac_arena_cstr(&O.ea, ac_str_c(commit)));
+}
+
+static const char *open_draw(const char *role)
+{
+    char data[96];
+    snprintf(data, sizeof data, "{\"role\":\"%s\"}", role);
+    O.now += MIN;
+    OK(propose("alice", "all", "role.draw", "Draw a keeper", data));
+    return newest();
+}
+
+/* The draw recomputed from the log alone, with this test's own code:
+ * every draw.revealed event of the proposal, sorted by member id, gives
+ * the seed; the order is by SHA-256(seed || id). */
+static void recompute(const char *id, uint8_t seed[AC_HASH_LEN],
+                      char order[8][AC_ID_MAX + 1], size_t *n)
+{
+    struct {
+        char member[AC_ID_MAX + 1];
+        char secret[256];
+    } rev[8];
+    uint8_t buf[4096], keys[8][AC_HASH_LEN];
+    size_t len = 0;
+    *n = 0;
+    for (size_t i = 0; i < O.log.count; i++) {
+        const struct ac_event *ev = &O.log.events[i];
+        struct ac_str p, secret;
+        /* through the exported JSON, as anyone holding the log reads it */
+        struct ac_buf b;
+        struct ac_val *v = NULL;
+        struct ac_event back;
+        ac_buf_init(&b, 0);
+        cr_assert_eq(ac_event_encode(ev, true, &b, NULL), AC_OK);
+        cr_assert_eq(ac_json_parse(ac_buf_str(&b), &O.ea, &v, NULL), AC_OK);
+        cr_assert_eq(ac_event_decode(v, &back, NULL), AC_OK);
+        ac_buf_release(&b);
+        if (!ac_str_eq_c(back.type, "draw.revealed") ||
+            !ac_val_get_str(back.data, "proposal", &p) || !ac_str_eq_c(p, id)) {
+            continue;
+        }
+        cr_assert(ac_val_get_str(back.data, "secret", &secret));
+        snprintf(rev[*n].member, sizeof rev[*n].member, "%.*s",
+                 (int)back.actor.len, back.actor.ptr);
+        snprintf(rev[*n].secret, sizeof rev[*n].secret, "%.*s", (int)secret.len,
+                 secret.ptr);
+        (*n)++;
+    }
+    for (size_t i = 1; i < *n; i++) { /* by member id */
+        for (size_t j = i;
+             j > 0 && strcmp(rev[j - 1].member, rev[j].member) > 0; j--) {
+            __typeof__(rev[0]) t = rev[j];
+            rev[j] = rev[j - 1];
+            rev[j - 1] = t;
+        }
+    }
+    for (size_t i = 0; i < *n; i++) {
+        size_t m = strlen(rev[i].member), k = strlen(rev[i].secret);
+        memcpy(buf + len, rev[i].member, m + 1); /* with its zero byte */
+        len += m + 1;
+        memcpy(buf + len, rev[i].secret, k + 1);
+        len += k + 1;
+    }
+    ac_sha256(seed, buf, len);
+    for (size_t i = 0; i < *n; i++) {
+        uint8_t in[AC_HASH_LEN + AC_ID_MAX];
+        size_t m = strlen(rev[i].member);
+        memcpy(in, seed, AC_HASH_LEN);
+        memcpy(in + AC_HASH_LEN, rev[i].member, m);
+        ac_sha256(keys[i], in, AC_HASH_LEN + m);
+        snprintf(order[i], AC_ID_MAX + 1, "%s", rev[i].member);
+    }
+    for (size_t i = 1; i < *n; i++) { /* by key */
+        for (size_t j = i;
+             j > 0 && memcmp(keys[j - 1], keys[j], AC_HASH_LEN) > 0; j--) {
+            uint8_t tk[AC_HASH_LEN];
+            char tm[AC_ID_MAX + 1];
+            memcpy(tk, keys[j], AC_HASH_LEN);
+            memcpy(keys[j], keys[j - 1], AC_HASH_LEN);
+            memcpy(keys[j - 1], tk, AC_HASH_LEN);
+            memcpy(tm, order[j], sizeof tm);
+            memcpy(order[j], order[j - 1], sizeof tm);
+            memcpy(order[j - 1], tm, sizeof tm);
+        }
+    }
+}
+
+static void draw_matches_recount(const char *id)
+{
+    uint8_t seed[AC_HASH_LEN];
+    char order[8][AC_ID_MAX + 1], hex[AC_HEX_LEN + 1];
+    size_t n;
+    const struct ac_val *result = P(id)->result, *list;
+    recompute(id, seed, order, &n);
+    cr_assert_not_null(result);
+    ac_hex_encode(hex, seed, AC_HASH_LEN);
+    cr_assert(ac_str_eq_c(ac_val_get(result, "seed")->s, hex), "seed");
+    list = ac_val_get(result, "order");
+    cr_assert_eq(list->count, n);
+    for (size_t i = 0; i < n; i++) {
+        cr_assert(ac_str_eq_c(list->items[i]->s, order[i]), "place %zu", i);
+    }
+    cr_assert(ac_str_eq_c(ac_val_get(result, "drawn")->s, order[0]));
+    cr_assert(ac_str_eq_c(R("keeper")->holder, order[0]));
+}
+
+Test(lot, volunteers_commit_reveal_and_one_is_drawn)
+{
+    const char *id;
+    org_keeper();
+    id = open_draw("keeper");
+    cr_assert_eq(P(id)->phase, AC_STAGE_VOLUNTEER);
+    FAILS(pos("bob", id, "consent", ""), AC_ECONFLICT, NULL);
+    FAILS(draw_step(AC_CMD_VOLUNTEER, "bob", id, "abc"), AC_EINVAL,
+          "/commitment");
+    FAILS(draw_step(AC_CMD_REVEAL, "bob", id, "too early"), AC_ECONFLICT, NULL);
+    OK(volunteer("alice", id, "alice's own words"));
+    is_type(last(0), "draw.volunteered");
+    OK(volunteer("bob", id, "correct horse battery staple"));
+    OK(draw_step(AC_CMD_PASS, "carol", id, NULL));
+    is_type(last(0), "draw.revealing");
+    cr_assert_eq(P(id)->phase, AC_STAGE_REVEAL);
+    FAILS(draw_step(AC_CMD_REVEAL, "carol", id, "x"), AC_ECONFLICT, NULL);
+    FAILS(draw_step(AC_CMD_REVEAL, "bob", id, "wrong horse"), AC_EINVAL,
+          "/secret");
+    OK(draw_step(AC_CMD_REVEAL, "bob", id, "correct horse battery staple"));
+    FAILS(draw_step(AC_CMD_REVEAL, "bob", id, "correct horse battery staple"),
+          AC_ECONFLICT, NULL);
+    cr_assert_eq(status(id), AC_PROP_OPEN);
+    OK(draw_step(AC_CMD_REVEAL, "alice", id, "alice's own words"));
+    cr_assert_eq(status(id), AC_PROP_DECIDED, "%.*s", (int)P(id)->outcome.len,
+                 P(id)->outcome.ptr);
+    cr_assert_eq(dint(ac_val_get(last(0)->data, "tally"), "volunteer"), 2);
+    draw_matches_recount(id);
+    replay_matches();
+}
+
+Test(lot, a_volunteer_who_does_not_reveal_is_left_out)
+{
+    const char *id;
+    org_keeper();
+    id = open_draw("keeper");
+    OK(volunteer("alice", id, "a1"));
+    OK(volunteer("bob", id, "b1"));
+    OK(volunteer("carol", id, "c1"));
+    OK(draw_step(AC_CMD_REVEAL, "carol", id, "c1"));
+    OK(draw_step(AC_CMD_REVEAL, "alice", id, "a1"));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(status(id), AC_PROP_DECIDED);
+    cr_assert_eq(ac_val_get(P(id)->result, "order")->count, 2);
+    cr_assert(has(P(id)->outcome, "2 volunteer(s) who revealed (of 3)"));
+    draw_matches_recount(id);
+    cr_assert_neq(strcmp(ac_arena_cstr(&O.ea, R("keeper")->holder), "bob"), 0);
+}
+
+Test(lot, nobody_volunteers_or_reveals)
+{
+    const char *id;
+    org_keeper();
+    id = open_draw("keeper");
+    OK(draw_step(AC_CMD_PASS, "alice", id, NULL));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(status(id), AC_PROP_LAPSED);
+    cr_assert(has(P(id)->outcome, "nobody volunteered"));
+    id = open_draw("keeper");
+    OK(volunteer("bob", id, "b"));
+    tick_at(P(id)->deadline);
+    tick_at(P(id)->deadline);
+    cr_assert_eq(status(id), AC_PROP_LAPSED);
+    cr_assert(has(P(id)->outcome, "no volunteer revealed"));
+    replay_matches();
+}
+
+Test(lot, ineligible_members_cannot_volunteer)
+{
+    const char *id;
+    org_keeper();
+    adopt("alice", "all", "charter.amend", "One role each",
+          "{\"set\":{\"role.max_concurrent\":1}}");
+    adopt("alice", "all", "role.create", "Host",
+          "{\"id\":\"host\",\"name\":\"Host\",\"purpose\":\"Welcome\","
+          "\"accountabilities\":[],\"term_days\":90}");
+    elect("host", "bob");
+    id = open_draw("keeper");
+    FAILS(volunteer("bob", id, "b"), AC_ECONFLICT, NULL);
+    cr_assert(has(ac_str_c(O.err.msg), "role.max_concurrent is 1"), "%s",
+              O.err.msg);
+    FAILS(propose("alice", "all", "role.elect", "Elect too",
+                  "{\"role\":\"keeper\"}"),
+          AC_EINVAL, "/data/role");
 }
