@@ -1111,10 +1111,13 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
             say(&v, AC_PROP_LAPSED, "cannot take effect: %s",
                 r ? msg : "the role is retired");
         } else {
+            /* the consent round's own reason, copied: say() writes v */
+            char round[sizeof v.reason];
+            snprintf(round, sizeof round, "%s", v.reason);
             say(&v, AC_PROP_ADOPTED,
                 "%.*s holds the role \"%.*s\" for %" PRId64 " days (%.200s)",
                 (int)p->candidate.len, p->candidate.ptr, (int)r->id.len,
-                r->id.ptr, r->term_days, v.reason);
+                r->id.ptr, r->term_days, round);
         }
     }
 
@@ -1696,10 +1699,13 @@ static enum ac_status advance_election(struct ac_state *s,
                 ac_str_c(nominations == 0 ? "nobody was nominated"
                          : r              ? "nobody nominated can hold the role"
                                           : "the role is retired"));
-        put_int(&t, "consent", 0);
-        put_int(&t, "concern", 0);
-        put_int(&t, "object", 0);
-        put_int(&t, "stand_aside", 0);
+        enum ac_position keys[4];
+        int64_t n[AC_POS_COUNT], all;
+        size_t nk = ac_state_tally_keys(p, keys);
+        ac_state_tally(s, p, n, &all);
+        for (size_t k = 0; k < nk; k++) {
+            put_int(&t, ac_tally_key(keys[k]), n[keys[k]]);
+        }
         put_int(&t, "eligible", eligible);
         put(&z, "tally", obj_done(&t));
         return emit(s, a, out, now, AC_STR("system"), "proposal.closed",

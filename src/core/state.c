@@ -977,7 +977,9 @@ static enum ac_status on_phase(struct ac_state *s, const struct ac_event *ev,
         return AC_OK;
     }
     p->candidate = keep(s, candidate);
-    if (!p->candidate.ptr) {
+    p->nominations = ac_val_copy(s->arena, ac_val_get(ev->data, "nominations"));
+    if (!p->candidate.ptr ||
+        (ac_val_get(ev->data, "nominations") && !p->nominations)) {
         return NOMEM(err);
     }
     p->phase = AC_STAGE_CONSENT;
@@ -1585,6 +1587,10 @@ static size_t tally_keys(const struct ac_proposal *p, enum ac_position out[4])
         out[0] = AC_POS_VOLUNTEER;
         out[1] = AC_POS_PASS;
         return 2;
+    }
+    if (p->phase == AC_STAGE_NOMINATE || p->phase == AC_STAGE_CHANGE) {
+        out[0] = AC_POS_NOMINATION;
+        return 1;
     }
     memcpy(out, ac_method_is_vote(m) ? vote : consent, sizeof consent);
     return 4;

@@ -226,6 +226,7 @@ struct ac_proposal {
     struct ac_val *result;           /* choice: "result" of the last close */
     enum ac_stage phase;             /* role.elect only */
     struct ac_str candidate;         /* role.elect: in the consent phase */
+    struct ac_val *nominations;      /* role.elect: counts it came from */
     struct ac_objection *objections; /* every round's, oldest first */
     size_t objection_count, objection_room;
     struct ac_proposal_version *versions; /* oldest first */

@@ -359,12 +359,8 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         select_role(pg, s, data);
         break;
     case AC_KIND_ROLE_ELECT:
+        /* an amendment's candidate: see the proposal page */
         select_role(pg, s, data);
-        if (data && ac_val_get(data, "candidate")) {
-            select_member(
-                pg, s, "candidate",
-                ac_page_value(pg, "candidate", data_str(data, "candidate")));
-        }
         break;
     case AC_KIND_CHOICE: {
         struct ac_buf b;

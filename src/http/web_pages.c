@@ -839,20 +839,58 @@ static void position_form(struct ac_page *pg, const struct ac_charter *ch,
     ac_page_raw(pg, "</section>");
 }
 
+/* Another candidate for an election's consent round: the active members
+ * of the circle. */
+static void candidate_select(struct ac_page *pg, const struct ac_state *s,
+                             const struct ac_proposal *p)
+{
+    const struct ac_circle *c = ac_state_circle(s, p->circle);
+    struct ac_str cur = ac_page_value(pg, "candidate", p->candidate);
+    ac_page_raw(pg, "<div class=\"field\"><label for=\"f-candidate\">"
+                    "Candidate</label><p class=\"hint\" "
+                    "id=\"candidate-hint\">another member who can hold the "
+                    "role</p>");
+    ac_page_field_error(pg, "candidate");
+    ac_page_raw(pg, "<select id=\"f-candidate\" name=\"candidate\" "
+                    "aria-describedby=\"candidate-hint\">");
+    for (size_t i = 0; c && i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        if (ac_state_in_circle(s, c, m->id)) {
+            ac_page_printf(pg, "<option value=\"%.*s\"%s>%.*s (%.*s)</option>",
+                           (int)m->id.len, m->id.ptr,
+                           ac_str_eq(m->id, cur) ? " selected" : "",
+                           (int)m->name.len, m->name.ptr, (int)m->id.len,
+                           m->id.ptr);
+        }
+    }
+    ac_page_raw(pg, "</select></div>");
+}
+
 static void author_forms(struct ac_page *pg, const struct ac_state *s,
                          const struct ac_proposal *p)
 {
     char action[96];
-    ac_page_raw(pg, "<section class=\"card\" id=\"amend\"><h2>Amend</h2>"
-                    "<p>Amending starts a new round: every position is given "
-                    "again.</p>");
-    snprintf(action, sizeof action, "/proposals/%.*s/amend", (int)p->id.len,
-             p->id.ptr);
-    ac_page_form_begin(pg, action, "stack");
-    ac_page_input(pg, "text", "title", "Title", p->title, true, NULL);
-    ac_web_kind_fields(pg, s, p->kind, p->data);
-    ac_page_form_end(pg, "Amend proposal");
-    ac_page_raw(pg, "</section><section class=\"card\" id=\"withdraw\">"
+    /* a draw is never amended, an election only in its consent round:
+     * by naming another candidate */
+    bool amendable =
+        p->kind != AC_KIND_ROLE_DRAW &&
+        (p->kind != AC_KIND_ROLE_ELECT || p->phase == AC_STAGE_CONSENT);
+    if (amendable) {
+        ac_page_raw(pg, "<section class=\"card\" id=\"amend\"><h2>Amend"
+                        "</h2><p>Amending starts a new round: every position "
+                        "is given again.</p>");
+        snprintf(action, sizeof action, "/proposals/%.*s/amend", (int)p->id.len,
+                 p->id.ptr);
+        ac_page_form_begin(pg, action, "stack");
+        ac_page_input(pg, "text", "title", "Title", p->title, true, NULL);
+        ac_web_kind_fields(pg, s, p->kind, p->data);
+        if (p->kind == AC_KIND_ROLE_ELECT) {
+            candidate_select(pg, s, p);
+        }
+        ac_page_form_end(pg, "Amend proposal");
+        ac_page_raw(pg, "</section>");
+    }
+    ac_page_raw(pg, "<section class=\"card\" id=\"withdraw\">"
                     "<h2>Withdraw</h2>");
     snprintf(action, sizeof action, "/proposals/%.*s/withdraw", (int)p->id.len,
              p->id.ptr);
@@ -1006,6 +1044,17 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
                            (int)p->candidate.len, p->candidate.ptr);
         }
         ac_page_raw(pg, "</p>");
+        if (p->nominations && p->nominations->count) {
+            ac_page_raw(pg, "<p id=\"nominations\">Nominations: ");
+            for (size_t i = 0; i < p->nominations->count; i++) {
+                const struct ac_val_pair *n = &p->nominations->pairs[i];
+                ac_page_printf(
+                    pg, "%s%.*s %lld", i ? ", " : "", (int)n->key.len,
+                    n->key.ptr,
+                    (long long)(n->val->kind == AC_VAL_INT ? n->val->i : 0));
+            }
+            ac_page_raw(pg, "</p>");
+        }
     }
     positions_view(pg, s, p);
     c = ac_state_circle(s, p->circle);

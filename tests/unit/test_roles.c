@@ -147,6 +147,15 @@ Test(election, nominations_change_round_consent_and_the_term)
     FAILS(nominate("bob", id, "zed", "x"), AC_EINVAL, "/nominee");
     OK(nominate("alice", id, "carol", "she built the shelves"));
     is_type(last(0), "nomination.given");
+    {
+        /* nominations are what the round counts while nominating */
+        enum ac_position keys[4];
+        int64_t t[AC_POS_COUNT], eligible;
+        cr_assert_eq(ac_state_tally_keys(P(id), keys), 1);
+        cr_assert_eq(keys[0], AC_POS_NOMINATION);
+        ac_state_tally(&O.s, P(id), t, &eligible);
+        cr_assert_eq(t[AC_POS_NOMINATION], 1);
+    }
     OK(nominate("bob", id, "alice", "she has the van"));
     OK(nominate("carol", id, "bob", "he is there every day"));
     is_type(last(0), "election.changing");
@@ -168,6 +177,11 @@ Test(election, nominations_change_round_consent_and_the_term)
     FAILS(nominate("bob", id, "alice", "late"), AC_ECONFLICT, NULL);
     all_consent(id);
     cr_assert_eq(status(id), AC_PROP_ADOPTED);
+    /* the round's own reason inside the adoption's, not itself */
+    cr_assert(ac_str_eq_c(P(id)->outcome,
+                          "carol holds the role \"keeper\" for 90 days (no "
+                          "objection; 3 of 3 responded)"),
+              "%.*s", (int)P(id)->outcome.len, P(id)->outcome.ptr);
     cr_assert(ac_str_eq_c(R("keeper")->holder, "carol"));
     cr_assert_eq(R("keeper")->terms[0].end - R("keeper")->terms[0].start,
                  90 * DAY);
