@@ -154,6 +154,29 @@ static const struct ac_cli_opt opts_nominate[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_delegate[] = {
+    {"--circle", "C", true, "the circle whose votes you entrust"},
+    {"--to", "M", true, "the member who votes for you when you do not"},
+    {"--kind", "K", false, "only proposals of this kind (default: every kind)"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_undelegate[] = {
+    {"--circle", "C", true, "the circle"},
+    {"--kind", "K", false, "the kind the delegation was for"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_refuse[] = {
+    {"--from", "M", true, "the member whose delegation you refuse"},
+    {"--circle", "C", true, "the circle"},
+    {"--kind", "K", false, "the kind the delegation was for"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct ac_cli_opt opts_secret[] = {
     {"--secret", "S", false,
      "your secret (default: volunteer makes a random one and keeps it for "
@@ -339,6 +362,22 @@ static const struct command commands[] = {
      "the draw. The seed is the SHA-256 of all revealed secrets\n"
      "(docs/roles.md#lot): anyone with the log can recompute the draw.",
      opts_secret, 1, 1, "accord reveal p15"},
+    {"delegate", ac_cli_delegate, true, "--circle C --to M [--kind K]",
+     "entrust your vote in a circle to another member",
+     "Votes (majority, supermajority) and ballots (choices) only: consent\n"
+     "positions are never delegated. Your own vote always overrides; the\n"
+     "delegate's delegations carry yours further; nobody carries more than\n"
+     "delegation.max_weight votes. It lasts delegation.expiry_days unless\n"
+     "given again.",
+     opts_delegate, 0, 0, "accord delegate --circle kitchen --to carol"},
+    {"undelegate", ac_cli_undelegate, true, "--circle C [--kind K]",
+     "take your vote back", NULL, opts_undelegate, 0, 0,
+     "accord undelegate --circle kitchen"},
+    {"refuse", ac_cli_refuse, true, "--from M --circle C [--kind K]",
+     "refuse a delegation made to you", NULL, opts_refuse, 0, 0,
+     "accord refuse --from dana --circle all"},
+    {"delegations", ac_cli_delegations, true, "",
+     "list every delegation (the record is open)", NULL, opts_json, 0, 0, NULL},
     {"roles", ac_cli_roles, true, "",
      "list the roles with their holders and term ends", NULL, opts_json, 0, 0,
      NULL},

@@ -84,6 +84,14 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
     [AC_P_ROLE_MAX_CONCURRENT] = {"role.max_concurrent", AC_PARAM_INT, 2, 1, 20,
                                   NULL, false,
                                   "roles one member may hold at once"},
+    [AC_P_DELEGATION_MAX_WEIGHT] = {"delegation.max_weight", AC_PARAM_INT, 3, 1,
+                                    100, NULL, false,
+                                    "votes one member may carry, their own "
+                                    "included"},
+    [AC_P_DELEGATION_EXPIRY_DAYS] = {"delegation.expiry_days", AC_PARAM_INT,
+                                     180, 1, 3650, NULL, false,
+                                     "days a delegation lasts unless "
+                                     "renewed"},
 };
 
 static const char *const method_names[AC_METHOD_COUNT] = {

@@ -65,6 +65,8 @@ enum ac_param {
     AC_P_OBJECTION_CRITERIA, /* text, one criterion per line; "" for none */
     AC_P_ROLE_MAX_TERMS,     /* role.max_consecutive_terms */
     AC_P_ROLE_MAX_CONCURRENT,
+    AC_P_DELEGATION_MAX_WEIGHT, /* votes one member carries, own included */
+    AC_P_DELEGATION_EXPIRY_DAYS,
     AC_P_DECISION_AGREEMENT_ADOPT, /* decision.<kind>, in enum ac_kind order */
     AC_P_DECISION_AGREEMENT_AMEND,
     AC_P_DECISION_AGREEMENT_RETIRE,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "core/delegate.h"
 
 #define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
 
@@ -246,8 +247,8 @@ static enum ac_status rank_totals(struct ac_choice_result *r,
 
 enum ac_status ac_choice_count(const struct ac_state *s,
                                const struct ac_proposal *p, bool at_close,
-                               struct ac_arena *a, struct ac_choice_result *out,
-                               struct ac_err *err)
+                               const int64_t *weights, struct ac_arena *a,
+                               struct ac_choice_result *out, struct ac_err *err)
 {
     const struct ac_circle *circle = ac_state_circle(s, p->circle);
     struct ac_ballot *ballots;
@@ -269,8 +270,10 @@ enum ac_status ac_choice_count(const struct ac_state *s,
         const struct ac_position_rec *r = &p->positions[i];
         bool in =
             at_close ? ac_state_in_circle(s, circle, r->member) : r->counted;
-        if (in && r->position == AC_POS_BALLOT && r->marks) {
-            ballots[count++] = (struct ac_ballot){r->marks, 1};
+        int64_t w = at_close ? (weights ? weights[i] : 1)
+                             : (r->weight > 0 ? r->weight : 1);
+        if (in && w > 0 && r->position == AC_POS_BALLOT && r->marks) {
+            ballots[count++] = (struct ac_ballot){r->marks, (uint32_t)w};
         }
     }
     out->ballots = count;
@@ -383,8 +386,14 @@ struct ac_val *ac_choice_report(const struct ac_state *s,
     struct ac_choice_result r;
     struct ac_val *v;
     bool ok;
-    /* open or lapsed: no decided count, show what the ballots give now */
-    enum ac_status st = ac_choice_count(s, p, !p->result, a, &r, err);
+    /* open or lapsed: no decided count, show what the ballots give now,
+     * with the delegations in force at the head of the log */
+    struct ac_weights w = {0};
+    enum ac_status st =
+        p->result ? AC_OK : ac_delegate_weights(s, p, s->time, a, &w, err);
+    if (st == AC_OK) {
+        st = ac_choice_count(s, p, !p->result, w.w, a, &r, err);
+    }
     if (st != AC_OK) {
         return NULL;
     }

@@ -42,11 +42,13 @@ struct ac_choice_result {
 uint64_t ac_choice_seed(const struct ac_proposal *p);
 
 /* Counts p's ballots of the current round: at_close, those of members
- * active in the circle now (the round is closing); otherwise those the
- * last close counted. Memory from a. */
+ * active in the circle now (the round is closing), each with the votes
+ * weights gives it (per positions index; NULL: one each); otherwise those
+ * the last close counted, with the weights it recorded. Memory from a. */
 enum ac_status ac_choice_count(const struct ac_state *s,
                                const struct ac_proposal *p, bool at_close,
-                               struct ac_arena *a, struct ac_choice_result *out,
+                               const int64_t *weights, struct ac_arena *a,
+                               struct ac_choice_result *out,
                                struct ac_err *err);
 
 /* The "result" member of a choice's proposal.closed: method, seed (16 hex

@@ -12,6 +12,7 @@
 #include "base/hash.h"
 #include "base/time.h"
 #include "core/choice.h"
+#include "core/delegate.h"
 #include "core/draw.h"
 
 #define NOMEM(err) ac_err_set((err), AC_ENOMEM, "out of memory")
@@ -980,18 +981,21 @@ static void decide_consent(const struct ac_state *s,
 /* Majority and supermajority: objections count against, and are shown
  * with the result. */
 static void decide_vote(const struct ac_state *s, const struct ac_proposal *p,
-                        const int64_t t[AC_POS_COUNT], int64_t eligible,
+                        const int64_t t[AC_POS_COUNT],
+                        const int64_t tw[AC_POS_COUNT], int64_t eligible,
                         struct verdict *v)
 {
     const struct ac_charter *ch = &s->charter;
-    int64_t resp = responses(t), yes = t[AC_POS_YES];
-    int64_t against = t[AC_POS_NO] + t[AC_POS_OBJECT];
+    /* votes count with the delegations they carry (tw); an entrenched
+     * article needs every member's own yes (t) */
+    int64_t resp = responses(tw), yes = tw[AC_POS_YES];
+    int64_t against = tw[AC_POS_NO] + tw[AC_POS_OBJECT];
     bool quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
     bool won;
     char need[48];
 
     if (touches_entrenched(p)) {
-        decide_entrenched(v, yes, eligible);
+        decide_entrenched(v, t[AC_POS_YES], eligible);
         return;
     }
     if (!quorum || eligible == 0 || resp == 0) {
@@ -1009,8 +1013,8 @@ static void decide_vote(const struct ac_state *s, const struct ac_proposal *p,
     say(v, won ? AC_PROP_ADOPTED : AC_PROP_REJECTED,
         "%s: %" PRId64 " yes, %" PRId64 " no, %" PRId64
         " objection(s), %" PRId64 " abstained (%s)",
-        won ? "adopted" : "rejected", yes, t[AC_POS_NO], t[AC_POS_OBJECT],
-        t[AC_POS_ABSTAIN], need);
+        won ? "adopted" : "rejected", yes, tw[AC_POS_NO], tw[AC_POS_OBJECT],
+        tw[AC_POS_ABSTAIN], need);
 }
 
 /* An option's number and text for a reason, e.g. `2 "Oak"`. */
@@ -1025,11 +1029,11 @@ static void option_name(const struct ac_proposal *p, uint16_t c, char *out,
              o && o->kind == AC_VAL_STR ? o->s.ptr : "");
 }
 
-static enum ac_status decide_choice(const struct ac_state *s,
-                                    const struct ac_proposal *p,
-                                    const int64_t t[AC_POS_COUNT],
-                                    int64_t eligible, struct ac_arena *a,
-                                    struct verdict *v, struct ac_err *err)
+static enum ac_status
+decide_choice(const struct ac_state *s, const struct ac_proposal *p,
+              const int64_t t[AC_POS_COUNT], int64_t eligible,
+              const struct ac_weights *w, struct ac_arena *a, struct verdict *v,
+              struct ac_err *err)
 {
     const struct ac_charter *ch = &s->charter;
     int64_t resp = t[AC_POS_BALLOT];
@@ -1042,7 +1046,7 @@ static enum ac_status decide_choice(const struct ac_state *s,
         no_quorum(v, ch, resp, eligible);
         return AC_OK;
     }
-    st = ac_choice_count(s, p, true, a, &r, err);
+    st = ac_choice_count(s, p, true, w->w, a, &r, err);
     if (st != AC_OK) {
         return st;
     }
@@ -1073,13 +1077,54 @@ static const struct ac_role *role_of(const struct ac_state *s,
     return r && !r->retired ? r : NULL;
 }
 
+/* Counts of the round weighted by the votes each answer carries (votes
+ * only: consent positions are never delegated). An objector's delegated
+ * votes count as no: the objection itself stays personal. */
+static void weigh(const struct ac_proposal *p, const struct ac_weights *w,
+                  const int64_t t[AC_POS_COUNT], int64_t tw[AC_POS_COUNT])
+{
+    memcpy(tw, t, sizeof(int64_t) * AC_POS_COUNT);
+    if (!ac_method_is_vote(p->method.method)) {
+        return;
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        int64_t extra = w->w[i] > 1 ? w->w[i] - 1 : 0;
+        enum ac_position pos = p->positions[i].position;
+        tw[pos == AC_POS_OBJECT ? AC_POS_NO : pos] += extra;
+    }
+}
+
+/* "weights": {member: votes} for every voter carrying more than their
+ * own, and "over_cap": the delegators the cap left without a voice. */
+static void put_weights(struct obj *d, const struct ac_proposal *p,
+                        const struct ac_weights *w)
+{
+    struct obj o = obj_new(d->a);
+    struct ac_val *over = ac_val_arr(d->a);
+    for (size_t i = 0; i < p->count; i++) {
+        if (w->w[i] > 1) {
+            put_int(&o, ac_arena_cstr(d->a, p->positions[i].member), w->w[i]);
+        }
+    }
+    for (size_t i = 0; over && i < w->over_count; i++) {
+        if (!ac_val_push(d->a, over, ac_val_str(d->a, w->over_cap[i]))) {
+            over = NULL;
+        }
+    }
+    put(d, "weights", obj_done(&o));
+    if (w->over_count) {
+        put(d, "over_cap", over);
+    }
+}
+
 /* Closes the current round of p under its method. */
 static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
                                   int64_t now, struct ac_arena *a,
                                   struct ac_batch *out, struct ac_err *err)
 {
     const struct ac_charter *ch = &s->charter;
-    int64_t t[AC_POS_COUNT], eligible;
+    int64_t t[AC_POS_COUNT], tw[AC_POS_COUNT], eligible;
+    struct ac_weights w;
     struct verdict v = {AC_PROP_LAPSED, "", NULL};
     enum ac_position keys[4];
     size_t nkeys = ac_state_tally_keys(p, keys);
@@ -1089,10 +1134,15 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     enum ac_status st = AC_OK;
 
     ac_state_tally(s, p, t, &eligible);
+    st = ac_delegate_weights(s, p, now, a, &w, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    weigh(p, &w, t, tw);
     if (ac_method_is_choice(p->method.method)) {
-        st = decide_choice(s, p, t, eligible, a, &v, err);
+        st = decide_choice(s, p, t, eligible, &w, a, &v, err);
     } else if (ac_method_is_vote(p->method.method)) {
-        decide_vote(s, p, t, eligible, &v);
+        decide_vote(s, p, t, tw, eligible, &v);
     } else {
         decide_consent(s, p, t, eligible, &v);
     }
@@ -1122,7 +1172,7 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     }
 
     for (size_t i = 0; i < nkeys; i++) {
-        put_int(&ty, ac_tally_key(keys[i]), t[keys[i]]);
+        put_int(&ty, ac_tally_key(keys[i]), tw[keys[i]]);
     }
     put_int(&ty, "eligible", eligible);
     put_str(&d, "proposal", p->id);
@@ -1132,6 +1182,9 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     put(&d, "tally", obj_done(&ty));
     if (v.result) {
         put(&d, "result", v.result);
+    }
+    if (w.delegated || w.over_count) {
+        put_weights(&d, p, &w);
     }
     if (v.next == AC_PROP_NEEDS_INTEGRATION) {
         put_time(&d, "lapse_at",
@@ -1996,6 +2049,92 @@ static enum ac_status do_draw_step(struct ac_state *s, const struct ac_cmd *cmd,
     return st;
 }
 
+/* The kind of a delegation: "" for every kind, or one that is decided
+ * by votes or ballots under some method. */
+static enum ac_status delegation_kind(struct ac_str kind, struct ac_err *err)
+{
+    enum ac_kind k;
+    if (kind.len == 0) {
+        return AC_OK;
+    }
+    if (!ac_kind_parse(kind, &k)) {
+        return ac_err_at(err, "/kind", AC_EINVAL,
+                         "unknown proposal kind \"%.*s\"",
+                         (int)(kind.len > 40 ? 40 : kind.len), kind.ptr);
+    }
+    if (k == AC_KIND_ROLE_DRAW || k == AC_KIND_MEMBER_REMOVE ||
+        k == AC_KIND_ROLE_ELECT) {
+        return ac_err_at(err, "/kind", AC_EINVAL,
+                         "%s is never decided by votes, so there is no vote "
+                         "to delegate",
+                         ac_kind_name(k));
+    }
+    return AC_OK;
+}
+
+static enum ac_status do_delegation(struct ac_state *s,
+                                    const struct ac_cmd *cmd, int64_t now,
+                                    struct ac_arena *a, struct ac_batch *out,
+                                    struct ac_err *err)
+{
+    const struct ac_circle *c = ac_state_circle(s, cmd->circle);
+    struct ac_str from = cmd->type == AC_CMD_REFUSE ? cmd->other : cmd->actor;
+    const struct ac_delegation *d;
+    struct obj o = obj_new(a);
+    const char *type;
+    enum ac_status st;
+
+    if (!c) {
+        return ac_err_at(err, "/circle", AC_EINVAL, "no circle \"%.*s\"",
+                         (int)(cmd->circle.len > 40 ? 40 : cmd->circle.len),
+                         cmd->circle.ptr);
+    }
+    if ((st = delegation_kind(cmd->kind, err)) != AC_OK ||
+        (st = actor_in(s, cmd->actor, c, err)) != AC_OK) {
+        return st;
+    }
+    d = ac_state_delegation(s, from, cmd->circle, cmd->kind);
+    put_str(&o, "circle", cmd->circle);
+    put_str(&o, "kind", cmd->kind.ptr ? cmd->kind : AC_STR(""));
+    if (cmd->type == AC_CMD_DELEGATE) {
+        if (ac_str_eq(cmd->other, cmd->actor)) {
+            return ac_err_at(err, "/to", AC_EINVAL,
+                             "/to: you already hold your own vote");
+        }
+        if (!ac_state_in_circle(s, c, cmd->other)) {
+            return ac_err_at(err, "/to", AC_EINVAL,
+                             "/to: \"%.*s\" is not an active member of the "
+                             "circle",
+                             (int)(cmd->other.len > 40 ? 40 : cmd->other.len),
+                             cmd->other.ptr);
+        }
+        put_str(&o, "to", cmd->other);
+        put_time(&o, "expires",
+                 now + s->charter.value[AC_P_DELEGATION_EXPIRY_DAYS] *
+                           AC_MS_PER_DAY);
+        type = "delegation.given";
+    } else if (!d) {
+        return ac_err_set(err, AC_ENOTFOUND,
+                          "%.*s has no delegation in this circle for %s",
+                          (int)from.len, from.ptr,
+                          cmd->kind.len ? "that kind" : "every kind");
+    } else if (cmd->type == AC_CMD_REVOKE) {
+        type = "delegation.revoked";
+    } else {
+        if (!ac_str_eq(d->to, cmd->actor)) {
+            return ac_err_set(err, AC_EDENIED,
+                              "the delegation of %.*s is not to you",
+                              (int)from.len, from.ptr);
+        }
+        if (d->refused) {
+            return ac_err_set(err, AC_ECONFLICT, "you refused it already");
+        }
+        put_str(&o, "from", from);
+        type = "delegation.refused";
+    }
+    return emit(s, a, out, now, cmd->actor, type, obj_done(&o), err);
+}
+
 static enum ac_status do_tick(struct ac_state *s, int64_t now,
                               struct ac_arena *a, struct ac_batch *out,
                               struct ac_err *err)
@@ -2059,6 +2198,10 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
     case AC_CMD_PASS:
     case AC_CMD_REVEAL:
         return do_draw_step(s, cmd, now, a, out, err);
+    case AC_CMD_DELEGATE:
+    case AC_CMD_REVOKE:
+    case AC_CMD_REFUSE:
+        return do_delegation(s, cmd, now, a, out, err);
     case AC_CMD_AMEND:
         return do_amend(s, cmd, now, a, out, err);
     case AC_CMD_WITHDRAW:

@@ -22,6 +22,9 @@ enum ac_cmd_type {
     AC_CMD_VOLUNTEER, /* proposal secret: the commitment, in a draw */
     AC_CMD_PASS,      /* proposal: not volunteering, in a draw */
     AC_CMD_REVEAL,    /* proposal secret: the secret committed to */
+    AC_CMD_DELEGATE,  /* circle kind other: entrust one's vote to other */
+    AC_CMD_REVOKE,    /* circle kind: take one's vote back */
+    AC_CMD_REFUSE,    /* circle kind other: refuse other's delegation */
     AC_CMD_AMEND,     /* proposal title? data? */
     AC_CMD_WITHDRAW,  /* proposal */
     AC_CMD_JOIN,      /* actor: the admitted member taking the invite */
@@ -44,6 +47,7 @@ struct ac_cmd {
     struct ac_str suggestion; /* INTEGRATE */
     struct ac_str nominee;    /* NOMINATE */
     struct ac_str secret;     /* VOLUNTEER (commitment hex), REVEAL */
+    struct ac_str other; /* DELEGATE: the delegate; REFUSE: the delegator */
 };
 
 /* Events emitted by one or more commands, in the caller's arena. */

@@ -269,6 +269,21 @@ struct ac_role *ac_state_role(const struct ac_state *s, struct ac_str id)
     return NULL;
 }
 
+struct ac_delegation *ac_state_delegation(const struct ac_state *s,
+                                          struct ac_str from,
+                                          struct ac_str circle,
+                                          struct ac_str kind)
+{
+    for (size_t i = 0; i < s->delegation_count; i++) {
+        struct ac_delegation *d = &s->delegations[i];
+        if (ac_str_eq(d->from, from) && ac_str_eq(d->circle, circle) &&
+            ac_str_eq(d->kind, kind)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
 size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member)
 {
     size_t n = 0;
@@ -1052,6 +1067,63 @@ static enum ac_status on_revealed(struct ac_state *s, const struct ac_event *ev,
     return r->secret.ptr ? AC_OK : NOMEM(err);
 }
 
+/* delegation.given {circle, kind, to, expires}, delegation.revoked
+ * {circle, kind} by the delegator; delegation.refused {from, circle,
+ * kind} by the delegate. */
+static enum ac_status
+on_delegation(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_str circle, kind, to, from = ev->actor;
+    struct ac_delegation *d;
+    int64_t expires = 0;
+    bool given = ac_str_eq_c(ev->type, "delegation.given");
+    bool refused = ac_str_eq_c(ev->type, "delegation.refused");
+
+    if (!ac_val_get_str(ev->data, "circle", &circle) ||
+        !ac_val_get_str(ev->data, "kind", &kind) ||
+        !ac_state_circle(s, circle) ||
+        (refused && !ac_val_get_str(ev->data, "from", &from)) ||
+        (given &&
+         (!ac_val_get_str(ev->data, "to", &to) || !ac_state_member(s, to) ||
+          !get_time(ev->data, "expires", &expires)))) {
+        return bad(err, ev, "delegation data is incomplete");
+    }
+    d = ac_state_delegation(s, from, circle, kind);
+    if (refused) {
+        if (!d || !ac_str_eq(d->to, ev->actor)) {
+            return bad(err, ev, "only the delegate refuses a delegation");
+        }
+        d->refused = true;
+        return AC_OK;
+    }
+    if (!given) {
+        if (!d) {
+            return bad(err, ev, "no such delegation to revoke");
+        }
+        *d = s->delegations[--s->delegation_count];
+        return AC_OK;
+    }
+    if (!d) {
+        if (!GROW(s->arena, s->delegations, s->delegation_room,
+                  s->delegation_count)) {
+            return NOMEM(err);
+        }
+        d = &s->delegations[s->delegation_count];
+        d->from = keep(s, from);
+        d->circle = keep(s, circle);
+        d->kind = keep(s, kind);
+        if (!d->from.ptr || !d->circle.ptr || !d->kind.ptr) {
+            return NOMEM(err);
+        }
+        s->delegation_count++;
+    }
+    d->to = keep(s, to);
+    d->since = ev->time;
+    d->expires = expires;
+    d->refused = false;
+    return d->to.ptr ? AC_OK : NOMEM(err);
+}
+
 static enum ac_status
 on_term_ended(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
 {
@@ -1686,9 +1758,16 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
     }
     {
         const struct ac_circle *c = ac_state_circle(s, p->circle);
+        const struct ac_val *weights = ac_val_get(ev->data, "weights");
         for (size_t i = 0; i < p->count; i++) {
-            p->positions[i].counted =
-                ac_state_in_circle(s, c, p->positions[i].member);
+            struct ac_position_rec *r = &p->positions[i];
+            int64_t w = 1;
+            r->counted = ac_state_in_circle(s, c, r->member);
+            if (weights &&
+                ac_val_get(weights, ac_arena_cstr(s->arena, r->member))) {
+                ac_val_get_int(weights, ac_arena_cstr(s->arena, r->member), &w);
+            }
+            r->weight = w;
         }
     }
     memcpy(p->tally, t, sizeof t);
@@ -1740,6 +1819,9 @@ static const struct {
     {"draw.passed", on_volunteer},
     {"draw.revealing", on_revealing},
     {"draw.revealed", on_revealed},
+    {"delegation.given", on_delegation},
+    {"delegation.revoked", on_delegation},
+    {"delegation.refused", on_delegation},
 };
 
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,

@@ -98,6 +98,8 @@ struct ac_position_rec {
     bool counted;             /* counted at the last close */
     struct ac_str nominee;    /* AC_POS_NOMINATION */
     bool second;              /* nominated (or confirmed) in the change round */
+    int64_t weight;           /* votes it carried at the last close (1 and
+                               * the delegations that reached it); 0 before */
     struct ac_str commitment; /* AC_POS_VOLUNTEER: SHA-256 hex of secret */
     struct ac_str secret;     /* AC_POS_VOLUNTEER: once revealed, else "" */
 };
@@ -236,6 +238,17 @@ struct ac_proposal {
     int64_t eligible;            /* circle size at the last close */
 };
 
+/* A member's vote in a circle, entrusted to another member
+ * (docs/decisions.md#delegation). One per (from, circle, kind). */
+struct ac_delegation {
+    struct ac_str from, to;
+    struct ac_str circle;
+    struct ac_str kind; /* "" for every kind */
+    int64_t since;      /* ms given or renewed */
+    int64_t expires;    /* ms */
+    bool refused;       /* by the delegate */
+};
+
 /* A pending deadline: a proposal's round or lapse, or a role's term. */
 struct ac_due {
     int64_t at;   /* ms: round deadline, lapse time or term end */
@@ -269,6 +282,9 @@ struct ac_state {
     struct ac_role *roles;
     size_t role_count, role_room;
 
+    struct ac_delegation *delegations; /* given and not revoked */
+    size_t delegation_count, delegation_room;
+
     /* min-heap of deadlines by (at, index); apply keeps its top valid
      * (an open round's deadline or a waiting proposal's lapse time), so
      * the next due time is read in O(1) however long the history */
@@ -295,6 +311,13 @@ struct ac_agreement *ac_state_agreement(const struct ac_state *s,
                                         struct ac_str id);
 
 struct ac_role *ac_state_role(const struct ac_state *s, struct ac_str id);
+
+/* The delegation from member in circle for kind ("" for every kind), or
+ * NULL. */
+struct ac_delegation *ac_state_delegation(const struct ac_state *s,
+                                          struct ac_str from,
+                                          struct ac_str circle,
+                                          struct ac_str kind);
 
 /* Roles member holds now. */
 size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member);

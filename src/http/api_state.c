@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "base/time.h"
 #include "core/choice.h"
+#include "core/delegate.h"
 
 /* Collects members and remembers whether any allocation failed. */
 struct obj {
@@ -224,6 +225,29 @@ json_t *ac_api_role(const struct ac_role *r)
     return obj_done(&o);
 }
 
+json_t *ac_api_delegations(const struct ac_state *s)
+{
+    struct obj o = obj_new();
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->delegation_count; i++) {
+        const struct ac_delegation *d = &s->delegations[i];
+        struct obj q = obj_new();
+        put_str(&q, "from", d->from);
+        put_str(&q, "to", d->to);
+        put_str(&q, "circle", d->circle);
+        put(&q, "kind", str_or_null(d->kind));
+        put(&q, "since", ac_api_time(d->since));
+        put(&q, "expires", ac_api_time(d->expires));
+        put(&q, "refused", json_boolean(d->refused));
+        if (!push(arr, obj_done(&q))) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    put(&o, "delegations", arr);
+    return obj_done(&o);
+}
+
 json_t *ac_api_roles(const struct ac_state *s)
 {
     json_t *arr = json_array();
@@ -329,6 +353,16 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     struct obj o = obj_new();
     char method[32];
     json_t *positions = json_array(), *versions = json_array();
+    struct ac_arena wa;
+    struct ac_weights w = {0};
+    bool weighed = ac_delegate_applies(p);
+
+    /* the votes each answer carries: live while open, as recorded after */
+    ac_arena_init(&wa, 0);
+    if (weighed && p->status == AC_PROP_OPEN &&
+        ac_delegate_weights(s, p, s->time, &wa, &w, NULL) != AC_OK) {
+        w.w = NULL;
+    }
 
     for (size_t i = 0; positions && i < p->count; i++) {
         const struct ac_position_rec *r = &p->positions[i];
@@ -339,6 +373,11 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
         put(&q, "time", ac_api_time(r->time));
         if (r->position == AC_POS_BALLOT) {
             put(&q, "ballot", ballot_json(p, r));
+        }
+        if (weighed) {
+            put_int(&q, "weight",
+                    p->status == AC_PROP_OPEN ? (w.w ? w.w[i] : 1)
+                                              : (r->weight ? r->weight : 1));
         }
         if (r->position == AC_POS_NOMINATION) {
             put_str(&q, "nominee", r->nominee);
@@ -393,6 +432,7 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     if (p->result) {
         put(&o, "result", ac_json_from_val(p->result));
     }
+    ac_arena_release(&wa);
     return obj_done(&o);
 }
 

@@ -83,6 +83,9 @@ json_t *ac_api_org(const struct ac_state *s);
 json_t *ac_api_members(const struct ac_state *s);
 json_t *ac_api_circles(const struct ac_state *s);
 json_t *ac_api_roles(const struct ac_state *s);
+
+/* Every delegation given and not revoked: {"delegations":[…]}. */
+json_t *ac_api_delegations(const struct ac_state *s);
 json_t *ac_api_role(const struct ac_role *r);
 json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p);
 

@@ -162,6 +162,7 @@ static const struct nav_item nav[] = {
     {"/members", "Members"},
     {"/circles", "Circles"},
     {"/roles", "Roles"},
+    {"/delegations", "Delegations"},
     {"/log", "Log"},
 };
 

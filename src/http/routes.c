@@ -769,6 +769,60 @@ static void post_reveal(struct ac_request *r)
     draw_step(r, AC_CMD_REVEAL, "secret");
 }
 
+/* POST /delegations {"circle","kind"?,"to"}, DELETE /delegations
+ * {"circle","kind"?}, POST /delegations/refuse {"from","circle","kind"?}. */
+static void delegation(struct ac_request *r, enum ac_cmd_type type)
+{
+    static const char *const give[] = {"circle", "kind", "to", NULL};
+    static const char *const revoke[] = {"circle", "kind", NULL};
+    static const char *const refuse[] = {"circle", "kind", "from", NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, type, type == AC_CMD_DELEGATE ? 201 : 200);
+    if (!parse_body(r, false,
+                    type == AC_CMD_DELEGATE ? give
+                    : type == AC_CMD_REVOKE ? revoke
+                                            : refuse,
+                    &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "circle", false, 0, &r->arena, &c->circle, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "kind", true, 0, &r->arena, &c->kind, &e);
+    }
+    if (st == AC_OK && type != AC_CMD_REVOKE) {
+        st = ac_api_get_str(j, type == AC_CMD_DELEGATE ? "to" : "from", false,
+                            0, &r->arena, &c->other, &e);
+    }
+    json_decref(j);
+    if (!c->kind.ptr) {
+        c->kind = AC_STR("");
+    }
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+static void post_delegation(struct ac_request *r)
+{
+    delegation(r, AC_CMD_DELEGATE);
+}
+
+static void delete_delegation(struct ac_request *r)
+{
+    delegation(r, AC_CMD_REVOKE);
+}
+
+static void post_refusal(struct ac_request *r)
+{
+    delegation(r, AC_CMD_REFUSE);
+}
+
 static json_t *find_role(const struct ac_state *s, struct ac_str id,
                          bool *found)
 {
@@ -1030,6 +1084,10 @@ static const struct route routes[] = {
     {"POST", "/api/v1/proposals/{id}/pass", true, NULL, .fn = post_pass},
     {"POST", "/api/v1/proposals/{id}/reveal", true, NULL, .fn = post_reveal},
     {"GET", "/api/v1/roles", true, none, .render = ac_api_roles},
+    {"GET", "/api/v1/delegations", true, none, .render = ac_api_delegations},
+    {"POST", "/api/v1/delegations", true, NULL, .fn = post_delegation},
+    {"DELETE", "/api/v1/delegations", true, NULL, .fn = delete_delegation},
+    {"POST", "/api/v1/delegations/refuse", true, NULL, .fn = post_refusal},
     {"GET", "/api/v1/roles/{id}", true, none, .find = find_role,
      .noun = "role"},
     {"GET", "/api/v1/proposals/{id}/result", true, none, .find = find_result,

@@ -88,6 +88,10 @@ static void render_ok(struct ac_service *svc, struct ac_job *job, int64_t seq,
             json_decref(j);
             j = NULL;
         }
+    } else if (job->cmd.type == AC_CMD_DELEGATE ||
+               job->cmd.type == AC_CMD_REVOKE ||
+               job->cmd.type == AC_CMD_REFUSE) {
+        j = ac_api_delegations(s);
     } else {
         const struct ac_proposal *p =
             job->created ? &s->proposals[job->created - 1]

@@ -640,7 +640,26 @@ static void after_write(struct ac_request *r)
     struct ac_reply *rp = &r->reply;
     struct ac_page pg;
     char to[96];
+    bool delegation = r->job.cmd.type == AC_CMD_DELEGATE ||
+                      r->job.cmd.type == AC_CMD_REVOKE ||
+                      r->job.cmd.type == AC_CMD_REFUSE;
 
+    if (delegation && rp->status != 401) {
+        /* the list shows the change; a refusal's reason on its own page */
+        if (rp->status >= 200 && rp->status < 300) {
+            ac_web_redirect(r, "/delegations");
+        } else {
+            struct ac_val *v = NULL;
+            struct ac_str detail = AC_STR("the change was refused");
+            if (rp->body && ac_json_parse((struct ac_str){rp->body, rp->len},
+                                          &r->arena, &v, NULL) == AC_OK) {
+                ac_val_get_str(v, "detail", &detail);
+            }
+            ac_web_message(r, rp->status, "Not done",
+                           ac_arena_cstr(&r->arena, detail));
+        }
+        return;
+    }
     if (rp->status >= 200 && rp->status < 300) {
         if (r->job.cmd.type == AC_CMD_PROPOSE) {
             snprintf(to, sizeof to, "/proposals/p%zu", r->job.created);
@@ -770,6 +789,30 @@ void ac_web_post_reveal(struct ac_request *r)
     job_start(r, AC_CMD_REVEAL, 200);
     r->job.cmd.secret = field_str(r, "secret");
     ac_route_submit(r);
+}
+
+static void delegation_form(struct ac_request *r, enum ac_cmd_type type)
+{
+    job_start(r, type, 200);
+    r->job.cmd.circle = field_str(r, "circle");
+    r->job.cmd.kind = field_str(r, "kind");
+    r->job.cmd.other = field_str(r, type == AC_CMD_DELEGATE ? "to" : "from");
+    ac_route_submit(r);
+}
+
+void ac_web_post_delegation(struct ac_request *r)
+{
+    delegation_form(r, AC_CMD_DELEGATE);
+}
+
+void ac_web_post_revoke(struct ac_request *r)
+{
+    delegation_form(r, AC_CMD_REVOKE);
+}
+
+void ac_web_post_refuse(struct ac_request *r)
+{
+    delegation_form(r, AC_CMD_REFUSE);
 }
 
 void ac_web_post_integration(struct ac_request *r)

@@ -463,7 +463,7 @@ static void options_view(struct ac_page *pg, const struct ac_state *s,
 
     ac_arena_init(&a, 0);
     counted = p->status != AC_PROP_OPEN && p->result &&
-              ac_choice_count(s, p, false, &a, &r, NULL) == AC_OK;
+              ac_choice_count(s, p, false, NULL, &a, &r, NULL) == AC_OK;
     ac_page_raw(pg, "<section class=\"card\" id=\"options\"><h2>Options"
                     "</h2><ol>");
     for (size_t c = 0; opts && c < opts->count; c++) {
@@ -1341,6 +1341,112 @@ void ac_web_circles(struct ac_request *r)
         }
         ac_page_raw(&pg, "</p></section>");
     }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_page_end(&pg);
+    ac_web_page_send(r, &pg, 200);
+}
+
+void ac_web_delegations(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    struct ac_str me = ac_str_c(r->member);
+    struct ac_page pg;
+
+    ac_web_page_init(r, &pg);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_page_begin(&pg, "Delegations", "/delegations");
+    ac_page_printf(&pg,
+                   "<p>A member may entrust their vote in a circle to "
+                   "another member, for every kind of proposal or one. It "
+                   "counts in majority and supermajority votes and in "
+                   "choices, never in consent: the right to say no is "
+                   "personal. Your own vote always overrides. Nobody "
+                   "carries more than %lld votes, their own included; a "
+                   "delegation lasts %lld days unless given again, and the "
+                   "delegate may refuse it.</p>",
+                   (long long)s->charter.value[AC_P_DELEGATION_MAX_WEIGHT],
+                   (long long)s->charter.value[AC_P_DELEGATION_EXPIRY_DAYS]);
+    if (s->delegation_count == 0) {
+        ac_page_raw(&pg, "<p class=\"empty\">No delegations.</p>");
+    } else {
+        ac_page_raw(&pg, "<div class=\"scroll\"><table id=\"delegations\">"
+                         "<thead><tr><th scope=\"col\">From</th><th "
+                         "scope=\"col\">To</th><th scope=\"col\">Circle"
+                         "</th><th scope=\"col\">Kind</th><th scope=\"col\">"
+                         "Expires</th><th scope=\"col\">Status</th><th "
+                         "scope=\"col\">Act</th></tr></thead><tbody>");
+        for (size_t i = 0; i < s->delegation_count; i++) {
+            const struct ac_delegation *d = &s->delegations[i];
+            ac_page_printf(&pg,
+                           "<tr><td>%.*s</td><td>%.*s</td><td>%.*s</td>"
+                           "<td>%.*s</td><td>",
+                           (int)d->from.len, d->from.ptr, (int)d->to.len,
+                           d->to.ptr, (int)d->circle.len, d->circle.ptr,
+                           (int)(d->kind.len ? d->kind.len : 10),
+                           d->kind.len ? d->kind.ptr : "every kind");
+            ac_page_time(&pg, d->expires);
+            ac_page_printf(&pg, "</td><td>%s</td><td>",
+                           d->refused ? "refused" : "given");
+            if (ac_str_eq(d->from, me) ||
+                (ac_str_eq(d->to, me) && !d->refused)) {
+                bool mine = ac_str_eq(d->from, me);
+                ac_page_form_begin(
+                    &pg, mine ? "/delegations/revoke" : "/delegations/refuse",
+                    "inline");
+                ac_page_printf(&pg,
+                               "<input type=\"hidden\" name=\"circle\" "
+                               "value=\"%.*s\"><input type=\"hidden\" "
+                               "name=\"kind\" value=\"%.*s\"><input "
+                               "type=\"hidden\" name=\"from\" value=\"%.*s\">",
+                               (int)d->circle.len, d->circle.ptr,
+                               (int)d->kind.len, d->kind.ptr, (int)d->from.len,
+                               d->from.ptr);
+                ac_page_form_end(&pg, mine ? "Take back" : "Refuse");
+            }
+            ac_page_raw(&pg, "</td></tr>");
+        }
+        ac_page_raw(&pg, "</tbody></table></div>");
+    }
+    ac_page_raw(&pg, "<section class=\"card\" id=\"delegate\"><h2>Entrust "
+                     "your vote</h2>");
+    ac_page_form_begin(&pg, "/delegations", "stack");
+    ac_page_raw(&pg, "<div class=\"field\"><label for=\"f-circle\">Circle"
+                     "</label><select id=\"f-circle\" name=\"circle\">");
+    for (size_t i = 0; i < s->circle_count; i++) {
+        if (ac_state_in_circle(s, &s->circles[i], me)) {
+            ac_page_printf(&pg, "<option value=\"%.*s\">%.*s</option>",
+                           (int)s->circles[i].id.len, s->circles[i].id.ptr,
+                           (int)s->circles[i].name.len, s->circles[i].name.ptr);
+        }
+    }
+    ac_page_raw(&pg, "</select></div><div class=\"field\"><label "
+                     "for=\"f-to\">To</label>");
+    ac_page_field_error(&pg, "to");
+    ac_page_raw(&pg, "<select id=\"f-to\" name=\"to\">");
+    for (size_t i = 0; i < s->member_count; i++) {
+        const struct ac_member *m = &s->members[i];
+        if (m->status == AC_MEMBER_ACTIVE && !ac_str_eq(m->id, me)) {
+            ac_page_printf(&pg, "<option value=\"%.*s\">%.*s (%.*s)</option>",
+                           (int)m->id.len, m->id.ptr, (int)m->name.len,
+                           m->name.ptr, (int)m->id.len, m->id.ptr);
+        }
+    }
+    ac_page_raw(&pg, "</select></div><div class=\"field\"><label "
+                     "for=\"f-kind\">Kind</label>");
+    ac_page_field_error(&pg, "kind");
+    ac_page_raw(&pg, "<select id=\"f-kind\" name=\"kind\"><option "
+                     "value=\"\">every kind</option>");
+    for (int k = 0; k < AC_KIND_COUNT; k++) {
+        if (k != AC_KIND_MEMBER_REMOVE && k != AC_KIND_ROLE_ELECT &&
+            k != AC_KIND_ROLE_DRAW) {
+            ac_page_printf(&pg, "<option value=\"%s\">%s</option>",
+                           ac_kind_name((enum ac_kind)k),
+                           ac_kind_name((enum ac_kind)k));
+        }
+    }
+    ac_page_raw(&pg, "</select></div>");
+    ac_page_form_end(&pg, "Delegate");
+    ac_page_raw(&pg, "</section>");
     pthread_rwlock_unlock(&r->svc->lock);
     ac_page_end(&pg);
     ac_web_page_send(r, &pg, 200);

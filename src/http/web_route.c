@@ -438,6 +438,10 @@ static const struct web_route routes[] = {
     {"GET", "/members", true, ac_web_members},
     {"GET", "/circles", true, ac_web_circles},
     {"GET", "/roles", true, ac_web_roles},
+    {"GET", "/delegations", true, ac_web_delegations},
+    {"POST", "/delegations", true, ac_web_post_delegation},
+    {"POST", "/delegations/revoke", true, ac_web_post_revoke},
+    {"POST", "/delegations/refuse", true, ac_web_post_refuse},
     {"GET", "/log", true, ac_web_log},
 };
 

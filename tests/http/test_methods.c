@@ -207,3 +207,74 @@ Test(methods, objection_criteria_and_integration_attempts, .fini = org_cleanup)
     free(p);
     org_down(&o);
 }
+
+Test(methods, delegated_votes_and_their_weights, .fini = org_cleanup)
+{
+    struct org o;
+    struct t_resp r;
+    char *p, *st;
+    json_t *list, *pos;
+    long long seq;
+    org_up(&o, true);
+    set_charter(&o, "{\"set\":{\"decision.agreement.adopt\":\"majority\"}}");
+
+    seq = head_seq(&o);
+    r = req(&o, "POST", "/api/v1/delegations", o.bob,
+            "{\"circle\":\"all\",\"to\":\"bob\"}");
+    expect_status(r, 400);
+    cr_assert_str_eq(jstr(r.json, "field"), "/to");
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/delegations", o.bob,
+            "{\"circle\":\"all\",\"kind\":\"member.remove\",\"to\":"
+            "\"alice\"}");
+    expect_status(r, 400);
+    cr_assert_str_eq(jstr(r.json, "field"), "/kind");
+    t_resp_free(&r);
+    cr_assert_eq(head_seq(&o), seq, "refusals append nothing");
+
+    r = req(&o, "POST", "/api/v1/delegations", o.bob,
+            "{\"circle\":\"all\",\"to\":\"alice\"}");
+    expect_status(r, 201);
+    list = json_object_get(r.json, "delegations");
+    cr_assert_eq(json_array_size(list), 1);
+    cr_assert_str_eq(jstr(json_array_get(list, 0), "from"), "bob");
+    cr_assert(json_is_null(json_object_get(json_array_get(list, 0), "kind")));
+    t_resp_free(&r);
+    r = req(&o, "GET", "/api/v1/delegations", o.carol, NULL);
+    expect_status(r, 200);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "delegations")), 1,
+                 "every member sees every delegation");
+    t_resp_free(&r);
+
+    p = propose(&o, o.alice, "all", "agreement.adopt", "Buy a van",
+                "{\"text\":\"We buy a van.\"}");
+    free(position(&o, o.alice, p, "yes", NULL));
+    r = req(&o, "GET", t_fmt("/api/v1/proposals/%s", p), o.carol, NULL);
+    pos = json_array_get(json_object_get(r.json, "positions"), 0);
+    cr_assert_eq(jint(pos, "weight"), 2, "alice carries bob's vote");
+    t_resp_free(&r);
+    /* bob votes himself: his own vote overrides */
+    st = position(&o, o.bob, p, "no", NULL);
+    free(st);
+    r = req(&o, "GET", t_fmt("/api/v1/proposals/%s", p), o.carol, NULL);
+    pos = json_array_get(json_object_get(r.json, "positions"), 0);
+    cr_assert_eq(jint(pos, "weight"), 1);
+    t_resp_free(&r);
+
+    r = req(&o, "POST", "/api/v1/delegations/refuse", o.carol,
+            "{\"circle\":\"all\",\"from\":\"bob\"}");
+    expect_status(r, 403);
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/delegations/refuse", o.alice,
+            "{\"circle\":\"all\",\"from\":\"bob\"}");
+    expect_status(r, 200);
+    cr_assert(json_is_true(json_object_get(
+        json_array_get(json_object_get(r.json, "delegations"), 0), "refused")));
+    t_resp_free(&r);
+    r = req(&o, "DELETE", "/api/v1/delegations", o.bob, "{\"circle\":\"all\"}");
+    expect_status(r, 200);
+    cr_assert_eq(json_array_size(json_object_get(r.json, "delegations")), 0);
+    t_resp_free(&r);
+    free(p);
+    org_down(&o);
+}

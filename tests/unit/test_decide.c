@@ -480,8 +480,8 @@ Test(choice, the_result_can_be_recounted_from_the_state)
     OK(ballot("carol", id, "{\"ranking\":[1]}"));
     tick_at(P(id)->deadline);
     cr_assert_eq(status(id), AC_PROP_DECIDED);
-    cr_assert_eq(ac_choice_count(&O.s, P(id), false, &O.ea, &r, &err), AC_OK,
-                 "%s", err.msg);
+    cr_assert_eq(ac_choice_count(&O.s, P(id), false, NULL, &O.ea, &r, &err),
+                 AC_OK, "%s", err.msg);
     cr_assert_eq(r.ballots, 3);
     cr_assert_eq(r.schulze.d[2 * 3 + 0], 2, "ash over oak by 2");
     cr_assert(ac_val_equal(ac_choice_result_val(&r, &O.ea), P(id)->result));
@@ -769,5 +769,178 @@ Test(objection, integration_attempts_and_the_history)
     cr_assert_eq(P(id)->objections[2].status, AC_OBJ_WITHDRAWN);
     cr_assert_eq(P(id)->objections[2].round, 2);
     FAILS(integrate("alice", id, "bob", "x"), AC_EINVAL, "/objector");
+    replay_matches();
+}
+
+/* ==== delegation with a cap ==== */
+
+TestSuite(delegation, .init = setup, .fini = teardown);
+
+static enum ac_status delegate(const char *from, const char *to,
+                               const char *kind)
+{
+    struct ac_cmd c = {.type = AC_CMD_DELEGATE};
+    c.actor = ac_str_c(from);
+    c.circle = AC_STR("all");
+    c.kind = ac_str_c(kind ? kind : "");
+    c.other = ac_str_c(to);
+    O.now += MIN;
+    return run(&c);
+}
+
+static enum ac_status undelegate(enum ac_cmd_type type, const char *actor,
+                                 const char *other)
+{
+    struct ac_cmd c = {.type = type};
+    c.actor = ac_str_c(actor);
+    c.circle = AC_STR("all");
+    c.kind = AC_STR("");
+    c.other = ac_str_c(other);
+    return run(&c);
+}
+
+static int64_t weight_of(const char *id, const char *member)
+{
+    const struct ac_val *w = ac_val_get(last(0)->data, "weights");
+    int64_t n = 1;
+    cr_assert(ac_str_eq_c(dstr(last(0), "proposal"), id));
+    if (w) {
+        ac_val_get_int(w, member, &n);
+    }
+    return n;
+}
+
+Test(delegation, refusals_name_the_field)
+{
+    vote_org("majority");
+    FAILS(delegate("bob", "bob", NULL), AC_EINVAL, "/to");
+    FAILS(delegate("bob", "zed", NULL), AC_EINVAL, "/to");
+    FAILS(delegate("bob", "alice", "member.remove"), AC_EINVAL, "/kind");
+    FAILS(delegate("bob", "alice", "vote"), AC_EINVAL, "/kind");
+    FAILS(undelegate(AC_CMD_REVOKE, "bob", NULL), AC_ENOTFOUND, NULL);
+    OK(delegate("bob", "alice", NULL));
+    is_type(last(0), "delegation.given");
+    FAILS(undelegate(AC_CMD_REFUSE, "carol", "bob"), AC_EDENIED, NULL);
+    OK(undelegate(AC_CMD_REFUSE, "alice", "bob"));
+    FAILS(undelegate(AC_CMD_REFUSE, "alice", "bob"), AC_ECONFLICT, NULL);
+    OK(undelegate(AC_CMD_REVOKE, "bob", NULL));
+    cr_assert_eq(O.s.delegation_count, 0);
+    replay_matches();
+}
+
+Test(delegation, votes_follow_delegations_transitively)
+{
+    const char *id;
+    const struct ac_val *t;
+    vote_org("majority");
+    OK(delegate("bob", "alice", NULL));
+    OK(delegate("carol", "bob", NULL));
+    OK(delegate("dan", "erin", "agreement.adopt"));
+    id = open_adopt_in("all");
+    OK(pos("alice", id, "yes", ""));
+    OK(pos("erin", id, "no", ""));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(status(id), AC_PROP_ADOPTED, "%.*s", (int)P(id)->outcome.len,
+                 P(id)->outcome.ptr);
+    t = ac_val_get(last(0)->data, "tally");
+    cr_assert_eq(dint(t, "yes"), 3, "alice, bob and carol");
+    cr_assert_eq(dint(t, "no"), 2, "erin and dan");
+    cr_assert_eq(weight_of(id, "alice"), 3);
+    cr_assert_eq(weight_of(id, "erin"), 2);
+    replay_matches();
+}
+
+Test(delegation, a_direct_vote_overrides)
+{
+    const char *id;
+    vote_org("majority");
+    OK(delegate("bob", "alice", NULL));
+    OK(delegate("carol", "bob", NULL));
+    id = open_adopt_in("all");
+    OK(pos("alice", id, "yes", ""));
+    OK(pos("bob", id, "no", "not this one"));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(weight_of(id, "alice"), 1);
+    cr_assert_eq(weight_of(id, "bob"), 2, "carol's vote stops at bob");
+    cr_assert_eq(status(id), AC_PROP_REJECTED);
+}
+
+Test(delegation, the_cap_serves_the_first_delegations)
+{
+    const char *id;
+    const struct ac_val *over;
+    vote_org("majority");
+    set_charter("delegation.max_weight", "2");
+    OK(delegate("dan", "alice", NULL));
+    OK(delegate("bob", "alice", NULL));
+    OK(delegate("carol", "alice", NULL));
+    id = open_adopt_in("all");
+    OK(pos("alice", id, "yes", ""));
+    OK(pos("erin", id, "no", ""));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(weight_of(id, "alice"), 2, "alice and dan, the first");
+    over = ac_val_get(last(0)->data, "over_cap");
+    cr_assert_not_null(over);
+    cr_assert_eq(over->count, 2);
+    cr_assert(ac_str_eq_c(over->items[0]->s, "bob"));
+    cr_assert(ac_str_eq_c(over->items[1]->s, "carol"));
+    cr_assert_eq(status(id), AC_PROP_ADOPTED, "2 votes yes against 1 no");
+}
+
+Test(delegation, refused_expired_and_cyclic_delegations_carry_nothing)
+{
+    const char *id;
+    vote_org("majority");
+    set_charter("delegation.expiry_days", "1");
+    set_charter("consent.round_hours", "1");
+    OK(delegate("bob", "alice", NULL));
+    OK(undelegate(AC_CMD_REFUSE, "alice", "bob"));
+    OK(delegate("carol", "alice", NULL));
+    O.now += 2 * DAY; /* carol's has expired */
+    OK(delegate("dan", "erin", NULL));
+    OK(delegate("erin", "dan", NULL)); /* a cycle, neither votes */
+    id = open_adopt_in("all");
+    OK(pos("alice", id, "yes", ""));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(weight_of(id, "alice"), 1);
+    cr_assert_null(ac_val_get(last(0)->data, "weights"));
+    /* renewing gives it force again */
+    OK(delegate("carol", "alice", NULL));
+    id = open_adopt_in("all");
+    OK(pos("alice", id, "yes", ""));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(weight_of(id, "alice"), 2);
+}
+
+Test(delegation, consent_positions_are_never_delegated)
+{
+    const char *id;
+    org3();
+    OK(delegate("bob", "alice", NULL));
+    id = open_adopt_in("all");
+    OK(pos("alice", id, "consent", ""));
+    tick_at(P(id)->deadline);
+    cr_assert_null(ac_val_get(last(0)->data, "weights"));
+    cr_assert_eq(dint(ac_val_get(last(0)->data, "tally"), "consent"), 1);
+}
+
+Test(delegation, ballots_carry_their_delegations)
+{
+    const char *id = choice_org(NULL, "[\"oak\",\"elm\"]");
+    OK(delegate("bob", "alice", NULL));
+    OK(delegate("carol", "alice", "choice"));
+    OK(ballot("alice", id, "{\"ranking\":[1]}"));
+    OK(ballot("dan", id, "{\"ranking\":[2]}"));
+    OK(ballot("erin", id, "{\"ranking\":[2]}"));
+    tick_at(P(id)->deadline);
+    winners_are(id, "[1]");
+    cr_assert_eq(weight_of(id, "alice"), 3);
+    {
+        struct ac_choice_result r;
+        struct ac_err err = {0};
+        cr_assert_eq(ac_choice_count(&O.s, P(id), false, NULL, &O.ea, &r, &err),
+                     AC_OK);
+        cr_assert_eq(r.schulze.d[0 * 2 + 1], 3, "recounted with weights");
+    }
     replay_matches();
 }
