@@ -100,16 +100,36 @@ static const char *const method_names[AC_METHOD_COUNT] = {
 
 void ac_method_format(char out[32], struct ac_method_rule m)
 {
+    const char *secret = m.secret ? "/secret" : "";
     if ((unsigned)m.method >= AC_METHOD_COUNT) {
         snprintf(out, 32, "?");
     } else if (m.method == AC_M_SUPERMAJORITY) {
-        snprintf(out, 32, "supermajority:%" PRId64, m.percent);
+        snprintf(out, 32, "supermajority:%" PRId64 "%s", m.percent, secret);
     } else {
-        snprintf(out, 32, "%s", method_names[m.method]);
+        snprintf(out, 32, "%s%s", method_names[m.method], secret);
     }
 }
 
+static bool parse_open(struct ac_str s, struct ac_method_rule *out);
+
 bool ac_method_parse(struct ac_str s, struct ac_method_rule *out)
+{
+    static const char sec[] = "/secret";
+    size_t n = sizeof sec - 1;
+    if (s.len > n && memcmp(s.ptr + s.len - n, sec, n) == 0) {
+        struct ac_str base = {s.ptr, s.len - n};
+        /* only votes and ballots can be secret: an objection is signed */
+        if (!parse_open(base, out) || out->method == AC_M_CONSENT ||
+            out->method == AC_M_CONSENSUS) {
+            return false;
+        }
+        out->secret = true;
+        return true;
+    }
+    return parse_open(s, out);
+}
+
+static bool parse_open(struct ac_str s, struct ac_method_rule *out)
 {
     static const char sm[] = "supermajority:";
     if (s.len > sizeof sm - 1 && memcmp(s.ptr, sm, sizeof sm - 1) == 0) {
@@ -119,12 +139,12 @@ bool ac_method_parse(struct ac_str s, struct ac_method_rule *out)
             ac_parse_i64(n, 51, 100, &pct, NULL) != AC_OK) {
             return false;
         }
-        *out = (struct ac_method_rule){AC_M_SUPERMAJORITY, pct};
+        *out = (struct ac_method_rule){AC_M_SUPERMAJORITY, pct, false};
         return true;
     }
     for (unsigned i = 0; i < AC_METHOD_COUNT; i++) {
         if (i != AC_M_SUPERMAJORITY && ac_str_eq_c(s, method_names[i])) {
-            *out = (struct ac_method_rule){(enum ac_method)i, 0};
+            *out = (struct ac_method_rule){(enum ac_method)i, 0, false};
             return true;
         }
     }
@@ -133,12 +153,14 @@ bool ac_method_parse(struct ac_str s, struct ac_method_rule *out)
 
 static int64_t method_encode(struct ac_method_rule m)
 {
-    return (int64_t)m.method * 1000 + m.percent;
+    return (int64_t)m.method * 1000 + (m.secret ? 200 : 0) + m.percent;
 }
 
 static struct ac_method_rule method_decode(int64_t v)
 {
-    return (struct ac_method_rule){(enum ac_method)(v / 1000), v % 1000};
+    int64_t rest = v % 1000;
+    return (struct ac_method_rule){(enum ac_method)(v / 1000), rest % 200,
+                                   rest >= 200};
 }
 
 /* The methods p allows, for messages: "consent, consensus, ...". */
@@ -152,6 +174,10 @@ static void method_list(enum ac_param p, char *out, size_t room)
                          m == AC_M_SUPERMAJORITY ? ":<51..100>" : "");
         used += n > 0 ? (size_t)n : 0;
     }
+    if (defs[p].max >= AC_M_MAJORITY && used < room) {
+        snprintf(out + used, room - used,
+                 "; a vote or a choice may end in /secret");
+    }
 }
 
 static enum ac_status check_method(enum ac_param p, const struct ac_val *v,
@@ -162,7 +188,7 @@ static enum ac_status check_method(enum ac_param p, const struct ac_val *v,
         m.method >= defs[p].min && m.method <= defs[p].max) {
         return AC_OK;
     }
-    char list[160];
+    char list[256];
     method_list(p, list, sizeof list);
     return ac_err_at(err, where, AC_EINVAL, "%s must be one of %s",
                      defs[p].name, list);

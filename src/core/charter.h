@@ -37,10 +37,13 @@ enum ac_method {
 #define AC_SCORE_MAX 5
 
 /* A method with its parameter: the percent of a supermajority (51..100),
- * 0 for the others. Stored in a charter value as method * 1000 + pct. */
+ * 0 for the others, and whether its ballots are secret. Stored in a
+ * charter value as method * 1000 + (secret ? 200 : 0) + pct. */
 struct ac_method_rule {
     enum ac_method method;
     int64_t percent;
+    bool secret; /* "/secret": votes and ballots kept from the log until
+                  * the close, then written without names */
 };
 
 struct ac_param_def {

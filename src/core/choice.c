@@ -245,40 +245,16 @@ static enum ac_status rank_totals(struct ac_choice_result *r,
     return AC_OK;
 }
 
-enum ac_status ac_choice_count(const struct ac_state *s,
-                               const struct ac_proposal *p, bool at_close,
-                               const int64_t *weights, struct ac_arena *a,
-                               struct ac_choice_result *out, struct ac_err *err)
+/* The count itself, over ballots whose weights are the votes they carry:
+ * Schulze, or approval and score totals. */
+static enum ac_status tally_ballots(struct ac_choice_result *out,
+                                    const struct ac_ballot *ballots,
+                                    size_t count, struct ac_arena *a,
+                                    struct ac_err *err)
 {
-    const struct ac_circle *circle = ac_state_circle(s, p->circle);
-    struct ac_ballot *ballots;
-    size_t count = 0, n = p->option_count;
-
-    memset(out, 0, sizeof *out);
-    if (!ac_method_is_choice(p->method.method) || n == 0 || !circle) {
-        return ac_err_set(err, AC_EINVAL, "proposal %.*s is not a choice",
-                          (int)p->id.len, p->id.ptr);
-    }
-    out->method = p->method.method;
-    out->n = n;
-    out->seed = ac_choice_seed(p);
-    ballots = ac_arena_alloc(a, (p->count ? p->count : 1) * sizeof *ballots);
-    if (!ballots) {
-        return NOMEM(err);
-    }
-    for (size_t i = 0; i < p->count; i++) {
-        const struct ac_position_rec *r = &p->positions[i];
-        bool in =
-            at_close ? ac_state_in_circle(s, circle, r->member) : r->counted;
-        int64_t w = at_close ? (weights ? weights[i] : 1)
-                             : (r->weight > 0 ? r->weight : 1);
-        if (in && w > 0 && r->position == AC_POS_BALLOT && r->marks) {
-            ballots[count++] = (struct ac_ballot){r->marks, (uint32_t)w};
-        }
-    }
+    size_t n = out->n;
     out->ballots = count;
-    if (ac_method_is_choice(out->method) &&
-        out->method <= AC_M_SCHULZE_MARGINS) {
+    if (out->method <= AC_M_SCHULZE_MARGINS) {
         enum ac_status st = ac_schulze_tally(ballots, count, n,
                                              out->method == AC_M_SCHULZE_MARGINS
                                                  ? AC_SCHULZE_MARGINS
@@ -299,16 +275,90 @@ enum ac_status ac_choice_count(const struct ac_state *s,
     }
     memset(out->totals, 0, n * sizeof *out->totals);
     for (size_t b = 0; b < count; b++) {
+        uint64_t w = ballots[b].weight;
         for (size_t c = 0; c < n; c++) {
             uint16_t m = ballots[b].rank[c];
             if (out->method == AC_M_APPROVAL) {
-                out->totals[c] += m == 0;
+                out->totals[c] += (m == 0) * w;
             } else if (m != AC_RANK_NONE) {
-                out->totals[c] += m;
+                out->totals[c] += m * w;
             }
         }
     }
     return rank_totals(out, a, err);
+}
+
+/* A secret choice after its close: the anonymous ballots of its result. */
+static enum ac_status secret_ballots(const struct ac_proposal *p,
+                                     struct ac_arena *a,
+                                     struct ac_choice_result *out,
+                                     struct ac_err *err)
+{
+    const struct ac_val *list =
+        p->result ? ac_val_get(p->result, "ballots") : NULL;
+    struct ac_ballot *ballots;
+    size_t n = 0;
+    if (!list || list->kind != AC_VAL_ARR) {
+        return ac_err_set(err, AC_ECORRUPT, "the close of %.*s has no ballots",
+                          (int)p->id.len, p->id.ptr);
+    }
+    ballots =
+        ac_arena_alloc(a, (list->count ? list->count : 1) * sizeof *ballots);
+    if (!ballots) {
+        return NOMEM(err);
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        uint16_t *marks = ac_arena_alloc(a, out->n * sizeof *marks);
+        int64_t w = 1;
+        if (!marks) {
+            return NOMEM(err);
+        }
+        if (ac_ballot_marks(p->method.method, list->items[i], out->n, marks,
+                            err) != AC_OK) {
+            return AC_ECORRUPT;
+        }
+        ac_val_get_int(list->items[i], "weight", &w);
+        ballots[n++] = (struct ac_ballot){marks, (uint32_t)w};
+    }
+    return tally_ballots(out, ballots, n, a, err);
+}
+
+enum ac_status ac_choice_count(const struct ac_state *s,
+                               const struct ac_proposal *p, bool at_close,
+                               const int64_t *weights, struct ac_arena *a,
+                               struct ac_choice_result *out, struct ac_err *err)
+{
+    const struct ac_circle *circle = ac_state_circle(s, p->circle);
+    struct ac_ballot *ballots;
+    size_t count = 0, n = p->option_count;
+
+    memset(out, 0, sizeof *out);
+    if (!ac_method_is_choice(p->method.method) || n == 0 || !circle) {
+        return ac_err_set(err, AC_EINVAL, "proposal %.*s is not a choice",
+                          (int)p->id.len, p->id.ptr);
+    }
+    out->method = p->method.method;
+    out->n = n;
+    out->seed = ac_choice_seed(p);
+    if (!at_close && p->method.secret) {
+        /* the close wrote the ballots without names: count those */
+        return secret_ballots(p, a, out, err);
+    }
+    ballots = ac_arena_alloc(a, (p->count ? p->count : 1) * sizeof *ballots);
+    if (!ballots) {
+        return NOMEM(err);
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        const struct ac_position_rec *r = &p->positions[i];
+        bool in =
+            at_close ? ac_state_in_circle(s, circle, r->member) : r->counted;
+        int64_t w = at_close ? (weights ? weights[i] : 1)
+                             : (r->weight > 0 ? r->weight : 1);
+        if (in && w > 0 && r->position == AC_POS_BALLOT && r->marks) {
+            ballots[count++] = (struct ac_ballot){r->marks, (uint32_t)w};
+        }
+    }
+    return tally_ballots(out, ballots, count, a, err);
 }
 
 static struct ac_val *option_list(const uint16_t *opts, size_t count,
@@ -331,7 +381,7 @@ struct ac_val *ac_choice_result_val(const struct ac_choice_result *r,
     size_t i = 0;
     bool ok = o && ranking;
 
-    ac_method_format(method, (struct ac_method_rule){r->method, 0});
+    ac_method_format(method, (struct ac_method_rule){r->method, 0, false});
     snprintf(seed, sizeof seed, "%016" PRIx64, r->seed);
     /* order lists layer by layer, so each layer is a run of it */
     while (ok && i < r->n) {
@@ -389,8 +439,15 @@ struct ac_val *ac_choice_report(const struct ac_state *s,
     /* open or lapsed: no decided count, show what the ballots give now,
      * with the delegations in force at the head of the log */
     struct ac_weights w = {0};
-    enum ac_status st =
-        p->result ? AC_OK : ac_delegate_weights(s, p, s->time, a, &w, err);
+    enum ac_status st;
+    if (p->method.secret && !p->result) {
+        ac_err_set(err, AC_ECONFLICT,
+                   "%.*s is a secret ballot: its count is written at the "
+                   "close",
+                   (int)p->id.len, p->id.ptr);
+        return NULL;
+    }
+    st = p->result ? AC_OK : ac_delegate_weights(s, p, s->time, a, &w, err);
     if (st == AC_OK) {
         st = ac_choice_count(s, p, !p->result, w.w, a, &r, err);
     }

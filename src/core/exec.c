@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -102,6 +103,86 @@ static void put_time(struct obj *o, const char *key, int64_t ms)
 static struct ac_val *obj_done(struct obj *o)
 {
     return o->ok ? o->v : NULL;
+}
+
+/* A secret answer for the store, and the proposals whose answers go. */
+static enum ac_status keep_sealed(struct ac_batch *out, struct ac_arena *a,
+                                  const struct ac_proposal *p,
+                                  struct ac_str member,
+                                  const struct ac_val *content,
+                                  struct ac_err *err)
+{
+    struct ac_sealed *sl;
+    if (out->sealed_count == out->sealed_room) {
+        size_t room = out->sealed_room ? out->sealed_room * 2 : 4;
+        struct ac_sealed *n = ac_arena_alloc(a, room * sizeof *n);
+        if (!n) {
+            return NOMEM(err);
+        }
+        if (out->sealed_count) {
+            memcpy(n, out->sealed, out->sealed_count * sizeof *n);
+        }
+        out->sealed = n;
+        out->sealed_room = room;
+    }
+    sl = &out->sealed[out->sealed_count];
+    sl->proposal = ac_arena_str(a, p->id);
+    sl->round = p->round;
+    sl->member = ac_arena_str(a, member);
+    sl->content = ac_val_copy(a, content);
+    if (!sl->proposal.ptr || !sl->member.ptr || !sl->content) {
+        return NOMEM(err);
+    }
+    out->sealed_count++;
+    return AC_OK;
+}
+
+static enum ac_status drop_sealed(struct ac_batch *out, struct ac_arena *a,
+                                  const struct ac_proposal *p,
+                                  struct ac_err *err)
+{
+    if (!p->method.secret) {
+        return AC_OK;
+    }
+    if (out->unseal_count == out->unseal_room) {
+        size_t room = out->unseal_room ? out->unseal_room * 2 : 4;
+        struct ac_str *n = ac_arena_alloc(a, room * sizeof *n);
+        if (!n) {
+            return NOMEM(err);
+        }
+        if (out->unseal_count) {
+            memcpy(n, out->unseal, out->unseal_count * sizeof *n);
+        }
+        out->unseal = n;
+        out->unseal_room = room;
+    }
+    out->unseal[out->unseal_count] = ac_arena_str(a, p->id);
+    if (!out->unseal[out->unseal_count].ptr) {
+        return NOMEM(err);
+    }
+    out->unseal_count++;
+    return AC_OK;
+}
+
+/* A secret answer: the log gets vote.cast, the state and the store the
+ * content. */
+static enum ac_status cast_secret(struct ac_state *s, struct ac_proposal *p,
+                                  const struct ac_cmd *cmd, int64_t now,
+                                  struct ac_val *content, struct ac_arena *a,
+                                  struct ac_batch *out, struct ac_err *err)
+{
+    struct obj d = obj_new(a);
+    enum ac_status st;
+    put_str(&d, "proposal", p->id);
+    put_int(&d, "round", p->round);
+    st = emit(s, a, out, now, cmd->actor, "vote.cast", obj_done(&d), err);
+    if (st == AC_OK) {
+        st = ac_state_seal(s, p->id, p->round, cmd->actor, content, err);
+    }
+    if (st == AC_OK) {
+        st = keep_sealed(out, a, p, cmd->actor, content, err);
+    }
+    return st;
 }
 
 /* ---- field checks (err->where is a JSON pointer into the request) ---- */
@@ -1117,6 +1198,56 @@ static void put_weights(struct obj *d, const struct ac_proposal *p,
     }
 }
 
+/* A secret choice's ballots without names, each with the votes it
+ * carried, in canonical order: nothing in it tells who cast which. */
+struct anon {
+    const uint16_t *marks;
+    size_t n;
+    int64_t w;
+};
+
+static int anon_cmp(const void *x, const void *y)
+{
+    const struct anon *a = x, *b = y;
+    for (size_t c = 0; c < a->n; c++) {
+        if (a->marks[c] != b->marks[c]) {
+            return a->marks[c] < b->marks[c] ? -1 : 1;
+        }
+    }
+    return (a->w > b->w) - (a->w < b->w);
+}
+
+static struct ac_val *anonymous_ballots(const struct ac_proposal *p,
+                                        const struct ac_weights *w,
+                                        struct ac_arena *a)
+{
+    struct ac_val *list = ac_val_arr(a);
+    struct anon *all =
+        ac_arena_alloc(a, (p->count ? p->count : 1) * sizeof *all);
+    size_t n = 0;
+    if (!list || !all) {
+        return NULL;
+    }
+    for (size_t i = 0; i < p->count; i++) {
+        const struct ac_position_rec *r = &p->positions[i];
+        if (w->w[i] > 0 && r->position == AC_POS_BALLOT && r->marks) {
+            all[n++] = (struct anon){r->marks, p->option_count, w->w[i]};
+        }
+    }
+    /* ordered by content: nothing in the order tells who cast which */
+    qsort(all, n, sizeof *all, anon_cmp);
+    for (size_t i = 0; i < n; i++) {
+        struct ac_val *b = ac_val_obj(a);
+        if (!b ||
+            !ac_ballot_put(p->method.method, all[i].marks, all[i].n, a, b) ||
+            !ac_val_set(a, b, "weight", ac_val_int(a, all[i].w)) ||
+            !ac_val_push(a, list, b)) {
+            return NULL;
+        }
+    }
+    return list;
+}
+
 /* Closes the current round of p under its method. */
 static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
                                   int64_t now, struct ac_arena *a,
@@ -1183,8 +1314,15 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     if (v.result) {
         put(&d, "result", v.result);
     }
-    if (w.delegated || w.over_count) {
+    if ((w.delegated || w.over_count) && !p->method.secret) {
         put_weights(&d, p, &w);
+    }
+    if (p->method.secret && ac_method_is_choice(p->method.method) && v.result) {
+        d.ok = d.ok &&
+               ac_val_set(a, v.result, "ballots", anonymous_ballots(p, &w, a));
+    }
+    if (st == AC_OK) {
+        st = drop_sealed(out, a, p, err);
     }
     if (v.next == AC_PROP_NEEDS_INTEGRATION) {
         put_time(&d, "lapse_at",
@@ -1291,7 +1429,7 @@ static enum ac_status do_propose(struct ac_state *s, const struct ac_cmd *cmd,
         return st;
     }
     method = ac_kind_decision_param(kind) == AC_PARAM_COUNT
-                 ? (struct ac_method_rule){AC_M_CONSENT, 0}
+                 ? (struct ac_method_rule){AC_M_CONSENT, 0, false}
                  : ac_charter_method(&s->charter, ac_kind_decision_param(kind),
                                      cmd->circle);
     snprintf(id, sizeof id, "p%zu", s->proposal_count + 1);
@@ -1474,6 +1612,16 @@ static enum ac_status do_ballot(struct ac_state *s, const struct ac_cmd *cmd,
         (st = may_answer(s, cmd, p, now, err)) != AC_OK) {
         return st;
     }
+    if (p->method.secret) {
+        struct obj c = obj_new(a);
+        c.ok = c.ok &&
+               ac_ballot_put(p->method.method, marks, p->option_count, a, c.v);
+        st = cast_secret(s, p, cmd, now, obj_done(&c), a, out, err);
+        if (st == AC_OK && everyone_answered(s, p)) {
+            st = close_round(s, p, now, a, out, err);
+        }
+        return st;
+    }
     put_str(&d, "proposal", p->id);
     put_int(&d, "round", p->round);
     d.ok =
@@ -1541,6 +1689,23 @@ static enum ac_status do_position(struct ac_state *s, const struct ac_cmd *cmd,
     }
     st = may_answer(s, cmd, p, now, err);
     if (st != AC_OK) {
+        return st;
+    }
+    if (p->method.secret) {
+        struct obj c = obj_new(a);
+        if (pos == AC_POS_OBJECT || cmd->reason.len) {
+            return ac_err_at(
+                err, pos == AC_POS_OBJECT ? "/position" : "/reason", AC_EINVAL,
+                "%.*s is a secret ballot: vote yes, no or "
+                "abstain, without a reason (a reason or an "
+                "objection would name you)",
+                (int)p->id.len, p->id.ptr);
+        }
+        put_str(&c, "position", cmd->position);
+        st = cast_secret(s, p, cmd, now, obj_done(&c), a, out, err);
+        if (st == AC_OK && everyone_answered(s, p)) {
+            st = close_round(s, p, now, a, out, err);
+        }
         return st;
     }
     put_str(&d, "proposal", p->id);
@@ -1646,6 +1811,10 @@ static enum ac_status do_withdraw(struct ac_state *s, const struct ac_cmd *cmd,
         return st;
     }
     put_str(&d, "proposal", p->id);
+    st = drop_sealed(out, a, p, err);
+    if (st != AC_OK) {
+        return st;
+    }
     return emit(s, a, out, now, cmd->actor, "proposal.withdrawn", obj_done(&d),
                 err);
 }

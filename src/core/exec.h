@@ -50,11 +50,26 @@ struct ac_cmd {
     struct ac_str other; /* DELEGATE: the delegate; REFUSE: the delegator */
 };
 
-/* Events emitted by one or more commands, in the caller's arena. */
+/* A secret answer for the store to keep apart from the log until the
+ * close (ac_state_seal reads it back after a restart). */
+struct ac_sealed {
+    struct ac_str proposal;
+    int64_t round;
+    struct ac_str member;
+    struct ac_val *content; /* {"position"} or the ballot */
+};
+
+/* Events emitted by one or more commands, in the caller's arena, with the
+ * secret answers to keep and the proposals whose kept answers go (their
+ * round closed or they were withdrawn). */
 struct ac_batch {
     struct ac_event *events;
     size_t count;
     size_t room;
+    struct ac_sealed *sealed;
+    size_t sealed_count, sealed_room;
+    struct ac_str *unseal;
+    size_t unseal_count, unseal_room;
 };
 
 /* Runs cmd at time now. Events are appended to out (memory from a) and

@@ -16,8 +16,8 @@
 static const char *const member_status_names[] = {"invited", "active", "left",
                                                   "removed"};
 static const char *const position_names[] = {
-    "consent", "concern", "object",     "stand_aside", "yes", "no",
-    "abstain", "ballot",  "nomination", "volunteer",   "pass"};
+    "consent", "concern", "object",     "stand_aside", "yes",  "no",
+    "abstain", "ballot",  "nomination", "volunteer",   "pass", "sealed"};
 static const char *const proposal_status_names[] = {
     "open",   "needs_integration", "adopted", "withdrawn",
     "lapsed", "rejected",          "decided"};
@@ -688,7 +688,7 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
                                 struct ac_err *err)
 {
     struct ac_str id, circle, kind, title, method_name;
-    struct ac_method_rule method = {AC_M_CONSENT, 0};
+    struct ac_method_rule method = {AC_M_CONSENT, 0, false};
     const struct ac_val *data = ac_val_get(ev->data, "data");
     enum ac_kind k;
     int64_t deadline;
@@ -903,6 +903,66 @@ static enum ac_status on_position(struct ac_state *s, const struct ac_event *ev,
     r->position = pv;
     r->time = ev->time;
     return note_objection(s, p, ev, pv, r->reason, err);
+}
+
+/* vote.cast {proposal, round}: the actor voted, secretly. */
+static enum ac_status
+on_vote_cast(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_proposal *p = event_proposal(s, ev);
+    struct ac_position_rec *r;
+    enum ac_status st;
+    if (!p || !p->method.secret) {
+        return bad(err, ev, "a secret vote needs a secret ballot");
+    }
+    st = answer_rec(s, ev, &p, &r, err);
+    if (st != AC_OK) {
+        return st;
+    }
+    r->position = AC_POS_SEALED;
+    r->sealed = true;
+    r->marks = NULL;
+    r->reason = AC_STR("");
+    r->time = ev->time;
+    return AC_OK;
+}
+
+enum ac_status ac_state_seal(struct ac_state *s, struct ac_str proposal,
+                             int64_t round, struct ac_str member,
+                             const struct ac_val *content, struct ac_err *err)
+{
+    struct ac_proposal *p = ac_state_proposal(s, proposal);
+    struct ac_position_rec *r;
+    size_t i;
+    if (!p || p->status != AC_PROP_OPEN || p->round != round ||
+        !p->method.secret || !ac_map_get(&p->position_index, member, &i) ||
+        !p->positions[i].sealed) {
+        return AC_OK; /* stale: the round moved on or closed */
+    }
+    r = &p->positions[i];
+    if (ac_method_is_choice(p->method.method)) {
+        uint16_t *marks =
+            ac_arena_alloc(s->arena, p->option_count * sizeof *marks);
+        if (!marks) {
+            return NOMEM(err);
+        }
+        if (ac_ballot_marks(p->method.method, content, p->option_count, marks,
+                            err) != AC_OK) {
+            return AC_EINVAL;
+        }
+        r->marks = marks;
+        r->position = AC_POS_BALLOT;
+    } else {
+        struct ac_str name;
+        enum ac_position pos;
+        if (!ac_val_get_str(content, "position", &name) ||
+            !ac_position_parse(name, &pos) ||
+            !ac_position_allowed(p->method.method, pos)) {
+            return ac_err_set(err, AC_EINVAL, "a sealed vote has no position");
+        }
+        r->position = pos;
+    }
+    return AC_OK;
 }
 
 static enum ac_status on_ballot(struct ac_state *s, const struct ac_event *ev,
@@ -1819,6 +1879,7 @@ static const struct {
     {"draw.passed", on_volunteer},
     {"draw.revealing", on_revealing},
     {"draw.revealed", on_revealed},
+    {"vote.cast", on_vote_cast},
     {"delegation.given", on_delegation},
     {"delegation.revoked", on_delegation},
     {"delegation.refused", on_delegation},

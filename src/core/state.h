@@ -83,6 +83,8 @@ enum ac_position {
     AC_POS_NOMINATION, /* an election's nomination: nominee and reason */
     AC_POS_VOLUNTEER,  /* a draw's volunteer: commitment, then secret */
     AC_POS_PASS,       /* a draw: does not volunteer */
+    AC_POS_SEALED,     /* a secret vote or ballot whose content is not
+                        * known to this state (see ac_state_seal) */
     AC_POS_COUNT
 };
 
@@ -98,6 +100,8 @@ struct ac_position_rec {
     bool counted;             /* counted at the last close */
     struct ac_str nominee;    /* AC_POS_NOMINATION */
     bool second;              /* nominated (or confirmed) in the change round */
+    bool sealed;              /* a secret answer: its content came from the
+                               * store, never from the log */
     int64_t weight;           /* votes it carried at the last close (1 and
                                * the delegations that reached it); 0 before */
     struct ac_str commitment; /* AC_POS_VOLUNTEER: SHA-256 hex of secret */
@@ -365,6 +369,16 @@ const char *ac_tally_key(enum ac_position p);
  * proposal's circle, and the circle's active members (eligible). */
 void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
                     int64_t t[AC_POS_COUNT], int64_t *eligible);
+
+/* The content of a member's secret answer (a vote {"position"} or a
+ * ballot {"ranking"|...}) to proposal in round, kept by the store apart
+ * from the log until the close: the one input of the state that is not
+ * an event. A content for a round that is no longer open, or for a member
+ * without a vote.cast, is ignored. AC_EINVAL when the content does not
+ * fit the proposal. */
+enum ac_status ac_state_seal(struct ac_state *s, struct ac_str proposal,
+                             int64_t round, struct ac_str member,
+                             const struct ac_val *content, struct ac_err *err);
 
 /* The earliest time at which an AC_CMD_TICK has something to do, or
  * INT64_MAX. O(1). */

@@ -274,6 +274,15 @@ static json_t *tally_json(const struct ac_state *s, const struct ac_proposal *p)
     } else {
         memcpy(t, p->tally, sizeof t);
     }
+    if (p->status == AC_PROP_OPEN && p->method.secret) {
+        /* a secret round shows how many voted, not how */
+        int64_t voted = 0;
+        for (size_t i = 0; i < AC_POS_COUNT; i++) {
+            voted += t[i];
+        }
+        put_int(&o, "voted", voted);
+        n = 0;
+    }
     for (size_t i = 0; i < n; i++) {
         put_int(&o, ac_tally_key(keys[i]), t[keys[i]]);
     }
@@ -368,10 +377,12 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
         const struct ac_position_rec *r = &p->positions[i];
         struct obj q = obj_new();
         put_str(&q, "member", r->member);
-        put(&q, "position", json_string(ac_position_name(r->position)));
+        put(&q, "position",
+            json_string(
+                ac_position_name(r->sealed ? AC_POS_SEALED : r->position)));
         put_str(&q, "reason", r->reason);
         put(&q, "time", ac_api_time(r->time));
-        if (r->position == AC_POS_BALLOT) {
+        if (r->position == AC_POS_BALLOT && !r->sealed) {
             put(&q, "ballot", ballot_json(p, r));
         }
         if (weighed) {

@@ -854,12 +854,28 @@ static void post_ballot(struct ac_request *r)
     ac_route_submit(r);
 }
 
-static json_t *find_result(const struct ac_state *s, struct ac_str id,
-                           bool *found)
+static void get_result(struct ac_request *r)
 {
-    const struct ac_proposal *p = ac_state_proposal(s, id);
-    *found = p && ac_method_is_choice(p->method.method);
-    return *found ? ac_api_result(s, p) : NULL;
+    const struct ac_proposal *p;
+    json_t *j = NULL;
+    bool choice, sealed = false;
+    pthread_rwlock_rdlock(&r->svc->lock);
+    p = ac_state_proposal(&r->svc->state, r->param);
+    choice = p && ac_method_is_choice(p->method.method);
+    if (choice) {
+        sealed = p->method.secret && !p->result;
+        j = sealed ? NULL : ac_api_result(&r->svc->state, p);
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (!choice) {
+        problem(r, 404, NULL, "no choice proposal \"%.40s\"", r->param.ptr);
+    } else if (sealed) {
+        problem(r, 409, NULL,
+                "%.40s is a secret ballot: its count is written at the close",
+                r->param.ptr);
+    } else {
+        ac_api_json(&r->reply, 200, j);
+    }
 }
 
 static void post_amend(struct ac_request *r)
@@ -1090,8 +1106,7 @@ static const struct route routes[] = {
     {"POST", "/api/v1/delegations/refuse", true, NULL, .fn = post_refusal},
     {"GET", "/api/v1/roles/{id}", true, none, .find = find_role,
      .noun = "role"},
-    {"GET", "/api/v1/proposals/{id}/result", true, none, .find = find_result,
-     .noun = "choice proposal"},
+    {"GET", "/api/v1/proposals/{id}/result", true, none, .fn = get_result},
     {"POST", "/api/v1/proposals/{id}/amend", true, NULL, .fn = post_amend},
     {"POST", "/api/v1/proposals/{id}/withdraw", true, NULL,
      .fn = post_withdraw},

@@ -113,7 +113,8 @@ static bool run_job(struct ac_service *svc, struct ac_job *job, int64_t now,
                     struct ac_err *e)
 {
     const struct ac_member *m;
-    size_t before = b->count;
+    size_t before = b->count, sealed = b->sealed_count;
+    size_t unseal = b->unseal_count;
     enum ac_status st;
 
     ac_err_clear(e);
@@ -134,7 +135,10 @@ static bool run_job(struct ac_service *svc, struct ac_job *job, int64_t now,
     if (st != AC_OK) {
         ac_api_problem_err(&job->reply, e);
         if (b->count != before) {
+            /* the job's kept answers go with its events */
             b->count = before;
+            b->sealed_count = sealed;
+            b->unseal_count = unseal;
             return false;
         }
     }
@@ -160,6 +164,8 @@ static void run_tick(struct ac_service *svc, int64_t now, struct ac_arena *a,
         log_line("closing due rounds failed", &e);
         if (b->count != 0) {
             b->count = 0;
+            b->sealed_count = 0;
+            b->unseal_count = 0;
             reload(svc, &e);
         }
     }

@@ -339,13 +339,14 @@ static void data_view(struct ac_page *pg, const struct ac_val *data)
 }
 
 static const char *const position_labels[AC_POS_COUNT] = {
-    "consent", "concern", "object",     "stand aside", "yes", "no",
-    "abstain", "ballot",  "nomination", "volunteer",   "pass"};
+    "consent",    "concern",   "object",  "stand aside",
+    "yes",        "no",        "abstain", "ballot",
+    "nomination", "volunteer", "pass",    "voted (secret)"};
 
 static const char *const position_bars[AC_POS_COUNT] = {
     "bar-consent", "bar-concern", "bar-object", "bar-aside",
     "bar-consent", "bar-concern", "bar-aside",  "bar-consent",
-    "bar-concern", "bar-consent", "bar-aside"};
+    "bar-concern", "bar-consent", "bar-aside",  "bar-consent"};
 
 /* A ballot in words: "3 > 1 = 4", "approves 1, 3", "scores 5, 0, 2". */
 static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
@@ -402,7 +403,16 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
     bool choice = ac_method_is_choice(p->method.method);
 
     ac_state_tally(s, p, t, &eligible);
-    for (size_t i = 0; i < nkeys; i++) {
+    if (p->method.secret && p->status == AC_PROP_OPEN) {
+        /* a secret round shows how many voted, not how */
+        for (size_t i = 0; i < AC_POS_COUNT; i++) {
+            answered += t[i];
+        }
+        bars[0] = (struct ac_page_bar){"voted", answered, "bar-consent"};
+        nkeys = 1;
+    }
+    for (size_t i = 0;
+         i < nkeys && !(p->method.secret && p->status == AC_PROP_OPEN); i++) {
         bars[i] = (struct ac_page_bar){position_labels[keys[i]], t[keys[i]],
                                        position_bars[keys[i]]};
         answered += t[keys[i]];
@@ -426,13 +436,14 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
                    choice ? "Options by number" : "Reason");
     for (size_t i = 0; i < p->count; i++) {
         const struct ac_position_rec *pr = &p->positions[i];
-        ac_page_printf(
-            pg,
-            "<tr><td>%.*s</td><td><span class=\"pos pos-%s\">%s"
-            "</span></td><td class=\"reason\">%.*s",
-            (int)pr->member.len, pr->member.ptr, ac_position_name(pr->position),
-            position_labels[pr->position], (int)pr->reason.len, pr->reason.ptr);
-        if (pr->position == AC_POS_BALLOT) {
+        enum ac_position shown = pr->sealed ? AC_POS_SEALED : pr->position;
+        ac_page_printf(pg,
+                       "<tr><td>%.*s</td><td><span class=\"pos pos-%s\">%s"
+                       "</span></td><td class=\"reason\">%.*s",
+                       (int)pr->member.len, pr->member.ptr,
+                       ac_position_name(shown), position_labels[shown],
+                       (int)pr->reason.len, pr->reason.ptr);
+        if (pr->position == AC_POS_BALLOT && !pr->sealed) {
             ballot_text(pg, p, pr);
         }
         if (pr->position == AC_POS_VOLUNTEER) {
@@ -820,6 +831,7 @@ static void position_form(struct ac_page *pg, const struct ac_charter *ch,
         const char *n = ac_position_name(i);
         bool on = cur && strcmp(cur, n) == 0;
         if (!ac_position_allowed(p->method.method, i) ||
+            (i == AC_POS_OBJECT && p->method.secret) ||
             (i == AC_POS_OBJECT && ac_method_is_vote(p->method.method) !=
                                        (k == sizeof shown / sizeof shown[0]))) {
             continue;
@@ -832,9 +844,12 @@ static void position_form(struct ac_page *pg, const struct ac_charter *ch,
         ac_page_printf(pg, " %s</label>", position_labels[i]);
     }
     ac_page_raw(pg, "</fieldset>");
-    ac_page_textarea(pg, "reason", "Reason", cur_reason, false,
-                     "required when you object; say what would resolve it");
-    criterion_select(pg, ch, p, me);
+    if (!p->method.secret) {
+        ac_page_textarea(pg, "reason", "Reason", cur_reason, false,
+                         "required when you object; say what would resolve "
+                         "it");
+        criterion_select(pg, ch, p, me);
+    }
     ac_page_form_end(pg, "Save position");
     ac_page_raw(pg, "</section>");
 }
@@ -1033,6 +1048,13 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
                    "<h2>Round</h2><p>Decided by <a href=\"/charter\">%s"
                    "</a>.</p>",
                    method);
+    if (p->method.secret) {
+        ac_page_raw(pg, "<p id=\"secret\">A secret ballot: the record shows "
+                        "that you voted; how you voted is kept apart until "
+                        "the close, then written without names, in an order "
+                        "that does not tell who cast which. The server's "
+                        "operator could still see it meanwhile.</p>");
+    }
     if (p->phase != AC_STAGE_NONE) {
         ac_page_printf(pg,
                        "<p id=\"phase\">%s phase: <strong>%s"

@@ -15,6 +15,7 @@
 
 #include "base/ascii.h"
 #include "base/json.h"
+#include "core/codec.h"
 #include "store/store_int.h"
 
 #define SCRATCH_CAP ((size_t)64 << 20)  /* bytes to parse one event */
@@ -171,12 +172,45 @@ static enum ac_status replay_store(struct ac_store *st, struct ac_state *s,
     return ac_store_scan_rows(st, 0, -1, replay_row, r, err);
 }
 
+struct unseal_ctx {
+    struct ac_state *s;
+    struct ac_err *err;
+};
+
+/* A kept secret answer back into the state (stale ones are ignored). */
+static enum ac_status load_sealed(void *ctx, const struct ac_store_sealed *row)
+{
+    struct unseal_ctx *u = ctx;
+    struct ac_arena a;
+    struct ac_val *v = NULL;
+    enum ac_status st;
+    ac_arena_init(&a, 0);
+    st = ac_json_parse(row->content, &a, &v, u->err);
+    if (st == AC_OK) {
+        st = ac_state_seal(u->s, row->proposal, row->round, row->member, v,
+                           u->err);
+    }
+    if (st == AC_EINVAL) {
+        st = ac_err_set(u->err, AC_ECORRUPT,
+                        "the kept secret answer of %.*s to %.*s does not fit "
+                        "the proposal",
+                        (int)row->member.len, row->member.ptr,
+                        (int)row->proposal.len, row->proposal.ptr);
+    }
+    ac_arena_release(&a);
+    return st;
+}
+
 enum ac_status ac_log_load(struct ac_store *st, struct ac_state *s,
                            struct ac_err *err)
 {
     struct replay r;
+    struct unseal_ctx u = {s, err};
     enum ac_status rs = replay_store(st, s, &r, err);
     replay_release(&r);
+    if (rs == AC_OK) {
+        rs = ac_store_sealed_scan(st, load_sealed, &u, err);
+    }
     return rs;
 }
 
@@ -186,6 +220,7 @@ enum ac_status ac_log_commit(struct ac_store *st, const struct ac_batch *b,
     struct ac_store_append local = {0};
     struct ac_store_append *w = extra ? extra : &local;
     struct ac_str *texts = NULL;
+    struct ac_store_sealed *sealed = NULL;
     size_t *ends = NULL;
     struct ac_buf buf;
     enum ac_status rs = AC_OK;
@@ -212,13 +247,53 @@ enum ac_status ac_log_commit(struct ac_store *st, const struct ac_batch *b,
         size_t start = i ? ends[i - 1] : 0;
         texts[i] = (struct ac_str){buf.ptr + start, ends[i] - start};
     }
+    /* secret answers: their content as canonical JSON, after the events
+     * in the same buffer */
+    if (b->sealed_count) {
+        size_t *send = calloc(b->sealed_count, sizeof *send);
+        size_t base = buf.len;
+        sealed = calloc(b->sealed_count, sizeof *sealed);
+        if (!send || !sealed) {
+            free(send);
+            rs = ac_err_set(err, AC_ENOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t i = 0; i < b->sealed_count && rs == AC_OK; i++) {
+            rs = ac_codec_encode(b->sealed[i].content, &buf, err);
+            send[i] = buf.len;
+        }
+        for (size_t i = 0; rs == AC_OK && i < b->sealed_count; i++) {
+            size_t start = i ? send[i - 1] : base;
+            sealed[i] = (struct ac_store_sealed){
+                b->sealed[i].proposal, b->sealed[i].round, b->sealed[i].member,
+                (struct ac_str){buf.ptr + start, send[i] - start}};
+        }
+        free(send);
+        if (rs != AC_OK) {
+            goto out;
+        }
+        /* the events' texts point into the same buffer: recompute them */
+        for (size_t i = 0; i < b->count; i++) {
+            size_t start = i ? ends[i - 1] : 0;
+            texts[i] = (struct ac_str){buf.ptr + start, ends[i] - start};
+        }
+    }
     w->events = b->events;
     w->texts = texts;
     w->count = b->count;
+    w->sealed = sealed;
+    w->sealed_count = b->sealed_count;
+    w->unseal = b->unseal;
+    w->unseal_count = b->unseal_count;
     rs = ac_store_append(st, w, b->events[0].seq - 1, b->events[0].prev, err);
 out:
     /* The texts die here; the caller keeps events and count. */
     w->texts = NULL;
+    w->sealed = NULL;
+    w->sealed_count = 0;
+    w->unseal = NULL;
+    w->unseal_count = 0;
+    free(sealed);
     free(ends);
     free(texts);
     ac_buf_release(&buf);

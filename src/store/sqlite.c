@@ -50,6 +50,9 @@ enum query {
     Q_INVITE_GET,
     Q_INVITE_FIND,
     Q_INVITE_TAKE,
+    Q_SEALED_PUT,
+    Q_SEALED_DROP,
+    Q_SEALED_SCAN,
     Q_COUNT
 };
 
@@ -77,7 +80,21 @@ static const char *const queries[Q_COUNT] = {
     [Q_INVITE_GET] = "SELECT code FROM invites WHERE member = ?1",
     [Q_INVITE_FIND] = "SELECT member FROM invites WHERE code = ?1",
     [Q_INVITE_TAKE] = "DELETE FROM invites WHERE code = ?1",
+    [Q_SEALED_PUT] = "INSERT INTO sealed(proposal, member, round, content) "
+                     "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(proposal, member) "
+                     "DO UPDATE SET round = excluded.round, "
+                     "content = excluded.content",
+    [Q_SEALED_DROP] = "DELETE FROM sealed WHERE proposal = ?1",
+    [Q_SEALED_SCAN] = "SELECT proposal, member, round, content FROM sealed "
+                      "ORDER BY proposal, member",
 };
+
+/* Secret answers until their round closes; added to stores of schema 1
+ * that predate it. */
+static const char sealed_table[] =
+    "CREATE TABLE IF NOT EXISTS sealed(proposal TEXT NOT NULL, "
+    "member TEXT NOT NULL, round INTEGER NOT NULL, content TEXT NOT NULL, "
+    "PRIMARY KEY(proposal, member));";
 
 /* The events table is pinned (tests and operators rely on it): body is
  * the event's canonical JSON with its hash, exactly the exported line. */
@@ -294,6 +311,9 @@ static enum ac_status ensure_schema(struct conn *c, const char *path,
     if (tables == 0) {
         st = conn_exec(c, schema, "cannot create the schema", err);
         if (st == AC_OK) {
+            st = conn_exec(c, sealed_table, "cannot create the schema", err);
+        }
+        if (st == AC_OK) {
             st = run(c, Q_COMMIT, "cannot create the schema", err);
         }
         goto out;
@@ -324,7 +344,10 @@ static enum ac_status ensure_schema(struct conn *c, const char *path,
     } else if (version != SCHEMA_VERSION) {
         st = ac_err_set(err, AC_ECORRUPT, "store has no valid schema version");
     } else {
-        st = run(c, Q_COMMIT, "cannot read the schema", err);
+        st = conn_exec(c, sealed_table, "cannot add the sealed table", err);
+        if (st == AC_OK) {
+            st = run(c, Q_COMMIT, "cannot read the schema", err);
+        }
     }
 out:
     if (!sqlite3_get_autocommit(c->db)) {
@@ -665,6 +688,97 @@ static enum ac_status take_invite(struct conn *c, struct ac_str code,
     return st;
 }
 
+static enum ac_status
+put_sealed(struct conn *c, const struct ac_store_sealed *v, struct ac_err *err)
+{
+    sqlite3_stmt *s;
+    enum ac_status st = prep(c, Q_SEALED_PUT, &s, err);
+    int rc;
+    if (st != AC_OK) {
+        return st;
+    }
+    rc = bind_str(s, 1, v->proposal);
+    if (rc == SQLITE_OK) {
+        rc = bind_str(s, 2, v->member);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_int64(s, 3, v->round);
+    }
+    if (rc == SQLITE_OK) {
+        rc = bind_str(s, 4, v->content);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+    }
+    if (rc != SQLITE_DONE) {
+        st = fail(c->db, rc, "cannot keep a secret answer", err);
+    }
+    done(s);
+    return st;
+}
+
+static enum ac_status drop_sealed(struct conn *c, struct ac_str proposal,
+                                  struct ac_err *err)
+{
+    sqlite3_stmt *s;
+    enum ac_status st = prep(c, Q_SEALED_DROP, &s, err);
+    int rc;
+    if (st != AC_OK) {
+        return st;
+    }
+    rc = bind_str(s, 1, proposal);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+    }
+    if (rc != SQLITE_DONE) {
+        st = fail(c->db, rc, "cannot drop secret answers", err);
+    }
+    done(s);
+    return st;
+}
+
+static enum ac_status sq_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
+                                     void *ctx, struct ac_err *err)
+{
+    struct sq *s = sq_of(st);
+    struct conn *c;
+    sqlite3_stmt *q = NULL;
+    enum ac_status rs = reader_take(s, &c, err);
+    int rc = SQLITE_OK;
+
+    if (rs != AC_OK) {
+        return rs;
+    }
+    rs = prep(c, Q_SEALED_SCAN, &q, err);
+    while (rs == AC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct ac_store_sealed row;
+        const char *cols[4];
+        for (int i = 0; i < 4; i++) {
+            cols[i] = i == 2 ? "" : (const char *)sqlite3_column_text(q, i);
+        }
+        if (!cols[0] || !cols[1] || !cols[3]) {
+            rs = ac_err_set(err, AC_ENOMEM,
+                            "cannot read a secret answer: out of memory");
+            break;
+        }
+        row.proposal =
+            (struct ac_str){cols[0], (size_t)sqlite3_column_bytes(q, 0)};
+        row.member =
+            (struct ac_str){cols[1], (size_t)sqlite3_column_bytes(q, 1)};
+        row.round = sqlite3_column_int64(q, 2);
+        row.content =
+            (struct ac_str){cols[3], (size_t)sqlite3_column_bytes(q, 3)};
+        rs = fn(ctx, &row);
+        rc = SQLITE_DONE;
+    }
+    if (rs == AC_OK && rc != SQLITE_DONE) {
+        rs = fail(c->db, rc, "cannot read the secret answers", err);
+    }
+    done(q);
+    reader_give(s, c);
+    return rs;
+}
+
 static enum ac_status sq_append(struct ac_store *st,
                                 const struct ac_store_append *w,
                                 int64_t expect_seq,
@@ -701,6 +815,12 @@ static enum ac_status sq_append(struct ac_store *st,
     }
     if (rs == AC_OK && w->invite_taken.ptr) {
         rs = take_invite(c, w->invite_taken, err);
+    }
+    for (size_t i = 0; i < w->sealed_count && rs == AC_OK; i++) {
+        rs = put_sealed(c, &w->sealed[i], err);
+    }
+    for (size_t i = 0; i < w->unseal_count && rs == AC_OK; i++) {
+        rs = drop_sealed(c, w->unseal[i], err);
     }
     if (rs == AC_OK) {
         rs = run(c, Q_COMMIT, "cannot commit the append", err);
@@ -945,4 +1065,5 @@ const struct ac_store_ops ac_store_sqlite_ops = {
     .invite_put = sq_invite_put,
     .invite_get = sq_invite_get,
     .invite_find = sq_invite_find,
+    .sealed_scan = sq_sealed_scan,
 };

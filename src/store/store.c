@@ -279,6 +279,12 @@ enum ac_status ac_store_invite_get(struct ac_store *st, struct ac_str member,
     return s == AC_OK ? st->ops->invite_get(st, member, code, err) : s;
 }
 
+enum ac_status ac_store_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
+                                    void *ctx, struct ac_err *err)
+{
+    return st->ops->sealed_scan(st, fn, ctx, err);
+}
+
 enum ac_status ac_store_invite_find(struct ac_store *st, struct ac_str code,
                                     char member[64], struct ac_err *err)
 {

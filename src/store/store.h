@@ -30,6 +30,15 @@ struct ac_store_password {
     struct ac_str phc;    /* Argon2id hash string (base/secret.h) */
 };
 
+/* A secret answer kept apart from the log until its round closes
+ * (docs/decisions.md#secret): never exported, never in an event. */
+struct ac_store_sealed {
+    struct ac_str proposal;
+    int64_t round;
+    struct ac_str member;
+    struct ac_str content; /* canonical JSON of the answer */
+};
+
 /* One atomic write: events (already sealed) with their canonical text,
  * and the side writes that must happen with them. */
 struct ac_store_append {
@@ -39,7 +48,16 @@ struct ac_store_append {
     const struct ac_store_password *passwords; /* may be NULL */
     size_t password_count;
     struct ac_str invite_taken; /* invite code to delete, or ptr NULL */
+    const struct ac_store_sealed *sealed; /* to keep (replacing the
+                                           * member's earlier one) */
+    size_t sealed_count;
+    const struct ac_str *unseal; /* proposals whose kept answers go */
+    size_t unseal_count;
 };
+
+/* Called for each kept secret answer; row valid only during the call. */
+typedef enum ac_status (*ac_store_sealed_fn)(void *ctx,
+                                             const struct ac_store_sealed *row);
 
 /* Called for each stored event in seq order; text is the canonical JSON
  * with hash, valid only during the call. Return non-OK to stop. */
@@ -70,6 +88,10 @@ enum ac_status ac_store_append(struct ac_store *st,
  * all), in order. */
 enum ac_status ac_store_scan(struct ac_store *st, int64_t after, int64_t limit,
                              ac_store_row_fn fn, void *ctx, struct ac_err *err);
+
+/* Calls fn for every kept secret answer. */
+enum ac_status ac_store_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
+                                    void *ctx, struct ac_err *err);
 
 /* Credentials. Strings written to caller buffers are NUL-terminated. */
 enum ac_status ac_store_password_set(struct ac_store *st, struct ac_str member,

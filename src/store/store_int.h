@@ -50,6 +50,8 @@ struct ac_store_ops {
                                  char code[128], struct ac_err *err);
     enum ac_status (*invite_find)(struct ac_store *st, struct ac_str code,
                                   char member[64], struct ac_err *err);
+    enum ac_status (*sealed_scan)(struct ac_store *st, ac_store_sealed_fn fn,
+                                  void *ctx, struct ac_err *err);
 };
 
 /* The common head of every backend's handle. */

@@ -278,3 +278,53 @@ Test(methods, delegated_votes_and_their_weights, .fini = org_cleanup)
     free(p);
     org_down(&o);
 }
+
+Test(methods, a_secret_ballot_survives_a_crash_and_names_nobody,
+     .fini = org_cleanup)
+{
+    struct org o;
+    struct t_resp r;
+    char *p, *st;
+    json_t *tally;
+    org_up(&o, true);
+    set_charter(&o, "{\"set\":{\"decision.agreement.adopt\":\"majority/"
+                    "secret\"}}");
+    p = propose(&o, o.alice, "all", "agreement.adopt", "Raise the fee",
+                "{\"text\":\"The fee is 12.\"}");
+    free(position(&o, o.alice, p, "no", NULL));
+    free(position(&o, o.bob, p, "yes", NULL));
+
+    /* while open: who voted, not how */
+    r = req(&o, "GET", t_fmt("/api/v1/proposals/%s", p), o.carol, NULL);
+    expect_status(r, 200);
+    cr_assert_str_eq(
+        jstr(json_array_get(json_object_get(r.json, "positions"), 0),
+             "position"),
+        "sealed");
+    tally = json_object_get(r.json, "tally");
+    cr_assert_eq(jint(tally, "voted"), 2);
+    cr_assert_null(json_object_get(tally, "yes"));
+    t_resp_free(&r);
+    r = req(&o, "GET", "/api/v1/events?after=0&limit=1000", o.carol, NULL);
+    expect_status(r, 200);
+    cr_assert_null(strstr(r.body, "\"yes\""), "no vote in the log: %s", r.body);
+    t_resp_free(&r);
+
+    /* an acknowledged secret vote survives a crash */
+    cr_assert_eq(t_server_stop(&o.srv, SIGKILL), 128 + SIGKILL);
+    cr_assert(t_server_start(&o.srv, o.data));
+    st = position(&o, o.carol, p, "yes", NULL);
+    cr_assert_str_eq(st, "adopted", "bob's and carol's yes against alice's no");
+    free(st);
+    r = req(&o, "GET", t_fmt("/api/v1/proposals/%s", p), o.carol, NULL);
+    tally = json_object_get(r.json, "tally");
+    cr_assert_eq(jint(tally, "yes"), 2);
+    cr_assert_eq(jint(tally, "no"), 1);
+    cr_assert_str_eq(
+        jstr(json_array_get(json_object_get(r.json, "positions"), 1),
+             "position"),
+        "sealed", "names stay apart from votes after the close");
+    t_resp_free(&r);
+    free(p);
+    org_down(&o);
+}

@@ -944,3 +944,126 @@ Test(delegation, ballots_carry_their_delegations)
     }
     replay_matches();
 }
+
+/* ==== secret ballots ==== */
+
+TestSuite(secret, .init = setup, .fini = teardown);
+
+Test(secret, only_votes_and_ballots_can_be_secret)
+{
+    org3();
+    FAILS(propose("alice", "all", "charter.amend", "Secret consent",
+                  "{\"set\":{\"decision.agreement.adopt\":\"consent/"
+                  "secret\"}}"),
+          AC_EINVAL, "/data/set/decision.agreement.adopt");
+    set_charter("decision.agreement.adopt", "\"supermajority:60/secret\"");
+    method_is(open_adopt_in("all"), AC_M_SUPERMAJORITY, 60);
+    cr_assert(P(newest())->method.secret);
+    cr_assert(ac_str_eq_c(dstr(last(0), "method"), "supermajority:60/secret"));
+}
+
+Test(secret, the_log_says_who_voted_not_how)
+{
+    const char *id = vote_org("majority/secret");
+    const struct ac_val *t;
+    size_t kept;
+    FAILS(pos("bob", id, "object", "no"), AC_EINVAL, "/position");
+    FAILS(pos("bob", id, "no", "because"), AC_EINVAL, "/reason");
+    OK(pos("alice", id, "yes", ""));
+    is_type(last(0), "vote.cast");
+    cr_assert_eq(last(0)->data->count, 2, "proposal and round only");
+    cr_assert_eq(O.log.sealed_count, 1);
+    cr_assert(ac_str_eq_c(O.log.sealed[0].member, "alice"));
+    cr_assert(
+        ac_val_equal(O.log.sealed[0].content, J("{\"position\":\"yes\"}")));
+    OK(pos("bob", id, "yes", ""));
+    OK(pos("bob", id, "no", "")); /* changes their mind: replaced */
+    OK(pos("carol", id, "no", ""));
+    OK(pos("dan", id, "abstain", ""));
+    kept = O.log.sealed_count;
+    cr_assert_eq(kept, 5, "each answer kept as cast");
+    /* a state replayed from the log alone knows who voted, not how */
+    {
+        struct ac_arena sa;
+        struct ac_state r;
+        struct ac_err err = {0};
+        const struct ac_proposal *q;
+        ac_arena_init(&sa, 0);
+        ac_state_init(&r, &sa);
+        for (size_t i = 0; i < O.log.count; i++) {
+            cr_assert_eq(ac_state_apply(&r, &O.log.events[i], &err), AC_OK,
+                         "%s", err.msg);
+        }
+        q = ac_state_proposal(&r, ac_str_c(id));
+        cr_assert_eq(q->count, 4);
+        for (size_t i = 0; i < q->count; i++) {
+            cr_assert_eq(q->positions[i].position, AC_POS_SEALED);
+        }
+        /* the store gives the contents back */
+        for (size_t i = 0; i < kept; i++) {
+            cr_assert_eq(ac_state_seal(&r, O.log.sealed[i].proposal,
+                                       O.log.sealed[i].round,
+                                       O.log.sealed[i].member,
+                                       O.log.sealed[i].content, &err),
+                         AC_OK, "%s", err.msg);
+        }
+        cr_assert_eq(q->positions[1].position, AC_POS_NO, "bob's last");
+        ac_arena_release(&sa);
+    }
+    OK(pos("erin", id, "yes", ""));
+    cr_assert_eq(status(id), AC_PROP_REJECTED);
+    t = ac_val_get(last(0)->data, "tally");
+    cr_assert_eq(dint(t, "yes"), 2);
+    cr_assert_eq(dint(t, "no"), 2);
+    cr_assert_eq(dint(t, "abstain"), 1);
+    cr_assert_eq(O.log.unseal_count, 1, "the kept answers go at the close");
+    cr_assert(ac_str_eq_c(O.log.unseal[0], id));
+}
+
+Test(secret, a_secret_choice_writes_its_ballots_without_names)
+{
+    const char *id = choice_org("schulze/secret", "[\"oak\",\"elm\",\"ash\"]");
+    const struct ac_val *ballots;
+    struct ac_choice_result r;
+    struct ac_err err = {0};
+    OK(delegate("erin", "dan", NULL));
+    OK(ballot("alice", id, "{\"ranking\":[1,2]}"));
+    is_type(last(0), "vote.cast");
+    cr_assert_null(ac_choice_report(&O.s, P(id), &O.ea, &err),
+                   "no live count of a secret ballot");
+    OK(ballot("bob", id, "{\"ranking\":[2]}"));
+    OK(ballot("carol", id, "{\"ranking\":[2,3]}"));
+    OK(ballot("dan", id, "{\"ranking\":[3]}"));
+    tick_at(P(id)->deadline);
+    cr_assert_eq(status(id), AC_PROP_DECIDED);
+    cr_assert_null(ac_val_get(last(0)->data, "weights"), "no names");
+    ballots = ac_val_get(P(id)->result, "ballots");
+    cr_assert_not_null(ballots);
+
+    cr_assert(ac_val_equal(ballots, J("[{\"ranking\":[[1],[2]],\"weight\":1},"
+                                      "{\"ranking\":[[2],[3]],\"weight\":1},"
+                                      "{\"ranking\":[[2]],\"weight\":1},"
+                                      "{\"ranking\":[[3]],\"weight\":2}]")),
+              "ordered by each option's rank, dan's carrying erin's vote");
+    winners_are(id, "[2]");
+    /* anyone recounts from the anonymous ballots */
+    cr_assert_eq(ac_choice_count(&O.s, P(id), false, NULL, &O.ea, &r, &err),
+                 AC_OK, "%s", err.msg);
+    cr_assert_eq(r.ballots, 4);
+    cr_assert(
+        ac_val_equal(ac_val_get(ac_choice_result_val(&r, &O.ea), "ranking"),
+                     ac_val_get(P(id)->result, "ranking")));
+    replay_matches();
+}
+
+Test(delegation, approval_totals_count_delegated_votes)
+{
+    const char *id = choice_org("approval", "[\"oak\",\"elm\"]");
+    OK(delegate("bob", "alice", NULL));
+    OK(ballot("alice", id, "{\"approve\":[1]}"));
+    OK(ballot("carol", id, "{\"approve\":[2]}"));
+    OK(ballot("dan", id, "{\"approve\":[2]}"));
+    tick_at(P(id)->deadline);
+    cr_assert(ac_val_equal(ac_val_get(P(id)->result, "totals"), J("[2,2]")),
+              "alice carries bob's approval");
+}
