@@ -1491,3 +1491,97 @@ Test(log, an_empty_store_does_not_verify)
     cr_assert_eq(count, 0);
     ac_store_close(st);
 }
+
+struct sealed_rows {
+    char text[8][128];
+    size_t count;
+};
+
+static enum ac_status collect_sealed(void *ctx,
+                                     const struct ac_store_sealed *row)
+{
+    struct sealed_rows *r = ctx;
+    cr_assert_lt(r->count, 8);
+    snprintf(r->text[r->count++], sizeof r->text[0], "%.*s/%.*s/%lld/%.*s",
+             (int)row->proposal.len, row->proposal.ptr, (int)row->member.len,
+             row->member.ptr, (long long)row->round, (int)row->content.len,
+             row->content.ptr);
+    return AC_OK;
+}
+
+/* Secret answers are kept with the append that logs their vote.cast,
+ * replaced per member, dropped with their proposal, and survive a
+ * reopen; a store made before the table existed gains it. */
+Test(store, sealed_answers_live_and_die_with_appends)
+{
+    struct ac_arena a;
+    struct ac_store *st;
+    struct tbatch b;
+    struct ac_err e = {0};
+    struct ac_store_append w = {0};
+    struct ac_store_sealed rows[2] = {
+        {AC_STR("p1"), 1, AC_STR("alice"), AC_STR("{\"position\":\"yes\"}")},
+        {AC_STR("p1"), 1, AC_STR("bob"), AC_STR("{\"position\":\"no\"}")},
+    };
+    struct ac_str gone = AC_STR("p1");
+    struct sealed_rows seen = {0};
+    uint8_t head[AC_HASH_LEN];
+    int64_t seq;
+
+    ac_arena_init(&a, 0);
+    st = open_store(dir, true);
+    ac_store_close(st);
+    {
+        /* as a store made before the table existed */
+        char *path = db_path();
+        sqlite3 *db = NULL;
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "DROP TABLE sealed", NULL, NULL, NULL),
+                     SQLITE_OK, "%s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        free(path);
+    }
+    st = open_store(dir, false); /* an older store gains the table */
+    cr_assert_eq(ac_store_head(st, &seq, head, &e), AC_OK);
+    tb_build(&a, &b, seq, head, 1, "votes");
+    w.events = b.ev;
+    w.texts = b.text;
+    w.count = b.count;
+    w.sealed = rows;
+    w.sealed_count = 2;
+    cr_assert_eq(ac_store_append(st, &w, seq, head, &e), AC_OK, "%s", e.msg);
+    ac_store_close(st);
+    st = open_store(dir, false);
+    cr_assert_eq(ac_store_sealed_scan(st, collect_sealed, &seen, &e), AC_OK);
+    cr_assert_eq(seen.count, 2);
+    cr_assert_str_eq(seen.text[0], "p1/alice/1/{\"position\":\"yes\"}");
+    cr_assert_str_eq(seen.text[1], "p1/bob/1/{\"position\":\"no\"}");
+
+    /* bob changes his vote; then the close drops them all */
+    rows[1].content = AC_STR("{\"position\":\"abstain\"}");
+    cr_assert_eq(ac_store_head(st, &seq, head, &e), AC_OK);
+    tb_build(&a, &b, seq, head, 1, "change");
+    w.events = b.ev;
+    w.texts = b.text;
+    w.sealed = &rows[1];
+    w.sealed_count = 1;
+    cr_assert_eq(ac_store_append(st, &w, seq, head, &e), AC_OK, "%s", e.msg);
+    seen.count = 0;
+    cr_assert_eq(ac_store_sealed_scan(st, collect_sealed, &seen, &e), AC_OK);
+    cr_assert_eq(seen.count, 2);
+    cr_assert_str_eq(seen.text[1], "p1/bob/1/{\"position\":\"abstain\"}");
+    cr_assert_eq(ac_store_head(st, &seq, head, &e), AC_OK);
+    tb_build(&a, &b, seq, head, 1, "close");
+    w.events = b.ev;
+    w.texts = b.text;
+    w.sealed = NULL;
+    w.sealed_count = 0;
+    w.unseal = &gone;
+    w.unseal_count = 1;
+    cr_assert_eq(ac_store_append(st, &w, seq, head, &e), AC_OK, "%s", e.msg);
+    seen.count = 0;
+    cr_assert_eq(ac_store_sealed_scan(st, collect_sealed, &seen, &e), AC_OK);
+    cr_assert_eq(seen.count, 0);
+    ac_store_close(st);
+    ac_arena_release(&a);
+}
