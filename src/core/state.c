@@ -410,8 +410,11 @@ void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
 {
     const struct ac_circle *c = ac_state_circle(s, p->circle);
     memset(t, 0, sizeof(int64_t) * AC_POS_COUNT);
+    /* the change round counts who has spoken again in it */
+    bool change = p->phase == AC_STAGE_CHANGE;
     for (size_t i = 0; i < p->count; i++) {
-        if (ac_state_in_circle(s, c, p->positions[i].member)) {
+        if (ac_state_in_circle(s, c, p->positions[i].member) &&
+            (!change || p->positions[i].second)) {
             t[p->positions[i].position]++;
         }
     }

@@ -366,7 +366,8 @@ size_t ac_state_tally_keys(const struct ac_proposal *p,
 const char *ac_tally_key(enum ac_position p);
 
 /* Counts the current round's positions of members still active in the
- * proposal's circle, and the circle's active members (eligible). */
+ * proposal's circle (in an election's change round, only the nominations
+ * given in it), and the circle's active members (eligible). */
 void ac_state_tally(const struct ac_state *s, const struct ac_proposal *p,
                     int64_t t[AC_POS_COUNT], int64_t *eligible);
 
