@@ -15,13 +15,20 @@
 // Typical use, one organisation for the tests of a file:
 //
 //   let org;
-//   before(async () => { org = await setupOrg({ members: true }); });
+//   before(async () => { org = await setupOrg({ members: true, signedIn: true }); });
 //   after(async () => { await org?.close(); });
 //   test('...', { timeout: 30_000 }, async () => {
-//     const page = await org.page('bob');
-//     await page.goto('/');
+//     const { alice } = org.pages;
+//     const id = await propose(org, 'bob', 'all', 'agreement.adopt', 'Quiet', { text: 'Shh.' });
+//     await givePosition(alice, id, 'consent');
+//     await assertAccessible(alice, 'a proposal after a position');
 //   });
+//
+// The helpers at the end of this file (signIn, propose, consentAll,
+// givePosition, assertAccessible, unexpected, ...) are the steps the test
+// files share.
 
+import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants as fsc, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -321,10 +328,10 @@ export async function login(server, member, password) {
   return r.json.token;
 }
 
-async function propose(server, token, title, data) {
+async function openProposal(server, token, circle, kind, title, data) {
   const r = await api(server, 'POST', '/api/v1/proposals', {
     token,
-    body: { circle: 'all', kind: 'member.admit', title, data },
+    body: { circle, kind, title, data },
     want: 201,
   });
   return r.json.id;
@@ -368,11 +375,17 @@ function expectStatus(what, got, want) {
 export async function makeMembers(server, { aliceToken } = {}) {
   const alice = aliceToken || (await login(server, 'alice', PASSWORDS.alice));
 
-  let p = await propose(server, alice, 'Admit Bob', { id: 'bob', name: 'Bob' });
+  let p = await openProposal(server, alice, 'all', 'member.admit', 'Admit Bob', {
+    id: 'bob',
+    name: 'Bob',
+  });
   expectStatus('admit bob after alice', await consent(server, alice, p), 'adopted');
   const bob = await takeInvite(server, alice, p, 'bob', PASSWORDS.bob);
 
-  p = await propose(server, alice, 'Admit Carol', { id: 'carol', name: 'Carol' });
+  p = await openProposal(server, alice, 'all', 'member.admit', 'Admit Carol', {
+    id: 'carol',
+    name: 'Carol',
+  });
   expectStatus('admit carol after alice', await consent(server, alice, p), 'open');
   expectStatus('admit carol after bob', await consent(server, bob, p), 'adopted');
   const carol = await takeInvite(server, alice, p, 'carol', PASSWORDS.carol);
@@ -403,12 +416,14 @@ export async function launchBrowser() {
 //   context(name)   that member's own browser context (made once), with
 //                   base as baseURL, so page.goto('/') works
 //   page(name)      a new page in that context
+//   pages           with { signedIn: true }: a page of each member's,
+//                   signed in through the /login form
 //   errors          uncaught page errors and console errors seen so far,
 //                   as { who, kind, text, url? }
 //   screenshot(page, name)  a PNG in root/shots; resolves its path
 //   close()         closes the browser, stops the server (resolving its
 //                   exit), removes the folder unless ACCORD_TEST_KEEP
-export async function setupOrg({ members = false, browser = true } = {}) {
+export async function setupOrg({ members = false, browser = true, signedIn = false } = {}) {
   const root = await makeTempDir();
   const org = {
     root,
@@ -419,6 +434,7 @@ export async function setupOrg({ members = false, browser = true } = {}) {
     browser: null,
     errors: [],
     contexts: new Map(),
+    pages: {},
   };
   let closing = null;
 
@@ -493,9 +509,294 @@ export async function setupOrg({ members = false, browser = true } = {}) {
       };
     }
     if (browser) org.browser = await launchBrowser();
+    for (const who of signedIn ? Object.keys(org.members) : []) {
+      org.pages[who] = await org.page(who);
+      await signIn(org.pages[who], who, org.members[who].password);
+    }
   } catch (err) {
     await org.close();
     throw err;
   }
   return org;
+}
+
+
+// ---- helpers shared by the test files ----
+//
+// Those that talk to the server take the organisation of setupOrg first
+// and act as alice unless told otherwise; those that drive the browser
+// take the page.
+
+export const MEMBERS = Object.freeze(['alice', 'bob', 'carol']);
+
+// Signs who in through the /login form; the password defaults to the
+// one setupOrg gave that member.
+export async function signIn(page, who, password = PASSWORDS[who]) {
+  await page.goto('/login');
+  await page.getByLabel('Member id').fill(who);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+}
+
+// The last part of the page's path: the id of the proposal (or other
+// thing) it shows.
+export function idOf(page) {
+  return new URL(page.url()).pathname.split('/').pop();
+}
+
+// GET urlPath as who, wanting 200; resolves the JSON.
+export async function apiGet(org, urlPath, who = 'alice') {
+  const r = await api(org.server, 'GET', urlPath, {
+    token: org.members[who].token,
+    want: 200,
+  });
+  return r.json;
+}
+
+export async function getProposal(org, id) {
+  return apiGet(org, `/api/v1/proposals/${id}`);
+}
+
+export async function getCharter(org) {
+  return (await apiGet(org, '/api/v1/org')).charter;
+}
+
+// The log's head: { seq, hash }.
+export async function head(org) {
+  return (await apiGet(org, '/api/v1/events?limit=1')).head;
+}
+
+// Every event of the log, oldest first, paged through /api/v1/events.
+export async function allEvents(org, who = 'alice') {
+  const top = await head(org);
+  const all = [];
+  for (let after = 0; after < top.seq; ) {
+    const { events } = await apiGet(org, `/api/v1/events?after=${after}&limit=100`, who);
+    if (events.length === 0) break;
+    all.push(...events);
+    after = events.at(-1).seq;
+  }
+  return all;
+}
+
+// A proposal made through the API by who; resolves its id.
+export async function propose(org, who, circle, kind, title, data) {
+  return openProposal(org.server, org.members[who].token, circle, kind, title, data);
+}
+
+// Consent of each of whom through the API; resolves the last status.
+export async function consentAll(org, id, whom = MEMBERS) {
+  let status;
+  for (const who of whom) status = await consent(org.server, org.members[who].token, id);
+  return status;
+}
+
+// A circle made through the API, proposed by alice in "all" and adopted
+// by everyone's consent: data is circle.create's { id, name, purpose,
+// members }. Resolves the proposal's id.
+export async function createCircle(org, data) {
+  const id = await propose(org, 'alice', 'all', 'circle.create', `Create ${data.name}`, data);
+  assert.equal(await consentAll(org, id), 'adopted', `circle ${data.id}`);
+  return id;
+}
+
+// A vacant role made through the API, as createCircle: data is
+// role.create's { id, name, purpose, accountabilities, term_days }.
+export async function createRole(org, data) {
+  const id = await propose(org, 'alice', 'all', 'role.create', `Create ${data.name}`, data);
+  assert.equal(await consentAll(org, id), 'adopted', `role ${data.id}`);
+  return id;
+}
+
+// Withdrawn through the API by who, the proposal's author.
+export async function withdraw(org, id, who = 'alice') {
+  await api(org.server, 'POST', `/api/v1/proposals/${id}/withdraw`, {
+    token: org.members[who].token,
+    want: 200,
+  });
+}
+
+// A position given in the proposal page's form, with its reason and
+// criterion when given.
+export async function givePosition(page, id, position, { reason, criterion } = {}) {
+  await page.goto(`/proposals/${id}`);
+  await page.locator(`#pos-${position}`).check();
+  if (reason !== undefined) await page.getByLabel('Reason').fill(reason);
+  if (criterion !== undefined) await page.getByLabel('Criterion').selectOption(criterion);
+  await page.getByRole('button', { name: 'Save position' }).click();
+  await page.waitForURL((u) => u.pathname === `/proposals/${id}`);
+}
+
+// A charter.amend proposal made in the new proposal form; resolves its
+// id. circle: the "For circle" select's value ('' for every circle).
+export async function proposeCharter(page, title, param, value, circle) {
+  await page.goto('/proposals/new?kind=charter.amend');
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Charter parameter').selectOption(param);
+  await page.getByLabel('New value').fill(value);
+  if (circle !== undefined) await page.getByLabel('For circle').selectOption(circle);
+  await page.getByRole('button', { name: 'Propose' }).click();
+  await page.waitForURL(/\/proposals\/p\d+$/);
+  return idOf(page);
+}
+
+// A property of the element that has the focus: 'name', 'value',
+// 'textContent', ...
+export async function focused(page, prop) {
+  return page.evaluate((p) => document.activeElement[p], prop);
+}
+
+// Presses Tab; resolves prop of the element that has the focus then.
+export async function tab(page, prop) {
+  await page.keyboard.press('Tab');
+  return focused(page, prop);
+}
+
+// The focus moved by keyboard alone from the top of the page: Tab
+// reaches the skip link first, then (within 60 presses) the control
+// named name.
+export async function tabTo(page, name) {
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page, 'textContent'), 'Skip to content');
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    if ((await focused(page, 'name')) === name) return;
+  }
+  assert.fail(`tab never reached ${name}`);
+}
+
+// Keyboard alone: Tab to the submit button named button, press Enter,
+// and wait for the proposal page of id to come back with its positions.
+export async function enterOn(page, button, id) {
+  assert.equal(await tab(page, 'textContent'), button);
+  await page.keyboard.press('Enter');
+  await page.waitForURL((u) => u.pathname === `/proposals/${id}`);
+  await page.locator('#positions').waitFor();
+}
+
+// The session cookie's value of page's member.
+export async function sessionOf(page) {
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'accord_session');
+  assert.ok(cookie, 'no session cookie');
+  return cookie.value;
+}
+
+// The csrf value of the first form on page.
+export async function csrfOf(page) {
+  return page.locator('input[name="csrf"]').first().inputValue();
+}
+
+// A form posted outside the browser in the name of page's member (with
+// their session cookie), as a forged page would post it: body is
+// urlencoded. Resolves the fetch Response; redirects are not followed.
+export async function postForm(org, page, urlPath, body) {
+  return fetch(org.base + urlPath, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Cookie: `accord_session=${await sessionOf(page)}`,
+    },
+    body,
+    signal: AbortSignal.timeout(TIMEOUTS.request),
+  });
+}
+
+// The text of an election's or a draw's "... phase: ..." line.
+export async function phaseLine(page) {
+  return page.locator('#phase').innerText();
+}
+
+// The rows of the proposal page's positions table as [member, position,
+// reason cell].
+export async function positionRows(page) {
+  return page
+    .locator('#positions tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.cells].slice(0, 3).map((td) => td.textContent.trim())),
+    );
+}
+
+// "2026-11-28T06:00:00.000Z" as the pages show it.
+export function shownTime(iso) {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+// The options of select (a locator) as [value, text].
+export async function optionsOf(select) {
+  return select.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+}
+
+// A proposal of a kind with only a role to choose (role.elect,
+// role.draw, role.retire) made in the new proposal form; resolves its id.
+export async function proposeForRole(page, kind, title, role) {
+  await page.goto(`/proposals/new?kind=${kind}`);
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Role', { exact: true }).selectOption(role);
+  await page.getByRole('button', { name: 'Propose' }).click();
+  await page.waitForURL(/\/proposals\/p\d+$/);
+  return idOf(page);
+}
+
+// Clicks button (a locator, or the name of a button on page) and
+// resolves the HTTP status of the POST it sends.
+export async function postStatus(page, button) {
+  const target = typeof button === 'string' ? page.getByRole('button', { name: button }) : button;
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    target.click(),
+  ]);
+  return res.status();
+}
+
+// The page as it is now has one h1, every control a label (or a button
+// its text), no id twice, and a language.
+export async function assertAccessible(page, what) {
+  assert.equal(await page.locator('h1').count(), 1, `h1 on ${what}`);
+  const unlabelled = await page
+    .locator('input:not([type="hidden"]), select, textarea, button')
+    .evaluateAll((els) =>
+      els
+        .filter((el) => {
+          if (el.tagName === 'BUTTON') return !el.textContent.trim();
+          return (
+            !(el.labels && el.labels.length > 0 && el.labels[0].textContent.trim()) &&
+            !el.getAttribute('aria-label') &&
+            !el.getAttribute('aria-labelledby')
+          );
+        })
+        .map((el) => el.outerHTML),
+    );
+  assert.deepEqual(unlabelled, [], `unlabelled controls on ${what}`);
+  const ids = await page.locator('[id]').evaluateAll((els) => els.map((e) => e.id));
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  assert.deepEqual(twice, [], `duplicate ids on ${what}`);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en', `lang on ${what}`);
+}
+
+// The refused form came back with the message next to field name: in
+// the same .field box as its control, and in the page's alert.
+export async function assertFieldError(page, name, pattern) {
+  const err = page.locator(`#${name}-error`);
+  assert.equal(await err.count(), 1, `no message next to ${name}`);
+  assert.match(await err.innerText(), pattern);
+  const box = page.locator('.field', { has: err });
+  assert.equal(await box.count(), 1);
+  assert.ok(
+    (await box.locator(`[name="${name}"]`).count()) > 0,
+    `the message for ${name} is not next to its control`,
+  );
+  assert.match(await page.getByRole('alert').first().innerText(), pattern);
+}
+
+// The page and console errors of org.errors, less the refusals a test
+// provokes on purpose: a refused form answers 4xx, which the browser
+// reports on its console. Only the statuses in refused (e.g. [400, 404])
+// are let through; everything else is unexpected.
+export function unexpected(errors, refused = []) {
+  return errors.filter((e) => {
+    const m = e.kind === 'console' && /responded with a status of (\d{3})\b/.exec(e.text);
+    return !(m && refused.includes(Number(m[1])));
+  });
 }

@@ -10,7 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, setupOrg } from './harness.mjs';
+import {
+  apiGet, givePosition, head, idOf, MEMBERS, postForm, proposeCharter, ROOT, sessionOf, setupOrg,
+  signIn,
+} from './harness.mjs';
 
 const SHOTS = process.env.ACCORD_SCREENSHOTS === '1';
 const VIEWPORT = { width: 1000, height: 700 };
@@ -36,25 +39,9 @@ async function memberPage(who) {
   return ctx.newPage();
 }
 
-async function signIn(page, who) {
-  await page.goto('/login');
-  await page.getByLabel('Member id').fill(who);
-  await page.getByLabel('Password').fill(org.members[who].password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-}
-
-async function givePosition(page, id, position, reason) {
-  await page.goto(`/proposals/${id}`);
-  await page.locator(`#pos-${position}`).check();
-  if (reason !== undefined) await page.getByLabel('Reason').fill(reason);
-  await page.getByRole('button', { name: 'Save position' }).click();
-  await page.waitForURL((u) => u.pathname === `/proposals/${id}`);
-}
-
 before(async () => {
   org = await setupOrg({ members: true });
-  for (const who of ['alice', 'bob', 'carol']) {
+  for (const who of MEMBERS) {
     pages[who] = await memberPage(who);
   }
 });
@@ -116,7 +103,7 @@ test('three members decide an agreement made in the web form', { timeout: 120_00
     .fill('# Quiet hours\n\nNo noise after **22:00**.\n\n<script>alert(1)</script>\n\n<b>x</b>');
   await alice.getByRole('button', { name: 'Propose' }).click();
   await alice.waitForURL(/\/proposals\/p\d+$/);
-  const id = new URL(alice.url()).pathname.split('/').pop();
+  const id = idOf(alice);
 
   /* text stays text: no <b> or <script> element from the member */
   assert.equal(await alice.locator('main > h1').innerText(), 'Quiet hours <b>x</b>');
@@ -135,7 +122,7 @@ test('three members decide an agreement made in the web form', { timeout: 120_00
   await bob.getByRole('button', { name: 'Save position' }).click();
   await bob.getByRole('alert').waitFor();
   assert.match(await bob.getByRole('alert').innerText(), /reason/);
-  await givePosition(bob, id, 'object', 'Too early, make it 23:00');
+  await givePosition(bob, id, 'object', { reason: 'Too early, make it 23:00' });
   assert.match(await bob.locator('#positions').innerText(), /Too early, make it 23:00/);
 
   await givePosition(carol, id, 'consent');
@@ -175,12 +162,7 @@ test('a charter.amend proposal changes the charter page', { timeout: 60_000 }, a
   await alice.goto('/proposals/new?kind=charter.amend');
   const options = await alice.locator('#f-param option').allInnerTexts();
   assert.ok(options.some((o) => /consent\.round_hours: integer \d+ to \d+/.test(o)), options.join('\n'));
-  await alice.getByLabel('Title').fill('Longer rounds');
-  await alice.getByLabel('Charter parameter').selectOption('consent.round_hours');
-  await alice.getByLabel('New value').fill('100');
-  await alice.getByRole('button', { name: 'Propose' }).click();
-  await alice.waitForURL(/\/proposals\/p\d+$/);
-  const id = new URL(alice.url()).pathname.split('/').pop();
+  const id = await proposeCharter(alice, 'Longer rounds', 'consent.round_hours', '100');
   for (const p of [alice, bob, carol]) await givePosition(p, id, 'consent');
   await alice.goto('/charter');
   const row = alice.locator('#charter tr', { hasText: 'consent.round_hours' });
@@ -191,41 +173,24 @@ test('a charter.amend proposal changes the charter page', { timeout: 60_000 }, a
 test('the log shows the verified chain and the head hash', { timeout: 30_000 }, async () => {
   const { alice } = pages;
   await alice.goto('/log');
-  const r = await fetch(`${org.base}/api/v1/events?limit=1`, {
-    headers: { Authorization: `Bearer ${org.members.alice.token}` },
-  });
-  const head = (await r.json()).head;
-  assert.equal(await alice.locator('#head-hash').innerText(), head.hash);
+  const top = await head(org);
+  assert.equal(await alice.locator('#head-hash').innerText(), top.hash);
   assert.match(await alice.locator('#verified').innerText(), /verified/);
   assert.doesNotMatch(await alice.locator('#verified').innerText(), /NOT/);
-  assert.match(await alice.locator('footer').innerText(), new RegExp(head.hash));
+  assert.match(await alice.locator('footer').innerText(), new RegExp(top.hash));
   await shot(alice, 'log');
 });
 
 test('a form posted without its csrf field is refused', { timeout: 30_000 }, async () => {
   const { bob } = pages;
-  const cookie = (await bob.context().cookies()).find((c) => c.name === 'accord_session');
-  const post = (body) =>
-    fetch(`${org.base}/proposals`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Cookie: `accord_session=${cookie.value}`,
-      },
-      body,
-    });
-  const before = await (await fetch(`${org.base}/api/v1/proposals?status=open`, {
-    headers: { Authorization: `Bearer ${org.members.bob.token}` },
-  })).json();
+  const post = (body) => postForm(org, bob, '/proposals', body);
+  const before = await apiGet(org, '/api/v1/proposals?status=open', 'bob');
   const none = await post('kind=member.admit&circle=all&title=t&id=zed&name=Zed');
   assert.equal(none.status, 403);
   assert.match(await none.text(), /csrf/);
   const wrong = await post('csrf=00&kind=member.admit&circle=all&title=t&id=zed&name=Zed');
   assert.equal(wrong.status, 403);
-  const after = await (await fetch(`${org.base}/api/v1/proposals?status=open`, {
-    headers: { Authorization: `Bearer ${org.members.bob.token}` },
-  })).json();
+  const after = await apiGet(org, '/api/v1/proposals?status=open', 'bob');
   assert.equal(after.length, before.length, 'a refused form made a proposal');
   /* the sign-in form without the double-submit cookie */
   const login = await fetch(`${org.base}/login`, {
@@ -239,13 +204,13 @@ test('a form posted without its csrf field is refused', { timeout: 30_000 }, asy
 
 test('signing out revokes the session', { timeout: 30_000 }, async () => {
   const { carol } = pages;
-  const cookie = (await carol.context().cookies()).find((c) => c.name === 'accord_session');
+  const session = await sessionOf(carol);
   await carol.goto('/');
   await carol.getByRole('button', { name: 'Sign out' }).click();
   await carol.waitForURL((u) => u.pathname === '/login');
   const res = await fetch(`${org.base}/`, {
     redirect: 'manual',
-    headers: { Cookie: `accord_session=${cookie.value}` },
+    headers: { Cookie: `accord_session=${session}` },
   });
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/login');
