@@ -14,6 +14,7 @@
 #include "base/secret.h"
 #include "cli/client.h"
 #include "core/draw.h"
+#include "core/preflib.h"
 
 #define PATH_MAX_LEN 512
 #define DATA_FILE_MAX ((size_t)1 << 20) /* the server's body limit */
@@ -348,17 +349,103 @@ static void print_outcome(const json_t *r)
     }
 }
 
+/* choice.import data from a PrefLib file: its alternatives (names, or
+ * "option N") and its ballots with their counts. */
+static enum ac_status import_data(const char *path, const char *source,
+                                  json_t **out, struct ac_err *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    struct ac_arena ar;
+    struct ac_preflib pl;
+    char *text;
+    size_t len = 0;
+    json_t *opts = NULL, *list = NULL;
+    enum ac_status st;
+
+    if (!f) {
+        return ac_err_set(err, errno == ENOENT ? AC_ENOTFOUND : AC_EIO,
+                          "cannot open %s: %s", path, strerror(errno));
+    }
+    text = slurp(f, DATA_FILE_MAX, &len);
+    if (f != stdin) {
+        fclose(f);
+    }
+    if (!text) {
+        return ac_err_set(err, AC_ELIMIT,
+                          "%s is unreadable or larger than %zu bytes", path,
+                          DATA_FILE_MAX);
+    }
+    ac_arena_init(&ar, 0);
+    st = ac_preflib_parse((struct ac_str){text, len}, &ar, &pl, err);
+    if (st == AC_OK) {
+        opts = json_array();
+        list = json_array();
+    }
+    for (size_t c = 0; st == AC_OK && c < pl.n; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "option %zu", c + 1);
+        json_array_append_new(
+            opts, pl.names[c].len
+                      ? json_stringn(pl.names[c].ptr, pl.names[c].len)
+                      : json_string(name));
+    }
+    for (size_t i = 0; st == AC_OK && i < pl.count; i++) {
+        json_t *ranking = json_array();
+        for (size_t t = 0; t < pl.n; t++) {
+            json_t *tier = NULL;
+            for (size_t c = 0; c < pl.n; c++) {
+                if (pl.ballots[i].rank[c] != t) {
+                    continue;
+                }
+                if (!tier) {
+                    tier = json_array();
+                    json_array_append_new(ranking, tier);
+                }
+                json_array_append_new(tier, json_integer((json_int_t)c + 1));
+            }
+        }
+        json_array_append_new(list, json_pack("{s:I,s:o}", "count",
+                                              (json_int_t)pl.ballots[i].weight,
+                                              "ranking", ranking));
+    }
+    if (st == AC_OK) {
+        *out = json_pack("{s:O,s:O,s:s}", "options", opts, "ballots", list,
+                         "source", source ? source : path);
+        if (!*out) {
+            st = ac_err_set(err, AC_ENOMEM, "out of memory");
+        }
+    } else {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err ? err->msg : "");
+        st = ac_err_set(err, st, "%s: %s", path, why);
+    }
+    json_decref(opts);
+    json_decref(list);
+    ac_arena_release(&ar);
+    free(text);
+    return st;
+}
+
 enum ac_status ac_cli_propose(struct ac_cli_args *a, struct ac_err *err)
 {
     const char *kind = ac_cli_get(a, "--kind");
     const char *text = ac_cli_get(a, "--text");
     const char *raw = ac_cli_get(a, "--data");
     const char *review = ac_cli_get(a, "--review-by");
+    const char *preflib = ac_cli_get(a, "--from-preflib");
     json_t *data = NULL, *body = NULL, *r = NULL;
     enum ac_status st;
 
-    if (!text == !raw) {
-        return AC_CLI_USAGE(a, err, "give either --data JSON or --text TEXT");
+    if ((text != NULL) + (raw != NULL) + (preflib != NULL) != 1) {
+        return AC_CLI_USAGE(a, err,
+                            "give one of --data JSON, --text TEXT and "
+                            "--from-preflib FILE");
+    }
+    if (preflib && strcmp(kind, "choice.import") != 0) {
+        return AC_CLI_USAGE(a, err, "--from-preflib is for choice.import");
+    }
+    if (ac_cli_has(a, "--source") && !preflib) {
+        return AC_CLI_USAGE(a, err, "--source goes with --from-preflib");
     }
     if (text && strcmp(kind, "agreement.adopt") != 0) {
         return AC_CLI_USAGE(a, err,
@@ -369,7 +456,9 @@ enum ac_status ac_cli_propose(struct ac_cli_args *a, struct ac_err *err)
     if (review && !text) {
         return AC_CLI_USAGE(a, err, "--review-by goes with --text");
     }
-    if (raw) {
+    if (preflib) {
+        st = import_data(preflib, ac_cli_get(a, "--source"), &data, err);
+    } else if (raw) {
         st = read_data(raw, &data, err);
     } else {
         data = json_pack("{s:s}", "text", text);

@@ -107,7 +107,7 @@ static const struct ac_cli_opt opts_logout[] = {
 static const struct ac_cli_opt opts_proposals[] = {
     {"--status", "S", false,
      "only proposals with this status: open, needs_integration, adopted, "
-     "withdrawn, lapsed"},
+     "withdrawn, lapsed, rejected, decided"},
     {"--circle", "C", false, "only proposals of this circle"},
     {"--json", NULL, false, JSON_HELP},
     {NULL, NULL, false, NULL},
@@ -118,7 +118,8 @@ static const struct ac_cli_opt opts_propose[] = {
     {"--kind", "K", true,
      "agreement.adopt, agreement.amend, agreement.retire, charter.amend, "
      "member.admit, member.remove, circle.create, circle.amend, choice, "
-     "role.create, role.amend, role.retire or role.elect"},
+     "role.create, role.amend, role.retire, role.elect, role.draw or "
+     "choice.import"},
     {"--title", "T", true, "a short title"},
     {"--data", "JSON", false,
      "the kind's data as a JSON object, or @FILE to read it from FILE "
@@ -128,6 +129,11 @@ static const struct ac_cli_opt opts_propose[] = {
      "--data"},
     {"--review-by", "DATE", false,
      "for agreement.adopt with --text: a review date YYYY-MM-DD"},
+    {"--from-preflib", "FILE", false,
+     "for choice.import: the options and ballots of a PrefLib file, "
+     "instead of --data"},
+    {"--source", "TEXT", false,
+     "with --from-preflib: who collected the ballots, when and how"},
     {"--json", NULL, false, JSON_HELP},
     {NULL, NULL, false, NULL},
 };
@@ -313,7 +319,10 @@ static const struct command commands[] = {
      "choice {\"options\":[\"...\",...]}; role.create {\"id\",\"name\",\n"
      "\"purpose\",\"accountabilities\":[...],\"domain\"?,\"term_days\"};\n"
      "role.amend {\"role\", fields to change}; role.retire {\"role\"};\n"
-     "role.elect {\"role\"}; role.draw {\"role\"}.",
+     "role.elect {\"role\"}; role.draw {\"role\"}; choice.import\n"
+     "{\"options\",\"ballots\":[{\"count\",\"ranking\"}],\"source\","
+     "\"count\"?}\n"
+     "(or --from-preflib FILE --source TEXT).",
      opts_propose, 0, 0,
      "accord propose --circle kitchen --kind agreement.adopt \\\n"
      "    --title \"Fridge rules\" --text \"Label and date everything.\"\n"

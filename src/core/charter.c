@@ -73,6 +73,8 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
     DECIDE(AC_P_DECISION_ROLE_RETIRE, "role.retire", AC_M_SUPERMAJORITY),
     /* the consent round of a sociocratic election */
     DECIDE(AC_P_DECISION_ROLE_ELECT, "role.elect", AC_M_CONSENSUS),
+    /* the circle accepts ballots collected elsewhere */
+    DECIDE(AC_P_DECISION_CHOICE_IMPORT, "choice.import", AC_M_SUPERMAJORITY),
 #undef DECIDE
     [AC_P_OBJECTION_CRITERIA] = {"objection.criteria", AC_PARAM_TEXT, 0, 0,
                                  2000, "", false,

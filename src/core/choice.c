@@ -174,6 +174,32 @@ bool ac_ballot_put(enum ac_method m, const uint16_t *marks, size_t n,
     return ok && ac_val_set(a, obj, "ranking", list);
 }
 
+enum ac_method ac_choice_method(const struct ac_proposal *p)
+{
+    struct ac_str name;
+    struct ac_method_rule m;
+    if (p->kind != AC_KIND_CHOICE_IMPORT) {
+        return p->method.method;
+    }
+    if (ac_val_get_str(p->data, "count", &name) && ac_method_parse(name, &m) &&
+        ac_method_is_choice(m.method)) {
+        return m.method;
+    }
+    return AC_M_SCHULZE;
+}
+
+bool ac_choice_has_count(const struct ac_proposal *p)
+{
+    return p->kind == AC_KIND_CHOICE_IMPORT ||
+           ac_method_is_choice(p->method.method);
+}
+
+/* A choice import: the ballots of its data, each counted count times. */
+static enum ac_status imported_ballots(const struct ac_proposal *p,
+                                       struct ac_arena *a,
+                                       struct ac_choice_result *out,
+                                       struct ac_err *err);
+
 uint64_t ac_choice_seed(const struct ac_proposal *p)
 {
     uint64_t seed = 0;
@@ -323,6 +349,44 @@ static enum ac_status secret_ballots(const struct ac_proposal *p,
     return tally_ballots(out, ballots, n, a, err);
 }
 
+static enum ac_status imported_ballots(const struct ac_proposal *p,
+                                       struct ac_arena *a,
+                                       struct ac_choice_result *out,
+                                       struct ac_err *err)
+{
+    const struct ac_val *list = ac_val_get(p->data, "ballots");
+    struct ac_ballot *ballots;
+    size_t n = 0, voters = 0;
+    enum ac_status st;
+    if (!list || list->kind != AC_VAL_ARR) {
+        return ac_err_set(err, AC_EINVAL, "%.*s imports no ballots",
+                          (int)p->id.len, p->id.ptr);
+    }
+    ballots =
+        ac_arena_alloc(a, (list->count ? list->count : 1) * sizeof *ballots);
+    if (!ballots) {
+        return NOMEM(err);
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        uint16_t *marks = ac_arena_alloc(a, out->n * sizeof *marks);
+        int64_t count = 1;
+        if (!marks) {
+            return NOMEM(err);
+        }
+        if (ac_ballot_marks(AC_M_SCHULZE, list->items[i], out->n, marks, err) !=
+            AC_OK) {
+            return AC_EINVAL;
+        }
+        ac_val_get_int(list->items[i], "count", &count);
+        ballots[n++] = (struct ac_ballot){marks, (uint32_t)count};
+        voters += (size_t)count;
+    }
+    st = tally_ballots(out, ballots, n, a, err);
+    /* an import's ballots are its voters' */
+    out->ballots = voters;
+    return st;
+}
+
 enum ac_status ac_choice_count(const struct ac_state *s,
                                const struct ac_proposal *p, bool at_close,
                                const int64_t *weights, struct ac_arena *a,
@@ -333,13 +397,16 @@ enum ac_status ac_choice_count(const struct ac_state *s,
     size_t count = 0, n = p->option_count;
 
     memset(out, 0, sizeof *out);
-    if (!ac_method_is_choice(p->method.method) || n == 0 || !circle) {
+    if (!ac_choice_has_count(p) || n == 0 || !circle) {
         return ac_err_set(err, AC_EINVAL, "proposal %.*s is not a choice",
                           (int)p->id.len, p->id.ptr);
     }
-    out->method = p->method.method;
+    out->method = ac_choice_method(p);
     out->n = n;
     out->seed = ac_choice_seed(p);
+    if (p->kind == AC_KIND_CHOICE_IMPORT) {
+        return imported_ballots(p, a, out, err);
+    }
     if (!at_close && p->method.secret) {
         /* the close wrote the ballots without names: count those */
         return secret_ballots(p, a, out, err);

@@ -36,6 +36,13 @@ struct ac_choice_result {
     uint16_t *order; /* n options, first place first */
 };
 
+/* How p's ballots are counted: a choice's method, or for a choice.import
+ * its "count" (schulze by default). */
+enum ac_method ac_choice_method(const struct ac_proposal *p);
+
+/* True for proposals that have a count: choices and choice imports. */
+bool ac_choice_has_count(const struct ac_proposal *p);
+
 /* The tie-break seed of p's current round: the first 8 bytes, big-endian,
  * of the hash of the event that opened it (proposal.opened, or the last
  * proposal.amended), fixed before any ballot. */

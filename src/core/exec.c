@@ -636,16 +636,12 @@ static enum ac_status ck_circle_amend(const struct kind_ctx *k,
     return AC_OK;
 }
 
-static enum ac_status ck_choice(const struct kind_ctx *k,
-                                const struct ac_val *data, struct ac_err *err)
+/* /data/options: 1..AC_CHOICE_MAX distinct, non-blank texts. */
+static enum ac_status check_options(const struct ac_val *data,
+                                    struct ac_err *err)
 {
-    static const char *const allowed[] = {"options", NULL};
     const struct ac_val *opts = ac_val_get(data, "options");
-    enum ac_status st = check_members(data, allowed, err);
-    (void)k;
-    if (st != AC_OK) {
-        return st;
-    }
+    enum ac_status st;
     if (!opts || opts->kind != AC_VAL_ARR || opts->count == 0 ||
         opts->count > AC_CHOICE_MAX) {
         return ac_err_at(err, "/data/options", AC_EINVAL,
@@ -672,6 +668,77 @@ static enum ac_status ck_choice(const struct kind_ctx *k,
                 return ac_err_at(err, where, AC_EINVAL, "%s repeats option %zu",
                                  where, j + 1);
             }
+        }
+    }
+    return AC_OK;
+}
+
+static enum ac_status ck_choice(const struct kind_ctx *k,
+                                const struct ac_val *data, struct ac_err *err)
+{
+    static const char *const allowed[] = {"options", NULL};
+    enum ac_status st = check_members(data, allowed, err);
+    (void)k;
+    return st == AC_OK ? check_options(data, err) : st;
+}
+
+#define AC_IMPORT_MAX 10000 /* kinds of ballot one import carries */
+
+/* choice.import: options, ranked ballots collected elsewhere with how many
+ * cast each, where they come from, and how to count them. The circle
+ * decides whether to accept them (docs/decisions.md#import). */
+static enum ac_status ck_choice_import(const struct kind_ctx *k,
+                                       const struct ac_val *data,
+                                       struct ac_err *err)
+{
+    static const char *const allowed[] = {"options", "ballots", "source",
+                                          "count", NULL};
+    const struct ac_val *list = ac_val_get(data, "ballots");
+    struct ac_str source, count;
+    uint16_t marks[AC_CHOICE_MAX];
+    enum ac_status st = check_members(data, allowed, err);
+    (void)k;
+    if (st == AC_OK) {
+        st = check_options(data, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "source", false, 1, AC_PURPOSE_MAX, &source, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "count", true, 1, 32, &count, err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    if (count.ptr && !ac_str_eq_c(count, "schulze") &&
+        !ac_str_eq_c(count, "schulze_margins")) {
+        return ac_err_at(err, "/data/count", AC_EINVAL,
+                         "/data/count must be schulze or schulze_margins");
+    }
+    if (!list || list->kind != AC_VAL_ARR || list->count == 0 ||
+        list->count > AC_IMPORT_MAX) {
+        return ac_err_at(err, "/data/ballots", AC_EINVAL,
+                         "/data/ballots must list 1..%d kinds of ballot",
+                         AC_IMPORT_MAX);
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        const struct ac_val *b = list->items[i];
+        const struct ac_val *n = ac_val_get(b, "count");
+        char where[64];
+        snprintf(where, sizeof where, "/data/ballots/%zu", i);
+        if (b->kind != AC_VAL_OBJ || b->count != 2 || !n ||
+            n->kind != AC_VAL_INT || n->i < 1 || n->i > 1000000000) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s must be {\"count\": 1..1000000000, "
+                             "\"ranking\": [...]}",
+                             where);
+        }
+        if (ac_ballot_marks(AC_M_SCHULZE, b, ac_val_get(data, "options")->count,
+                            marks, err) != AC_OK) {
+            char full[sizeof err->where + 64], msg[sizeof err->msg];
+            snprintf(full, sizeof full, "%s%s", where, err ? err->where : "");
+            snprintf(msg, sizeof msg, "%s", err ? err->msg : "bad ranking");
+            return ac_err_at(err, full, AC_EINVAL, "%s: %s", where, msg);
         }
     }
     return AC_OK;
@@ -919,6 +986,7 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_ROLE_RETIRE] = ck_role_retire,
     [AC_KIND_ROLE_ELECT] = ck_role_elect,
     [AC_KIND_ROLE_DRAW] = ck_role_draw,
+    [AC_KIND_CHOICE_IMPORT] = ck_choice_import,
 };
 
 /* ---- the consent process ---- */
@@ -1284,6 +1352,28 @@ static enum ac_status close_round(struct ac_state *s, struct ac_proposal *p,
     if (v.next == AC_PROP_ADOPTED &&
         checks[p->kind](&k, p->data, &why) != AC_OK) {
         say(&v, AC_PROP_LAPSED, "cannot take effect: %s", why.msg);
+    }
+    if (v.next == AC_PROP_ADOPTED && p->kind == AC_KIND_CHOICE_IMPORT) {
+        struct ac_choice_result r;
+        char round[sizeof v.reason], first[96], method[32];
+        st = ac_choice_count(s, p, true, NULL, a, &r, err);
+        if (st != AC_OK) {
+            return st;
+        }
+        snprintf(round, sizeof round, "%s", v.reason);
+        option_name(p, r.order[0], first, sizeof first);
+        ac_method_format(method, (struct ac_method_rule){r.method, 0, false});
+        say(&v, AC_PROP_ADOPTED,
+            "the imported ballots are accepted (%.150s): option %s %s (%s)",
+            round, first,
+            r.winner_count == 1 ? "wins"
+                                : "is first by the "
+                                  "tie-break",
+            method);
+        v.result = ac_choice_result_val(&r, a);
+        if (!v.result) {
+            return NOMEM(err);
+        }
     }
     if (v.next == AC_PROP_ADOPTED && p->kind == AC_KIND_ROLE_ELECT) {
         const struct ac_role *r = role_of(s, p);

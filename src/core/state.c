@@ -25,7 +25,7 @@ static const char *const kind_names[] = {
     "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
     "member.admit",    "member.remove",   "circle.create",    "circle.amend",
     "choice",          "role.create",     "role.amend",       "role.retire",
-    "role.elect",      "role.draw"};
+    "role.elect",      "role.draw",       "choice.import"};
 
 const char *ac_stage_name(enum ac_stage ph)
 {
@@ -38,6 +38,9 @@ enum ac_param ac_kind_decision_param(enum ac_kind k)
 {
     if (k == AC_KIND_ROLE_DRAW) {
         return AC_PARAM_COUNT;
+    }
+    if (k == AC_KIND_CHOICE_IMPORT) {
+        return AC_P_DECISION_CHOICE_IMPORT;
     }
     return (enum ac_param)(AC_P_DECISION_AGREEMENT_ADOPT + (int)k);
 }
@@ -1688,6 +1691,20 @@ static enum ac_status fx_role_elect(struct ac_state *s, struct ac_proposal *p,
     return role_take(s, p, p->candidate, ev, err);
 }
 
+/* An accepted import: its count is the close's result, kept with it. */
+static enum ac_status fx_choice_import(struct ac_state *s,
+                                       struct ac_proposal *p,
+                                       const struct ac_event *ev,
+                                       struct ac_err *err)
+{
+    (void)s;
+    (void)p;
+    if (!ac_val_get(ev->data, "result")) {
+        return bad(err, ev, "an accepted import has no result");
+    }
+    return AC_OK;
+}
+
 typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
                                     const struct ac_event *, struct ac_err *);
 
@@ -1704,6 +1721,7 @@ static const effect_fn effects[AC_KIND_COUNT] = {
     [AC_KIND_ROLE_AMEND] = fx_role_amend,
     [AC_KIND_ROLE_RETIRE] = fx_role_retire,
     [AC_KIND_ROLE_ELECT] = fx_role_elect,
+    [AC_KIND_CHOICE_IMPORT] = fx_choice_import,
 };
 
 /* The tally members a close of method m carries (besides "eligible"). */

@@ -159,8 +159,9 @@ enum ac_kind {
     AC_KIND_ROLE_CREATE,
     AC_KIND_ROLE_AMEND,
     AC_KIND_ROLE_RETIRE,
-    AC_KIND_ROLE_ELECT, /* nominations, a change round, a consent round */
-    AC_KIND_ROLE_DRAW,  /* volunteers commit, reveal, and a lot is drawn */
+    AC_KIND_ROLE_ELECT,    /* nominations, a change round, a consent round */
+    AC_KIND_ROLE_DRAW,     /* volunteers commit, reveal, and a lot is drawn */
+    AC_KIND_CHOICE_IMPORT, /* ballots collected elsewhere, if accepted */
     AC_KIND_COUNT
 };
 

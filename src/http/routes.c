@@ -16,6 +16,7 @@
 
 #include "base/ascii.h"
 #include "base/json.h"
+#include "core/choice.h"
 #include "base/time.h"
 #include "store/log.h"
 
@@ -861,7 +862,7 @@ static void get_result(struct ac_request *r)
     bool choice, sealed = false;
     pthread_rwlock_rdlock(&r->svc->lock);
     p = ac_state_proposal(&r->svc->state, r->param);
-    choice = p && ac_method_is_choice(p->method.method);
+    choice = p && ac_choice_has_count(p);
     if (choice) {
         sealed = p->method.secret && !p->result;
         j = sealed ? NULL : ac_api_result(&r->svc->state, p);

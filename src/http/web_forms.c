@@ -16,6 +16,8 @@
 #include "base/ascii.h"
 #include "base/json.h"
 #include "core/draw.h"
+#include "core/choice.h"
+#include "core/preflib.h"
 #include "http/page.h"
 
 /* ---- form fields ---- */
@@ -95,6 +97,43 @@ static void lines_text(struct ac_buf *b, const struct ac_val *data,
             ac_buf_add_str(b, opts->items[i]->s);
             ac_buf_putc(b, '\n');
         }
+    }
+}
+
+/* An import's data as PrefLib text, for its amendment form. */
+static void preflib_text(struct ac_buf *b, const struct ac_val *data)
+{
+    const struct ac_val *opts = data ? ac_val_get(data, "options") : NULL;
+    const struct ac_val *list = data ? ac_val_get(data, "ballots") : NULL;
+    if (!opts || !list || list->kind != AC_VAL_ARR) {
+        return;
+    }
+    ac_buf_printf(b, "# NUMBER ALTERNATIVES: %zu\n", opts->count);
+    for (size_t i = 0; i < opts->count; i++) {
+        ac_buf_printf(b, "# ALTERNATIVE NAME %zu: %.*s\n", i + 1,
+                      (int)opts->items[i]->s.len, opts->items[i]->s.ptr);
+    }
+    for (size_t i = 0; i < list->count; i++) {
+        const struct ac_val *r = ac_val_get(list->items[i], "ranking");
+        int64_t n = 0;
+        ac_val_get_int(list->items[i], "count", &n);
+        ac_buf_printf(b, "%lld: ", (long long)n);
+        for (size_t t = 0; r && t < r->count; t++) {
+            const struct ac_val *tier = r->items[t];
+            bool group = tier->kind == AC_VAL_ARR && tier->count > 1;
+            ac_buf_add_c(b, t ? "," : "");
+            ac_buf_add_c(b, group ? "{" : "");
+            for (size_t k = 0; tier->kind == AC_VAL_ARR && k < tier->count;
+                 k++) {
+                ac_buf_printf(b, "%s%lld", k ? "," : "",
+                              (long long)tier->items[k]->i);
+            }
+            if (tier->kind == AC_VAL_INT) {
+                ac_buf_printf(b, "%lld", (long long)tier->i);
+            }
+            ac_buf_add_c(b, group ? "}" : "");
+        }
+        ac_buf_putc(b, '\n');
     }
 }
 
@@ -362,6 +401,21 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         /* an amendment's candidate: see the proposal page */
         select_role(pg, s, data);
         break;
+    case AC_KIND_CHOICE_IMPORT: {
+        struct ac_buf b;
+        ac_buf_init(&b, 0);
+        preflib_text(&b, data);
+        ac_page_textarea(pg, "preflib", "Ballots (PrefLib)", ac_buf_str(&b),
+                         true,
+                         "a PrefLib .soi/.toi/.soc/.toc file: \"# ALTERNATIVE "
+                         "NAME 1: oak\" lines name the options, \"12: "
+                         "2,1,{3,4}\" lines give the ballots");
+        ac_buf_release(&b);
+        ac_page_input(pg, "text", "source", "Where they come from",
+                      data_str(data, "source"), true,
+                      "who collected the ballots, when and how");
+        break;
+    }
     case AC_KIND_CHOICE: {
         struct ac_buf b;
         ac_buf_init(&b, 0);
@@ -491,6 +545,49 @@ static bool put_lines(struct ac_request *r, struct ac_val *obj, const char *key,
     return arr && ac_val_set(&r->arena, obj, key, arr);
 }
 
+/* The PrefLib text of the form as an import's options and ballots; a file
+ * that does not parse is answered 400 naming its line (false, with the
+ * reply set). */
+static bool put_import(struct ac_request *r, struct ac_val *d)
+{
+    struct ac_arena *a = &r->arena;
+    const char *text = form_text(r, "preflib");
+    struct ac_preflib pl;
+    struct ac_err e = {0};
+    struct ac_val *opts = ac_val_arr(a), *list = ac_val_arr(a);
+    if (!opts || !list) {
+        return false;
+    }
+    if (ac_preflib_parse(ac_str_c(text ? text : ""), a, &pl, &e) != AC_OK) {
+        char msg[sizeof e.msg + 32];
+        snprintf(msg, sizeof msg, "the ballots: %s", e.msg);
+        ac_api_problem(&r->reply, 400, msg, "/data/preflib");
+        return false;
+    }
+    for (size_t c = 0; c < pl.n; c++) {
+        char name[32];
+        struct ac_str label = pl.names[c];
+        if (!label.len) {
+            snprintf(name, sizeof name, "option %zu", c + 1);
+            label = ac_str_c(name);
+        }
+        if (!ac_val_push(a, opts, ac_val_str(a, label))) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < pl.count; i++) {
+        struct ac_val *b = ac_val_obj(a);
+        if (!b ||
+            !ac_val_set(a, b, "count", ac_val_int(a, pl.ballots[i].weight)) ||
+            !ac_ballot_put(AC_M_SCHULZE, pl.ballots[i].rank, pl.n, a, b) ||
+            !ac_val_push(a, list, b)) {
+            return false;
+        }
+    }
+    return ac_val_set(a, d, "options", opts) &&
+           ac_val_set(a, d, "ballots", list);
+}
+
 /* The value of a charter parameter as its type wants it: text that is
  * not a number stays text, so the core names the field in its answer. */
 static struct ac_val *charter_value(struct ac_request *r, const char *param,
@@ -573,6 +670,10 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         break;
     case AC_KIND_CHOICE:
         ok = ok && put_lines(r, d, "options", "options");
+        break;
+    case AC_KIND_CHOICE_IMPORT:
+        ok = ok && put_import(r, d) &&
+             put_field(r, d, "source", "source", false);
         break;
     case AC_KIND_ROLE_CREATE:
     case AC_KIND_ROLE_AMEND: {
@@ -724,6 +825,10 @@ void ac_web_post_proposal(struct ac_request *r)
         return;
     }
     c->data = form_data(r, kind);
+    if (!c->data && r->reply.status == 400) {
+        after_write(r); /* the form again, with what was wrong */
+        return;
+    }
     if (!c->data) {
         ac_web_message(r, 503, "Not done", "out of memory");
         return;
@@ -949,6 +1054,10 @@ void ac_web_post_amend(struct ac_request *r)
     }
     r->job.cmd.title = field_str(r, "title");
     r->job.cmd.data = form_data(r, kind);
+    if (!r->job.cmd.data && r->reply.status == 400) {
+        after_write(r);
+        return;
+    }
     if (!r->job.cmd.data) {
         ac_web_message(r, 503, "Not done", "out of memory");
         return;

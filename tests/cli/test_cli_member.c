@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "support/harness.h"
+#include "unit/unit.h"
 
 #define DEMO_PASSWORD "demo-password-1"
 
@@ -947,4 +948,50 @@ Test(member, a_role_filled_by_lot)
     free(out);
     free(id);
     free(cid);
+}
+
+Test(member, ballots_collected_elsewhere_are_imported_by_consent)
+{
+    char *file = t_fmt("%s/preflib/drinks.toi", u_data_dir());
+    const char *propose[] = {"propose",
+                             "--circle",
+                             "tools",
+                             "--kind",
+                             "choice.import",
+                             "--title",
+                             "Drinks, from the paper ballots",
+                             "--from-preflib",
+                             file,
+                             "--source",
+                             "the meeting of 3 May",
+                             NULL};
+    const char *wrong[] = {"propose", "--circle", "tools", "--kind",
+                           "choice",  "--title",  "x",     "--from-preflib",
+                           file,      NULL};
+    const char *result[] = {"result", NULL, NULL};
+    char *out, *id, *err;
+
+    start_demo();
+    login("alice");
+    login("bob");
+    err = fails("alice", 2, wrong);
+    cr_assert(strstr(err, "--from-preflib is for choice.import"), "%s", err);
+    free(err);
+    out = ok("alice", propose);
+    id = strndup(strstr(out, "opened p") + 7,
+                 strcspn(strstr(out, "opened p") + 7, " "));
+    free(out);
+    out = show("bob", id);
+    cr_assert(strstr(out, "Coffee"), "the file's names are the options: %s",
+              out);
+    free(out);
+    position("alice", id, "consent", NULL);
+    position("bob", id, "consent", NULL);
+    result[1] = id;
+    out = ok("bob", result);
+    cr_assert(strstr(out, "9 ballot(s), final"), "%s", out);
+    cr_assert(strstr(out, "   1. 2 Coffee"), "%s", out);
+    free(out);
+    free(id);
+    free(file);
 }

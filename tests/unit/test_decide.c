@@ -1067,3 +1067,71 @@ Test(delegation, approval_totals_count_delegated_votes)
     cr_assert(ac_val_equal(ac_val_get(P(id)->result, "totals"), J("[2,2]")),
               "alice carries bob's approval");
 }
+
+/* ==== ballots collected elsewhere ==== */
+
+TestSuite(import, .init = setup, .fini = teardown);
+
+#define IMPORT_DATA                                                            \
+    "{\"options\":[\"oak\",\"elm\",\"ash\"],\"source\":\"paper ballots of "    \
+    "the spring meeting\",\"ballots\":[{\"count\":5,\"ranking\":[[1],[2],"     \
+    "[3]]},{\"count\":4,\"ranking\":[[2],[3],[1]]},{\"count\":2,"              \
+    "\"ranking\":[[3],[1],[2]]}]}"
+
+Test(import, the_data_is_checked)
+{
+    static const char *const bad[][2] = {
+        {"{\"options\":[\"oak\"],\"ballots\":[{\"count\":1,\"ranking\":[1]}]}",
+         "/data/source"},
+        {"{\"options\":[\"oak\"],\"source\":\"x\",\"ballots\":[]}",
+         "/data/ballots"},
+        {"{\"options\":[\"oak\"],\"source\":\"x\",\"ballots\":[{\"count\":0,"
+         "\"ranking\":[1]}]}",
+         "/data/ballots/0"},
+        {"{\"options\":[\"oak\"],\"source\":\"x\",\"ballots\":[{\"count\":1,"
+         "\"ranking\":[2]}]}",
+         "/data/ballots/0/ranking/0"},
+        {"{\"options\":[\"oak\"],\"source\":\"x\",\"count\":\"approval\","
+         "\"ballots\":[{\"count\":1,\"ranking\":[1]}]}",
+         "/data/count"},
+    };
+    org3();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FAILS(propose("alice", "all", "choice.import", "Spring meeting",
+                      bad[i][0]),
+              AC_EINVAL, bad[i][1]);
+    }
+}
+
+Test(import, the_circle_accepts_the_ballots_then_they_count)
+{
+    const char *id;
+    struct ac_choice_result r;
+    struct ac_err err = {0};
+    org3();
+    id = open_kind("all", "choice.import", IMPORT_DATA);
+    method_is(id, AC_M_CONSENT, 0);
+    FAILS(ballot("bob", id, "{\"ranking\":[1]}"), AC_ECONFLICT, NULL);
+    /* an objection is heard as everywhere: the circle may refuse them */
+    OK(pos("bob", id, "object", "two of these ballots were not ours"));
+    OK(pos("alice", id, "consent", ""));
+    OK(pos("carol", id, "consent", ""));
+    cr_assert_eq(status(id), AC_PROP_NEEDS_INTEGRATION);
+    cr_assert_null(P(id)->result);
+    O.now += MIN;
+    OK(amend("alice", id, "Spring meeting, checked", IMPORT_DATA));
+    OK(pos("bob", id, "consent", ""));
+    OK(pos("alice", id, "consent", ""));
+    OK(pos("carol", id, "consent", ""));
+    cr_assert_eq(status(id), AC_PROP_ADOPTED, "%.*s", (int)P(id)->outcome.len,
+                 P(id)->outcome.ptr);
+    /* 1 beats 2 (7:4) and 2 beats 3 (9:2); 3 beats 1 (6:5) only directly */
+    winners_are(id, "[1]");
+    outcome_has(id, "option 1 \"oak\" wins (schulze)");
+    cr_assert_eq(ac_choice_count(&O.s, P(id), false, NULL, &O.ea, &r, &err),
+                 AC_OK, "%s", err.msg);
+    cr_assert_eq(r.ballots, 11, "the voters of the imported ballots");
+    cr_assert_eq(r.schulze.d[0 * 3 + 1], 7);
+    cr_assert_eq(r.schulze.d[2 * 3 + 0], 6);
+    replay_matches();
+}
