@@ -12,6 +12,7 @@
 #include "base/ascii.h"
 #include "base/json.h"
 #include "core/choice.h"
+#include "core/delegate.h"
 #include "core/event.h"
 #include "http/page.h"
 
@@ -392,9 +393,33 @@ static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
     }
 }
 
+/* The votes each answer of p carries (docs/decisions.md#delegation), or
+ * NULL when p takes no delegation; live while open, as recorded after. */
+static const int64_t *answer_weights(const struct ac_state *s,
+                                     const struct ac_proposal *p,
+                                     struct ac_arena *a)
+{
+    struct ac_weights w;
+    int64_t *out;
+    if (!ac_delegate_applies(p)) {
+        return NULL;
+    }
+    if (p->status == AC_PROP_OPEN) {
+        return ac_delegate_weights(s, p, s->time, a, &w, NULL) == AC_OK ? w.w
+                                                                        : NULL;
+    }
+    out = ac_arena_alloc(a, (p->count ? p->count : 1) * sizeof *out);
+    for (size_t i = 0; out && i < p->count; i++) {
+        out[i] = p->positions[i].weight ? p->positions[i].weight : 1;
+    }
+    return out;
+}
+
 static void positions_view(struct ac_page *pg, const struct ac_state *s,
                            const struct ac_proposal *p)
 {
+    struct ac_arena wa;
+    const int64_t *weights;
     struct ac_page_bar bars[4];
     enum ac_position keys[4];
     size_t nkeys = ac_state_tally_keys(p, keys);
@@ -427,6 +452,8 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
                        choice ? "ballots" : "positions");
         return;
     }
+    ac_arena_init(&wa, 0);
+    weights = answer_weights(s, p, &wa);
     ac_page_printf(pg,
                    "<div class=\"scroll\"><table id=\"positions\"><thead><tr>"
                    "<th scope=\"col\">Member</th><th scope=\"col\">%s"
@@ -443,6 +470,12 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
                        (int)pr->member.len, pr->member.ptr,
                        ac_position_name(shown), position_labels[shown],
                        (int)pr->reason.len, pr->reason.ptr);
+        if (weights && weights[i] > 1) {
+            ac_page_printf(pg,
+                           "<span class=\"weight\">carries %lld votes, "
+                           "delegated</span> ",
+                           (long long)weights[i]);
+        }
         if (pr->position == AC_POS_BALLOT && !pr->sealed) {
             ballot_text(pg, p, pr);
         }
@@ -461,6 +494,7 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
         ac_page_raw(pg, "</td></tr>");
     }
     ac_page_raw(pg, "</tbody></table></div>");
+    ac_arena_release(&wa);
 }
 
 /* The options of a choice, numbered, with the count once there is one. */
@@ -806,15 +840,24 @@ static void position_form(struct ac_page *pg, const struct ac_charter *ch,
     const char *cur = NULL;
     char action[96];
 
+    bool voted = false;
     for (size_t i = 0; i < p->count; i++) {
         if (ac_str_eq(p->positions[i].member, me)) {
-            cur = ac_position_name(p->positions[i].position);
+            voted = true;
+            /* a secret vote is not sent back, not even to its voter */
+            cur = p->positions[i].sealed
+                      ? NULL
+                      : ac_position_name(p->positions[i].position);
             cur_reason = p->positions[i].reason;
         }
     }
     cur = ac_page_value(pg, "position", ac_str_c(cur)).ptr;
     ac_page_printf(pg, "<section class=\"card\" id=\"position\"><h2>%s</h2>",
-                   cur ? "Change your position" : "Give your position");
+                   voted ? "Change your position" : "Give your position");
+    if (voted && p->method.secret) {
+        ac_page_raw(pg, "<p>You have voted; voting again replaces your vote."
+                        "</p>");
+    }
     snprintf(action, sizeof action, "/proposals/%.*s/positions", (int)p->id.len,
              p->id.ptr);
     ac_page_form_begin(pg, action, "stack");
@@ -1033,8 +1076,26 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
     if (invited[0] && code[0]) {
         invite_view(pg, invited, code);
     }
-    if (ac_method_is_choice(p->method.method)) {
+    if (ac_choice_has_count(p)) {
         options_view(pg, s, p);
+        if (p->kind == AC_KIND_CHOICE_IMPORT) {
+            struct ac_str src;
+            const struct ac_val *b = ac_val_get(p->data, "ballots");
+            int64_t voters = 0;
+            for (size_t i = 0; b && i < b->count; i++) {
+                int64_t n = 0;
+                ac_val_get_int(b->items[i], "count", &n);
+                voters += n;
+            }
+            ac_val_get_str(p->data, "source", &src);
+            ac_page_printf(pg,
+                           "<p id=\"import\">Ballots collected elsewhere: "
+                           "%lld voters, %zu kinds of ballot, from: %.*s. "
+                           "The circle decides whether to accept them; once "
+                           "accepted they are counted as above.</p>",
+                           (long long)voters, b ? b->count : 0, (int)src.len,
+                           src.ptr);
+        }
     } else {
         ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
         data_view(pg, p->data);
