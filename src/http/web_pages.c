@@ -12,6 +12,7 @@
 #include "base/ascii.h"
 #include "base/json.h"
 #include "core/choice.h"
+#include "core/codec.h"
 #include "core/delegate.h"
 #include "core/event.h"
 #include "http/page.h"
@@ -957,6 +958,18 @@ static void author_forms(struct ac_page *pg, const struct ac_state *s,
     ac_page_raw(pg, "</section>");
 }
 
+/* A proposal's data as lines "member: canonical JSON", for a diff. */
+static void data_lines(struct ac_buf *b, const struct ac_val *data)
+{
+    for (size_t i = 0; data && data->kind == AC_VAL_OBJ && i < data->count;
+         i++) {
+        ac_buf_add_str(b, data->pairs[i].key);
+        ac_buf_add_c(b, ": ");
+        ac_codec_encode(data->pairs[i].val, b, NULL);
+        ac_buf_putc(b, '\n');
+    }
+}
+
 static void versions_view(struct ac_page *pg, const struct ac_proposal *p)
 {
     ac_page_raw(pg, "<h2>Versions</h2><ol class=\"versions\">");
@@ -975,9 +988,22 @@ static void versions_view(struct ac_page *pg, const struct ac_proposal *p)
                 ac_page_raw(pg, "<p>Title:</p>");
                 ac_page_diff(pg, prev->title, v->title);
             }
-            ac_page_raw(pg, "<p>Text:</p>");
-            ac_page_diff(pg, ac_web_data_text(prev->data),
-                         ac_web_data_text(v->data));
+            if (ac_val_get(v->data, "text")) {
+                ac_page_raw(pg, "<p>Text:</p>");
+                ac_page_diff(pg, ac_web_data_text(prev->data),
+                             ac_web_data_text(v->data));
+            } else {
+                /* other kinds: the data, one member a line */
+                struct ac_buf x, y;
+                ac_buf_init(&x, 0);
+                ac_buf_init(&y, 0);
+                data_lines(&x, prev->data);
+                data_lines(&y, v->data);
+                ac_page_raw(pg, "<p>Data:</p>");
+                ac_page_diff(pg, ac_buf_str(&x), ac_buf_str(&y));
+                ac_buf_release(&x);
+                ac_buf_release(&y);
+            }
             ac_page_raw(pg, "</details>");
         }
         ac_page_raw(pg, "</li>");
@@ -1155,7 +1181,8 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
         }
     }
     objections_view(pg, p, me);
-    if (p->status == AC_PROP_OPEN && ac_str_eq(p->author, me)) {
+    if ((p->status == AC_PROP_OPEN || p->status == AC_PROP_NEEDS_INTEGRATION) &&
+        ac_str_eq(p->author, me)) {
         author_forms(pg, s, p);
     }
     versions_view(pg, p);

@@ -421,7 +421,7 @@ test('a choice decided by approval from ticked boxes', { timeout: 120_000 }, asy
   const cid = await proposeCharter(alice, 'Choices by approval', 'decision.choice', 'approval');
   assert.equal(await consentAll(org, cid), 'adopted');
   await alice.goto('/charter');
-  const row = alice.locator('#charter tr', { hasText: 'decision.choice' });
+  const row = alice.locator('#charter tr', { has: alice.locator('code', { hasText: /^decision\.choice$/ }) });
   assert.equal(await row.locator('.value').innerText(), 'approval');
 
   const id = await proposeChoice(alice, 'Where we eat on Friday', 'Pizza\nNoodles\nSalad');
