@@ -6,10 +6,12 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/secret.h"
 #include "cli/client.h"
@@ -911,6 +913,13 @@ static enum ac_status secret_path(const char *id, char *out, size_t size,
     if (st != AC_OK) {
         return st;
     }
+    /* a proposal id, never a path */
+    for (const char *c = id; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))) {
+            return ac_err_set(err, AC_EINVAL, "\"%.40s\" is not a proposal id",
+                              id);
+        }
+    }
     n = snprintf(out, size, "%s.draw-%s", base, id);
     return n < 0 || (size_t)n >= size
                ? ac_err_set(err, AC_EINVAL, "the secret's path is too long")
@@ -955,12 +964,18 @@ enum ac_status ac_cli_volunteer(struct ac_cli_args *a, struct ac_err *err)
     if (st != AC_OK) {
         return st;
     }
-    f = fopen(file, "w");
-    if (!f) {
-        return ac_err_set(err, AC_EIO, "cannot keep the secret in %s: %s", file,
-                          strerror(errno));
+    {
+        /* created readable by its owner only, before the secret is in it */
+        int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        f = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!f) {
+            if (fd >= 0) {
+                close(fd);
+            }
+            return ac_err_set(err, AC_EIO, "cannot keep the secret in %s: %s",
+                              file, strerror(errno));
+        }
     }
-    fchmod(fileno(f), 0600);
     fprintf(f, "%s\n", use);
     if (fclose(f) != 0) {
         return ac_err_set(err, AC_EIO, "cannot keep the secret in %s", file);

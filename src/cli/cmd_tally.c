@@ -274,7 +274,7 @@ static enum ac_status tally_log(struct ac_cli_args *a, struct ac_err *err)
         if (!p) {
             st = ac_err_set(err, AC_ENOTFOUND, "%s has no proposal \"%.40s\"",
                             path, a->pos[1]);
-        } else if (!ac_method_is_choice(p->method.method)) {
+        } else if (!ac_choice_has_count(p)) {
             st = ac_err_set(err, AC_EINVAL,
                             "proposal %.40s is a %s, not a choice", a->pos[1],
                             ac_kind_name(p->kind));

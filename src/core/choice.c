@@ -154,21 +154,29 @@ bool ac_ballot_put(enum ac_method m, const uint16_t *marks, size_t n,
         }
         return ok && ac_val_set(a, obj, ballot_key(m), list);
     }
-    /* tiers in order, each as a list; empty tiers (none are made by
-     * ac_ballot_marks, but ranks may skip) are left out */
-    for (size_t t = 0; ok && t < n; t++) {
-        struct ac_val *tier = NULL;
-        for (size_t c = 0; ok && c < n; c++) {
-            if (marks[c] == t) {
-                if (!tier && !(tier = ac_val_arr(a))) {
-                    ok = false;
-                    break;
-                }
-                ok = ac_val_push(a, tier, ac_val_int(a, (int64_t)c + 1));
-            }
+    /* tiers in order, each as a list, options ascending within a tier;
+     * empty tiers (none are made by ac_ballot_marks, but ranks may skip)
+     * are left out. One pass: a tier's list is made at its first option. */
+    {
+        struct ac_val **tiers = ac_arena_alloc(a, (n ? n : 1) * sizeof *tiers);
+        if (!tiers) {
+            return false;
         }
-        if (ok && tier) {
-            ok = ac_val_push(a, list, tier);
+        memset(tiers, 0, (n ? n : 1) * sizeof *tiers);
+        for (size_t c = 0; ok && c < n; c++) {
+            size_t t = marks[c];
+            if (t >= n) {
+                continue; /* unranked */
+            }
+            if (!tiers[t] && !(tiers[t] = ac_val_arr(a))) {
+                return false;
+            }
+            ok = ac_val_push(a, tiers[t], ac_val_int(a, (int64_t)c + 1));
+        }
+        for (size_t t = 0; ok && t < n; t++) {
+            if (tiers[t]) {
+                ok = ac_val_push(a, list, tiers[t]);
+            }
         }
     }
     return ok && ac_val_set(a, obj, "ranking", list);
@@ -343,7 +351,7 @@ static enum ac_status secret_ballots(const struct ac_proposal *p,
                             err) != AC_OK) {
             return AC_ECORRUPT;
         }
-        ac_val_get_int(list->items[i], "weight", &w);
+        ac_val_get_int(list->items[i], "count", &w);
         ballots[n++] = (struct ac_ballot){marks, (uint32_t)w};
     }
     return tally_ballots(out, ballots, n, a, err);

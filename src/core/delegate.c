@@ -44,6 +44,44 @@ static int reached_cmp(const void *a, const void *b)
     return ac_str_cmp(x->member, y->member);
 }
 
+/* The position index of the voter member's vote reaches, or -1: their own
+ * answer, else along their delegations (memo per member index: -2 not
+ * known yet, -3 on the path being followed). O(1) amortised. */
+static int64_t voter_of(const struct ac_state *s, const struct ac_circle *c,
+                        const struct ac_proposal *p, struct ac_str kind,
+                        int64_t now, const int64_t *w, int64_t *memo,
+                        size_t *path, size_t start)
+{
+    size_t n = 0, x = start;
+    int64_t found = -1;
+    for (;;) {
+        size_t at;
+        const struct ac_delegation *d;
+        if (memo[x] != -2) {
+            found = memo[x] == -3 ? -1 : memo[x]; /* -3: a cycle */
+            break;
+        }
+        if (x != start &&
+            ac_map_get(&p->position_index, s->members[x].id, &at)) {
+            found = w[at] > 0 ? (int64_t)at : -1;
+            memo[x] = found;
+            break;
+        }
+        d = in_force(s, c, s->members[x].id, kind, now);
+        if (!d || !ac_map_get(&s->member_index, d->to, &at)) {
+            memo[x] = -1;
+            break;
+        }
+        memo[x] = -3;
+        path[n++] = x;
+        x = at;
+    }
+    while (n > 0) {
+        memo[path[--n]] = found;
+    }
+    return found;
+}
+
 enum ac_status ac_delegate_weights(const struct ac_state *s,
                                    const struct ac_proposal *p, int64_t now,
                                    struct ac_arena *a, struct ac_weights *out,
@@ -52,8 +90,10 @@ enum ac_status ac_delegate_weights(const struct ac_state *s,
     const struct ac_circle *c = ac_state_circle(s, p->circle);
     struct ac_str kind = ac_str_c(ac_kind_name(p->kind));
     int64_t cap = s->charter.value[AC_P_DELEGATION_MAX_WEIGHT];
-    size_t size = c ? ac_state_circle_size(s, c) : 0, n = 0;
+    size_t n = 0;
     struct reached *list;
+    int64_t *memo;
+    size_t *path;
     bool root = c && ac_str_eq_c(c->id, AC_ROOT_CIRCLE);
     size_t members = root ? s->member_count : c ? c->count : 0;
 
@@ -71,24 +111,30 @@ enum ac_status ac_delegate_weights(const struct ac_state *s,
     if (!c || !ac_delegate_applies(p) || s->delegation_count == 0) {
         return AC_OK;
     }
+    memo = ac_arena_alloc(a, (s->member_count ? s->member_count : 1) *
+                                 sizeof *memo);
+    path = ac_arena_alloc(a, (s->member_count ? s->member_count : 1) *
+                                 sizeof *path);
+    if (!memo || !path) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < s->member_count; k++) {
+        memo[k] = -2;
+    }
     for (size_t k = 0; k < members; k++) {
         struct ac_str m = root ? s->members[k].id : c->members[k];
-        const struct ac_delegation *first, *d;
-        struct ac_str x = m;
-        size_t at;
+        const struct ac_delegation *first;
+        size_t at, mi;
+        int64_t v;
         if (!ac_state_in_circle(s, c, m) ||
-            ac_map_get(&p->position_index, m, &at)) {
+            ac_map_get(&p->position_index, m, &at) ||
+            !ac_map_get(&s->member_index, m, &mi)) {
             continue; /* out of the circle, or answered themselves */
         }
-        first = d = in_force(s, c, m, kind, now);
-        /* a chain longer than the circle has a cycle */
-        for (size_t step = 0; d && step <= size; step++) {
-            x = d->to;
-            if (ac_map_get(&p->position_index, x, &at) && out->w[at] > 0) {
-                list[n++] = (struct reached){m, first->since, at};
-                break;
-            }
-            d = in_force(s, c, x, kind, now);
+        first = in_force(s, c, m, kind, now);
+        v = first ? voter_of(s, c, p, kind, now, out->w, memo, path, mi) : -1;
+        if (v >= 0) {
+            list[n++] = (struct reached){m, first->since, (size_t)v};
         }
     }
     /* first given, first served */

@@ -1137,6 +1137,7 @@ static void decide_vote(const struct ac_state *s, const struct ac_proposal *p,
     const struct ac_charter *ch = &s->charter;
     /* votes count with the delegations they carry (tw); an entrenched
      * article needs every member's own yes (t) */
+    /* members answering through a delegate count towards the quorum */
     int64_t resp = responses(tw), yes = tw[AC_POS_YES];
     int64_t against = tw[AC_POS_NO] + tw[AC_POS_OBJECT];
     bool quorum = resp * 100 >= ch->value[AC_P_QUORUM_PERCENT] * eligible;
@@ -1185,11 +1186,16 @@ decide_choice(const struct ac_state *s, const struct ac_proposal *p,
               struct ac_err *err)
 {
     const struct ac_charter *ch = &s->charter;
-    int64_t resp = t[AC_POS_BALLOT];
+    int64_t resp = 0;
     struct ac_choice_result r;
     char method[32], first[96];
     enum ac_status st;
 
+    /* members answering through a delegate count towards the quorum */
+    for (size_t i = 0; i < p->count; i++) {
+        resp += p->positions[i].position == AC_POS_BALLOT ? w->w[i] : 0;
+    }
+    (void)t;
     if (resp == 0 || eligible == 0 ||
         resp * 100 < ch->value[AC_P_QUORUM_PERCENT] * eligible) {
         no_quorum(v, ch, resp, eligible);
@@ -1302,16 +1308,24 @@ static struct ac_val *anonymous_ballots(const struct ac_proposal *p,
             all[n++] = (struct anon){r->marks, p->option_count, w->w[i]};
         }
     }
-    /* ordered by content: nothing in the order tells who cast which */
+    /* ordered by content, identical ballots counted together: nothing
+     * tells who cast which, nor whose ballot carried delegated votes */
     qsort(all, n, sizeof *all, anon_cmp);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         struct ac_val *b = ac_val_obj(a);
+        int64_t count = 0;
+        size_t j = i;
+        while (j < n && memcmp(all[j].marks, all[i].marks,
+                               all[i].n * sizeof *all[i].marks) == 0) {
+            count += all[j++].w;
+        }
         if (!b ||
             !ac_ballot_put(p->method.method, all[i].marks, all[i].n, a, b) ||
-            !ac_val_set(a, b, "weight", ac_val_int(a, all[i].w)) ||
+            !ac_val_set(a, b, "count", ac_val_int(a, count)) ||
             !ac_val_push(a, list, b)) {
             return NULL;
         }
+        i = j;
     }
     return list;
 }
@@ -1449,7 +1463,10 @@ static enum ac_status close_answered(struct ac_state *s, int64_t now,
     enum ac_status st = AC_OK;
     for (size_t i = 0; st == AC_OK && i < s->proposal_count; i++) {
         struct ac_proposal *p = &s->proposals[i];
-        if (p->status == AC_PROP_OPEN && everyone_answered(s, p)) {
+        /* an election's first phases and a draw end by their own rules,
+         * at their deadlines */
+        bool phased = p->phase != AC_STAGE_NONE && p->phase != AC_STAGE_CONSENT;
+        if (p->status == AC_PROP_OPEN && !phased && everyone_answered(s, p)) {
             st = close_round(s, p, now, a, out, err);
         }
     }
@@ -1861,6 +1878,25 @@ static enum ac_status do_amend(struct ac_state *s, const struct ac_cmd *cmd,
     }
     title = cmd->title.ptr ? cmd->title : p->title;
     data = cmd->data ? cmd->data : p->data;
+    if (p->kind == AC_KIND_ROLE_DRAW) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "a draw by lot is not amended: withdraw it and "
+                          "open another");
+    }
+    if (p->kind == AC_KIND_ROLE_ELECT) {
+        struct ac_str was, now_role;
+        if (p->phase != AC_STAGE_CONSENT) {
+            return ac_err_set(err, AC_ECONFLICT,
+                              "an election is amended in its consent round, "
+                              "to name another candidate");
+        }
+        if (!ac_val_get_str(data, "role", &now_role) ||
+            !ac_val_get_str(p->data, "role", &was) ||
+            !ac_str_eq(was, now_role)) {
+            return ac_err_at(err, "/data/role", AC_EINVAL,
+                             "/data/role: an election stays with its role");
+        }
+    }
     k.circle = p->circle;
     if ((st = check_title(title, err)) != AC_OK ||
         (st = checks[p->kind](&k, data, err)) != AC_OK) {
@@ -1901,12 +1937,9 @@ static enum ac_status do_withdraw(struct ac_state *s, const struct ac_cmd *cmd,
         return st;
     }
     put_str(&d, "proposal", p->id);
-    st = drop_sealed(out, a, p, err);
-    if (st != AC_OK) {
-        return st;
-    }
-    return emit(s, a, out, now, cmd->actor, "proposal.withdrawn", obj_done(&d),
-                err);
+    st = emit(s, a, out, now, cmd->actor, "proposal.withdrawn", obj_done(&d),
+              err);
+    return st == AC_OK ? drop_sealed(out, a, p, err) : st;
 }
 
 static enum ac_status do_join(struct ac_state *s, const struct ac_cmd *cmd,
@@ -2348,8 +2381,10 @@ static enum ac_status do_delegation(struct ac_state *s,
                          (int)(cmd->circle.len > 40 ? 40 : cmd->circle.len),
                          cmd->circle.ptr);
     }
+    /* taking back or refusing needs no membership: only giving does */
     if ((st = delegation_kind(cmd->kind, err)) != AC_OK ||
-        (st = actor_in(s, cmd->actor, c, err)) != AC_OK) {
+        (cmd->type == AC_CMD_DELEGATE &&
+         (st = actor_in(s, cmd->actor, c, err)) != AC_OK)) {
         return st;
     }
     d = ac_state_delegation(s, from, cmd->circle, cmd->kind);

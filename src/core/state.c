@@ -272,19 +272,33 @@ struct ac_role *ac_state_role(const struct ac_state *s, struct ac_str id)
     return NULL;
 }
 
+/* "from\x1fcircle\x1fkind" into buf; false when it does not fit. */
+static bool delegation_key(char *buf, size_t size, struct ac_str from,
+                           struct ac_str circle, struct ac_str kind,
+                           struct ac_str *out)
+{
+    int n = snprintf(buf, size, "%.*s\x1f%.*s\x1f%.*s", (int)from.len, from.ptr,
+                     (int)circle.len, circle.ptr, (int)kind.len, kind.ptr);
+    if (n < 0 || (size_t)n >= size) {
+        return false;
+    }
+    *out = (struct ac_str){buf, (size_t)n};
+    return true;
+}
+
 struct ac_delegation *ac_state_delegation(const struct ac_state *s,
                                           struct ac_str from,
                                           struct ac_str circle,
                                           struct ac_str kind)
 {
-    for (size_t i = 0; i < s->delegation_count; i++) {
-        struct ac_delegation *d = &s->delegations[i];
-        if (ac_str_eq(d->from, from) && ac_str_eq(d->circle, circle) &&
-            ac_str_eq(d->kind, kind)) {
-            return d;
-        }
+    char buf[3 * 64 + 8];
+    struct ac_str key;
+    size_t i;
+    if (!delegation_key(buf, sizeof buf, from, circle, kind, &key) ||
+        !ac_map_get(&s->delegation_index, key, &i) || i == SIZE_MAX) {
+        return NULL;
     }
-    return NULL;
+    return &s->delegations[i];
 }
 
 size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member)
@@ -719,7 +733,13 @@ static enum ac_status on_opened(struct ac_state *s, const struct ac_event *ev,
          !ac_method_parse(method_name, &method))) {
         return bad(err, ev, "unknown decision method");
     }
-    if (ac_method_is_choice(method.method) != (k == AC_KIND_CHOICE)) {
+    if (ac_method_is_choice(method.method) != (k == AC_KIND_CHOICE) ||
+        (ac_kind_decision_param(k) == AC_PARAM_COUNT
+             ? method.method != AC_M_CONSENT
+             : (int64_t)method.method <
+                       ac_charter_def(ac_kind_decision_param(k))->min ||
+                   (int64_t)method.method >
+                       ac_charter_def(ac_kind_decision_param(k))->max)) {
         return bad(err, ev, "the method does not fit the kind");
     }
     if (!GROW(s->arena, s->proposals, s->proposal_room, s->proposal_count)) {
@@ -892,7 +912,7 @@ static enum ac_status on_position(struct ac_state *s, const struct ac_event *ev,
     struct ac_position_rec *r;
     enum ac_status st;
 
-    if (!p || !ac_val_get_str(ev->data, "position", &pos) ||
+    if (!p || p->method.secret || !ac_val_get_str(ev->data, "position", &pos) ||
         !ac_position_parse(pos, &pv) || pv == AC_POS_NOMINATION ||
         !ac_proposal_takes(p, pv) ||
         !ac_val_get_str(ev->data, "reason", &reason)) {
@@ -979,8 +999,8 @@ static enum ac_status on_ballot(struct ac_state *s, const struct ac_event *ev,
     uint16_t *marks;
     enum ac_status st;
 
-    if (!p || !ac_method_is_choice(p->method.method)) {
-        return bad(err, ev, "a ballot needs a choice proposal");
+    if (!p || !ac_method_is_choice(p->method.method) || p->method.secret) {
+        return bad(err, ev, "an open ballot needs an open choice proposal");
     }
     marks = ac_arena_alloc(s->arena, (p->option_count ? p->option_count : 1) *
                                          sizeof *marks);
@@ -1151,6 +1171,7 @@ on_delegation(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
         (refused && !ac_val_get_str(ev->data, "from", &from)) ||
         (given &&
          (!ac_val_get_str(ev->data, "to", &to) || !ac_state_member(s, to) ||
+          ac_str_eq(to, from) || !ac_state_member(s, from) ||
           !get_time(ev->data, "expires", &expires)))) {
         return bad(err, ev, "delegation data is incomplete");
     }
@@ -1166,7 +1187,16 @@ on_delegation(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
         if (!d) {
             return bad(err, ev, "no such delegation to revoke");
         }
+        size_t at = (size_t)(d - s->delegations);
+        /* the key's slot says revoked; the last delegation moves in */
+        if (!ac_map_put(&s->delegation_index, s->arena, d->key, SIZE_MAX)) {
+            return NOMEM(err);
+        }
         *d = s->delegations[--s->delegation_count];
+        if (at < s->delegation_count &&
+            !ac_map_put(&s->delegation_index, s->arena, d->key, at)) {
+            return NOMEM(err);
+        }
         return AC_OK;
     }
     if (!d) {
@@ -1174,11 +1204,19 @@ on_delegation(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
                   s->delegation_count)) {
             return NOMEM(err);
         }
+        char buf[3 * 64 + 8];
+        struct ac_str key;
         d = &s->delegations[s->delegation_count];
+        if (!delegation_key(buf, sizeof buf, from, circle, kind, &key)) {
+            return bad(err, ev, "delegation names are too long");
+        }
         d->from = keep(s, from);
         d->circle = keep(s, circle);
         d->kind = keep(s, kind);
-        if (!d->from.ptr || !d->circle.ptr || !d->kind.ptr) {
+        d->key = keep(s, key);
+        if (!d->from.ptr || !d->circle.ptr || !d->kind.ptr || !d->key.ptr ||
+            !ac_map_put(&s->delegation_index, s->arena, d->key,
+                        s->delegation_count)) {
             return NOMEM(err);
         }
         s->delegation_count++;
@@ -1198,8 +1236,9 @@ on_term_ended(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
     if (!ac_val_get_str(ev->data, "role", &id) ||
         !ac_val_get_str(ev->data, "member", &member) ||
         !(r = ac_state_role(s, id)) || !r->holder.len ||
-        !ac_str_eq(r->holder, member)) {
-        return bad(err, ev, "the term that ends is not held");
+        !ac_str_eq(r->holder, member) || !ac_str_eq_c(ev->actor, "system") ||
+        ev->time < r->terms[r->term_count - 1].end) {
+        return bad(err, ev, "the term that ends is not held, or not over");
     }
     r->terms[r->term_count - 1].end = ev->time;
     r->terms[r->term_count - 1].ended = true;
@@ -1227,11 +1266,16 @@ static enum ac_status on_amended(struct ac_state *s, const struct ac_event *ev,
         !get_time(ev->data, "deadline", &deadline)) {
         return bad(err, ev, "amendment does not follow the proposal");
     }
-    if (p->kind == AC_KIND_ROLE_ELECT &&
-        (p->phase != AC_STAGE_CONSENT ||
-         !ac_val_get_str(data, "candidate", &candidate) ||
-         !ac_state_member(s, candidate))) {
-        return bad(err, ev, "an election is amended by naming a candidate");
+    if (p->kind == AC_KIND_ROLE_DRAW ||
+        (p->kind == AC_KIND_ROLE_ELECT &&
+         (p->phase != AC_STAGE_CONSENT ||
+          !ac_val_get_str(data, "candidate", &candidate) ||
+          !ac_state_member(s, candidate) ||
+          !ac_val_equal(ac_val_get(data, "role"),
+                        ac_val_get(p->data, "role"))))) {
+        return bad(err, ev,
+                   "an election is amended by naming a candidate "
+                   "for its role; a draw is not amended");
     }
     st = add_version(s, p, title, data, ev->time, err);
     if (st != AC_OK) {
@@ -1575,6 +1619,9 @@ static enum ac_status role_fields(struct ac_state *s, struct ac_role *r,
         }
     }
     if (ac_val_get_int(data, "term_days", &days)) {
+        if (days < 1 || days > 3650) {
+            return bad(err, ev, "a role's term is 1..3650 days");
+        }
         r->term_days = days;
     }
     return AC_OK;
@@ -1775,6 +1822,28 @@ static bool close_fits(const struct ac_proposal *p,
            next == AC_PROP_NEEDS_INTEGRATION;
 }
 
+/* Whether drawn is the first member of the lot's order who can hold the
+ * role: the draw recomputed from the revealed secrets. */
+static bool lot_fits(struct ac_state *s, const struct ac_proposal *p,
+                     struct ac_str drawn)
+{
+    struct ac_arena_mark mark = ac_arena_mark(s->arena);
+    struct ac_draw d;
+    const struct ac_role *r = data_role(s, p);
+    char why[200];
+    bool ok = false;
+    if (r && ac_draw_count(p, s->arena, &d, NULL) == AC_OK) {
+        for (size_t i = 0; i < d.revealed; i++) {
+            if (ac_state_eligible(s, r, d.order[i], why, sizeof why)) {
+                ok = ac_str_eq(d.order[i], drawn);
+                break;
+            }
+        }
+    }
+    ac_arena_rewind(s->arena, mark);
+    return ok;
+}
+
 static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
                                 struct ac_err *err)
 {
@@ -1824,8 +1893,9 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
     }
     if (next == AC_PROP_DECIDED && p->kind == AC_KIND_ROLE_DRAW) {
         struct ac_str drawn;
-        if (!ac_val_get_str(result, "drawn", &drawn)) {
-            return bad(err, ev, "a decided draw names nobody");
+        if (!ac_val_get_str(result, "drawn", &drawn) ||
+            !lot_fits(s, p, drawn)) {
+            return bad(err, ev, "a decided draw names another than the lot");
         }
         st = role_take(s, p, drawn, ev, err);
         if (st != AC_OK) {
@@ -1844,11 +1914,24 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
             struct ac_position_rec *r = &p->positions[i];
             int64_t w = 1;
             r->counted = ac_state_in_circle(s, c, r->member);
-            if (weights &&
-                ac_val_get(weights, ac_arena_cstr(s->arena, r->member))) {
-                ac_val_get_int(weights, ac_arena_cstr(s->arena, r->member), &w);
+            if (r->sealed) {
+                /* the close wrote the count: the contents are not kept,
+                 * as a state folded from the log alone never had them */
+                r->position = AC_POS_SEALED;
+                r->marks = NULL;
             }
             r->weight = w;
+        }
+        /* the few voters carrying more than their own vote */
+        for (size_t i = 0;
+             weights && weights->kind == AC_VAL_OBJ && i < weights->count;
+             i++) {
+            size_t at;
+            const struct ac_val *v = weights->pairs[i].val;
+            if (ac_map_get(&p->position_index, weights->pairs[i].key, &at) &&
+                v->kind == AC_VAL_INT && v->i > 0) {
+                p->positions[at].weight = v->i;
+            }
         }
     }
     memcpy(p->tally, t, sizeof t);

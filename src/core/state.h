@@ -252,6 +252,7 @@ struct ac_delegation {
     int64_t since;      /* ms given or renewed */
     int64_t expires;    /* ms */
     bool refused;       /* by the delegate */
+    struct ac_str key;  /* from, circle and kind: its delegation_index key */
 };
 
 /* A pending deadline: a proposal's round or lapse, or a role's term. */
@@ -289,6 +290,7 @@ struct ac_state {
 
     struct ac_delegation *delegations; /* given and not revoked */
     size_t delegation_count, delegation_room;
+    struct ac_map delegation_index; /* key -> index; SIZE_MAX: revoked */
 
     /* min-heap of deadlines by (at, index); apply keeps its top valid
      * (an open round's deadline or a waiting proposal's lapse time), so

@@ -5,6 +5,7 @@
 #include "http_int.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,15 +380,32 @@ static void ballot_text(struct ac_page *pg, const struct ac_proposal *p,
         }
         return;
     }
-    for (size_t t = 0; t < n; t++) {
-        bool tier = false;
-        for (size_t c = 0; c < n; c++) {
-            if (r->marks[c] != t) {
-                continue;
-            }
-            ac_page_printf(pg, "%s%zu", tier ? " = " : any ? " > " : "", c + 1);
-            tier = any = true;
+    {
+        /* options by tier in one pass: first[t] and next[c] chain them */
+        size_t *first = malloc((n ? n : 1) * sizeof *first);
+        size_t *next = malloc((n ? n : 1) * sizeof *next);
+        for (size_t t = 0; first && next && t < n; t++) {
+            first[t] = SIZE_MAX;
         }
+        for (size_t c = n; first && next && c-- > 0;) {
+            if (r->marks[c] < n) {
+                next[c] = first[r->marks[c]];
+                first[r->marks[c]] = c;
+            }
+        }
+        for (size_t t = 0; first && next && t < n; t++) {
+            bool tier = false;
+            for (size_t c = first[t]; c != SIZE_MAX; c = next[c]) {
+                ac_page_printf(pg, "%s%zu",
+                               tier  ? " = "
+                               : any ? " > "
+                                     : "",
+                               c + 1);
+                tier = any = true;
+            }
+        }
+        free(first);
+        free(next);
     }
     if (!any) {
         ac_page_raw(pg, "(empty)");
@@ -428,7 +446,13 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
     char title[96];
     bool choice = ac_method_is_choice(p->method.method);
 
-    ac_state_tally(s, p, t, &eligible);
+    if (p->status == AC_PROP_OPEN) {
+        ac_state_tally(s, p, t, &eligible);
+    } else {
+        /* a closed round as its close recorded it */
+        memcpy(t, p->tally, sizeof t);
+        eligible = p->eligible;
+    }
     if (p->method.secret && p->status == AC_PROP_OPEN) {
         /* a secret round shows how many voted, not how */
         for (size_t i = 0; i < AC_POS_COUNT; i++) {
@@ -695,7 +719,7 @@ static void ballot_form(struct ac_page *pg, const struct ac_proposal *p,
 
     for (size_t i = 0; i < p->count; i++) {
         if (ac_str_eq(p->positions[i].member, me)) {
-            mine = p->positions[i].marks;
+            mine = p->positions[i].sealed ? NULL : p->positions[i].marks;
         }
     }
     ac_page_printf(pg, "<section class=\"card\" id=\"ballot\"><h2>%s</h2>",

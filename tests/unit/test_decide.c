@@ -1017,6 +1017,11 @@ Test(secret, the_log_says_who_voted_not_how)
     cr_assert_eq(dint(t, "no"), 2);
     cr_assert_eq(dint(t, "abstain"), 1);
     cr_assert_eq(O.log.unseal_count, 1, "the kept answers go at the close");
+    for (size_t i = 0; i < P(id)->count; i++) {
+        cr_assert_eq(P(id)->positions[i].position, AC_POS_SEALED,
+                     "nor does the state keep them after the close");
+    }
+    replay_matches();
     cr_assert(ac_str_eq_c(O.log.unseal[0], id));
 }
 
@@ -1040,10 +1045,10 @@ Test(secret, a_secret_choice_writes_its_ballots_without_names)
     ballots = ac_val_get(P(id)->result, "ballots");
     cr_assert_not_null(ballots);
 
-    cr_assert(ac_val_equal(ballots, J("[{\"ranking\":[[1],[2]],\"weight\":1},"
-                                      "{\"ranking\":[[2],[3]],\"weight\":1},"
-                                      "{\"ranking\":[[2]],\"weight\":1},"
-                                      "{\"ranking\":[[3]],\"weight\":2}]")),
+    cr_assert(ac_val_equal(ballots, J("[{\"ranking\":[[1],[2]],\"count\":1},"
+                                      "{\"ranking\":[[2],[3]],\"count\":1},"
+                                      "{\"ranking\":[[2]],\"count\":1},"
+                                      "{\"ranking\":[[3]],\"count\":2}]")),
               "ordered by each option's rank, dan's carrying erin's vote");
     winners_are(id, "[2]");
     /* anyone recounts from the anonymous ballots */
@@ -1134,4 +1139,80 @@ Test(import, the_circle_accepts_the_ballots_then_they_count)
     cr_assert_eq(r.schulze.d[0 * 3 + 1], 7);
     cr_assert_eq(r.schulze.d[2 * 3 + 0], 6);
     replay_matches();
+}
+
+/* ==== a crafted log ==== */
+
+TestSuite(crafted, .init = setup, .fini = teardown);
+
+static enum ac_status nominate_for(const char *actor, const char *id,
+                                   const char *nominee)
+{
+    struct ac_cmd c = {.type = AC_CMD_NOMINATE};
+    c.actor = ac_str_c(actor);
+    c.proposal = ac_str_c(id);
+    c.nominee = ac_str_c(nominee);
+    c.reason = AC_STR("fits");
+    return run(&c);
+}
+
+/* An event no command would emit, applied after the head: refused. */
+static void refused_event(const char *actor, const char *type, const char *data,
+                          int64_t at)
+{
+    struct ac_event ev = {0};
+    struct ac_err err = {0};
+    int64_t seq = O.s.seq;
+    ev.seq = seq + 1;
+    ev.time = at;
+    ev.actor = ac_str_c(actor);
+    ev.type = ac_str_c(type);
+    ev.data = J(data);
+    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT,
+                 "%s %s was taken", type, data);
+    cr_assert_eq(O.s.seq, seq);
+}
+
+Test(crafted, events_exec_never_emits_are_refused)
+{
+    const char *id = vote_org("majority/secret");
+    char data[256];
+    /* an open answer on a secret ballot */
+    snprintf(data, sizeof data,
+             "{\"proposal\":\"%s\",\"round\":1,\"position\":\"yes\","
+             "\"reason\":\"\"}",
+             id);
+    refused_event("bob", "position.given", data, O.now);
+    /* a delegation to oneself */
+    refused_event("bob", "delegation.given",
+                  "{\"circle\":\"all\",\"kind\":\"\",\"to\":\"bob\","
+                  "\"expires\":\"2027-06-01T00:00:00.000Z\"}",
+                  O.now);
+    /* a removal put to a vote the charter cannot allow */
+    snprintf(data, sizeof data,
+             "{\"id\":\"p%zu\",\"circle\":\"all\",\"kind\":\"member.remove\","
+             "\"title\":\"Out\",\"data\":{\"member\":\"bob\",\"reason\":\"x\"},"
+             "\"deadline\":\"2027-06-01T00:00:00.000Z\",\"method\":"
+             "\"majority\"}",
+             O.s.proposal_count + 1);
+    refused_event("alice", "proposal.opened", data, O.now);
+}
+
+Test(crafted, a_term_does_not_end_early_nor_by_a_member)
+{
+    org3();
+    adopt("alice", "all", "role.create", "A keeper",
+          "{\"id\":\"keeper\",\"name\":\"Keeper\",\"purpose\":\"Keys\","
+          "\"accountabilities\":[],\"term_days\":30}");
+    O.now += MIN;
+    OK(propose("alice", "all", "role.elect", "Elect", "{\"role\":\"keeper\"}"));
+    OK(nominate_for("alice", newest(), "bob"));
+    OK(nominate_for("bob", newest(), "bob"));
+    OK(nominate_for("carol", newest(), "bob"));
+    tick_at(P(newest())->deadline);
+    all_consent(newest());
+    refused_event("system", "role.term_ended",
+                  "{\"role\":\"keeper\",\"member\":\"bob\"}", O.now);
+    refused_event("bob", "role.term_ended",
+                  "{\"role\":\"keeper\",\"member\":\"bob\"}", O.now + 31 * DAY);
 }

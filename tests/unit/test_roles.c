@@ -545,3 +545,36 @@ Test(lot, ineligible_members_cannot_volunteer)
                   "{\"role\":\"keeper\"}"),
           AC_EINVAL, "/data/role");
 }
+
+/* A removal or circle change that closes answered rounds leaves draws and
+ * elections to their own phases (it used to close them as consent
+ * rounds, which the state refused). */
+Test(lot, a_removal_leaves_open_draws_and_elections_alone)
+{
+    const char *draw, *elect_id;
+    org_keeper();
+    adopt("alice", "all", "role.create", "Host",
+          "{\"id\":\"host\",\"name\":\"Host\",\"purpose\":\"Welcome\","
+          "\"accountabilities\":[],\"term_days\":90}");
+    admit("dan", "Dan");
+    draw = open_draw("keeper");
+    OK(volunteer("alice", draw, "a"));
+    OK(volunteer("bob", draw, "b"));
+    OK(draw_step(AC_CMD_PASS, "carol", draw, NULL));
+    OK(draw_step(AC_CMD_PASS, "dan", draw, NULL));
+    cr_assert_eq(P(draw)->phase, AC_STAGE_REVEAL);
+    elect_id = open_election("host");
+    OK(nominate("alice", elect_id, "carol", "x"));
+    adopt("alice", "all", "member.remove", "Dan moves away",
+          "{\"member\":\"dan\",\"reason\":\"moved\"}");
+    cr_assert_eq(status(draw), AC_PROP_OPEN);
+    cr_assert_eq(P(draw)->phase, AC_STAGE_REVEAL);
+    cr_assert_eq(status(elect_id), AC_PROP_OPEN);
+    cr_assert_eq(P(elect_id)->phase, AC_STAGE_NOMINATE);
+    OK(draw_step(AC_CMD_REVEAL, "alice", draw, "a"));
+    OK(draw_step(AC_CMD_REVEAL, "bob", draw, "b"));
+    cr_assert_eq(status(draw), AC_PROP_DECIDED);
+    tick_at(P(elect_id)->deadline);
+    cr_assert_eq(P(elect_id)->phase, AC_STAGE_CHANGE);
+    replay_matches();
+}
