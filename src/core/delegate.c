@@ -99,10 +99,7 @@ enum ac_status ac_delegate_weights(const struct ac_state *s,
 
     memset(out, 0, sizeof *out);
     out->w = ac_arena_alloc(a, (p->count ? p->count : 1) * sizeof *out->w);
-    list = ac_arena_alloc(a, (members ? members : 1) * sizeof *list);
-    out->over_cap =
-        ac_arena_alloc(a, (members ? members : 1) * sizeof *out->over_cap);
-    if (!out->w || !list || !out->over_cap) {
+    if (!out->w) {
         return ac_err_set(err, AC_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < p->count; i++) {
@@ -110,6 +107,13 @@ enum ac_status ac_delegate_weights(const struct ac_state *s,
     }
     if (!c || !ac_delegate_applies(p) || s->delegation_count == 0) {
         return AC_OK;
+    }
+    /* the rest is in proportion to the members: only when it matters */
+    list = ac_arena_alloc(a, (members ? members : 1) * sizeof *list);
+    out->over_cap =
+        ac_arena_alloc(a, (members ? members : 1) * sizeof *out->over_cap);
+    if (!list || !out->over_cap) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
     }
     memo = ac_arena_alloc(a, (s->member_count ? s->member_count : 1) *
                                  sizeof *memo);

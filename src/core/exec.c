@@ -1450,6 +1450,11 @@ static bool everyone_answered(const struct ac_state *s,
                               const struct ac_proposal *p)
 {
     int64_t t[AC_POS_COUNT], eligible;
+    /* fewer answers than members cannot be everyone: no need to count
+     * each time a ballot of a large circle comes in */
+    if (p->count < ac_state_circle_size(s, ac_state_circle(s, p->circle))) {
+        return false;
+    }
     ac_state_tally(s, p, t, &eligible);
     return responses(t) >= eligible;
 }

@@ -328,18 +328,16 @@ static json_t *objections_json(const struct ac_proposal *p)
 
 /* A ballot as the event keeps it: {"ranking": ...} and so on. */
 static json_t *ballot_json(const struct ac_proposal *p,
-                           const struct ac_position_rec *r)
+                           const struct ac_position_rec *r, struct ac_arena *a)
 {
-    struct ac_arena a;
-    struct ac_val *v;
+    /* one arena for all of a proposal's ballots, rewound after each */
+    struct ac_arena_mark mark = ac_arena_mark(a);
+    struct ac_val *v = ac_val_obj(a);
     json_t *j = NULL;
-    ac_arena_init(&a, 0);
-    v = ac_val_obj(&a);
-    if (v &&
-        ac_ballot_put(p->method.method, r->marks, p->option_count, &a, v)) {
+    if (v && ac_ballot_put(p->method.method, r->marks, p->option_count, a, v)) {
         j = ac_json_from_val(v);
     }
-    ac_arena_release(&a);
+    ac_arena_rewind(a, mark);
     return j;
 }
 
@@ -383,7 +381,7 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
         put_str(&q, "reason", r->reason);
         put(&q, "time", ac_api_time(r->time));
         if (r->position == AC_POS_BALLOT && !r->sealed) {
-            put(&q, "ballot", ballot_json(p, r));
+            put(&q, "ballot", ballot_json(p, r, &wa));
         }
         if (weighed) {
             put_int(&q, "weight",
