@@ -579,6 +579,24 @@ static void options_view(struct ac_page *pg, const struct ac_state *s,
                              : "Total score per option",
                          bars, nb, (int64_t)top - 1);
         } else {
+            /* the chart: how many other options each one beats head to
+             * head, in the order of the result */
+            struct ac_page_bar bars[16];
+            char label[16][24];
+            size_t nb = r.n < 16 ? r.n : 16;
+            for (size_t i = 0; i < nb; i++) {
+                uint16_t c = r.order[i];
+                int64_t wins = 0;
+                for (size_t j = 0; j < r.n; j++) {
+                    wins += j != c &&
+                            r.schulze.d[c * r.n + j] > r.schulze.d[j * r.n + c];
+                }
+                snprintf(label[i], sizeof label[i], "option %u",
+                         (unsigned)c + 1);
+                bars[i] = (struct ac_page_bar){label[i], wins, "bar-consent"};
+            }
+            ac_page_bars(pg, "Options each one beats head to head", bars, nb,
+                         (int64_t)(r.n > 1 ? (r.n - 1) * nb : 1));
             ac_page_raw(pg, "<p>Pairwise: the row's option was preferred to "
                             "the column's by this many voters.</p>"
                             "<div class=\"scroll\"><table id=\"pairwise\">"

@@ -393,6 +393,14 @@ async function assertSchulzeResult(page) {
     ['3', '2', '0', '–'],
   ]);
   assert.match(await page.locator('#positions').innerText(), /carol\s+ballot\s+1 > 2/);
+  /* the chart: Elm beats both head to head, Ash beats Oak, Oak none */
+  const chart = page.getByRole('img', { name: 'Options each one beats head to head' });
+  assert.equal(await chart.count(), 1);
+  const legend = await page
+    .locator('figure', { has: chart })
+    .locator('.legend li')
+    .allInnerTexts();
+  assert.deepEqual(legend.slice(0, 3), ['option 2: 2', 'option 3: 1', 'option 1: 0']);
 }
 
 test('a ballot cast by keyboard alone', { timeout: 60_000 }, async () => {
