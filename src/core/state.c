@@ -1904,6 +1904,12 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
     }
     p->outcome = keep(s, reason);
     p->result = result ? ac_val_copy(s->arena, result) : NULL;
+    p->over_cap = ac_val_get(ev->data, "over_cap")
+                      ? ac_val_copy(s->arena, ac_val_get(ev->data, "over_cap"))
+                      : NULL;
+    if (ac_val_get(ev->data, "over_cap") && !p->over_cap) {
+        return NOMEM(err);
+    }
     if (!p->outcome.ptr || (result && !p->result)) {
         return NOMEM(err);
     }

@@ -234,6 +234,8 @@ struct ac_proposal {
     enum ac_stage phase;             /* role.elect only */
     struct ac_str candidate;         /* role.elect: in the consent phase */
     struct ac_val *nominations;      /* role.elect: counts it came from */
+    struct ac_val *over_cap;         /* delegators the cap left out at the last
+                                      * close (docs/decisions.md#delegation) */
     struct ac_objection *objections; /* every round's, oldest first */
     size_t objection_count, objection_room;
     struct ac_proposal_version *versions; /* oldest first */

@@ -441,6 +441,9 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p)
     if (p->result) {
         put(&o, "result", ac_json_from_val(p->result));
     }
+    if (p->over_cap) {
+        put(&o, "over_cap", ac_json_from_val(p->over_cap));
+    }
     ac_arena_release(&wa);
     return obj_done(&o);
 }

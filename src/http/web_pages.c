@@ -519,6 +519,20 @@ static void positions_view(struct ac_page *pg, const struct ac_state *s,
         ac_page_raw(pg, "</td></tr>");
     }
     ac_page_raw(pg, "</tbody></table></div>");
+    if (p->over_cap && p->over_cap->count) {
+        /* the delegators are told: their vote was not counted */
+        ac_page_raw(pg, "<p id=\"over-cap\">Not counted, because their "
+                        "delegate already carried the most votes the "
+                        "charter allows: ");
+        for (size_t i = 0; i < p->over_cap->count; i++) {
+            const struct ac_val *m = p->over_cap->items[i];
+            if (m->kind == AC_VAL_STR) {
+                ac_page_printf(pg, "%s%.*s", i ? ", " : "", (int)m->s.len,
+                               m->s.ptr);
+            }
+        }
+        ac_page_raw(pg, ".</p>");
+    }
     ac_arena_release(&wa);
 }
 

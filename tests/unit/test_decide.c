@@ -884,6 +884,8 @@ Test(delegation, the_cap_serves_the_first_delegations)
     cr_assert_eq(over->count, 2);
     cr_assert(ac_str_eq_c(over->items[0]->s, "bob"));
     cr_assert(ac_str_eq_c(over->items[1]->s, "carol"));
+    cr_assert_not_null(P(id)->over_cap, "the state keeps who was left out");
+    cr_assert_eq(P(id)->over_cap->count, 2);
     cr_assert_eq(status(id), AC_PROP_ADOPTED, "2 votes yes against 1 no");
 }
 
