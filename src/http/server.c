@@ -368,6 +368,9 @@ enum ac_status ac_server_run(const struct ac_server_config *cfg,
     if (ac_service_tick(svc, &e) != AC_OK) {
         fprintf(stderr, "accord: closing due rounds failed: %s\n", e.msg);
     }
+    /* A client that goes away while its answer is written must cost an
+     * EPIPE, never the process: some of MHD's writes are plain writes. */
+    signal(SIGPIPE, SIG_IGN);
     /* Every thread started from here inherits the mask, so the signals
      * reach only sigwaitinfo below. */
     sigemptyset(&set);

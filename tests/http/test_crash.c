@@ -191,7 +191,12 @@ Test(crash, sigterm_finishes_the_writes_under_way, .fini = org_cleanup)
 {
     static struct shared sh;
     struct org o;
+    int rc;
     org_up(&o, false);
-    cr_assert_eq(write_and_stop(&o, &sh, SIGTERM), 0);
+    rc = write_and_stop(&o, &sh, SIGTERM);
+    cr_assert_eq(rc, 0,
+                 "the server exited with %d (128 + a signal when "
+                 "killed by one)",
+                 rc);
     org_down(&o);
 }
