@@ -94,6 +94,29 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
                                      180, 1, 3650, NULL, false,
                                      "days a delegation lasts unless "
                                      "renewed"},
+    [AC_P_POWER_WINDOW_DAYS] = {"power.window_days", AC_PARAM_INT, 90, 1, 3650,
+                                NULL, false,
+                                "days of activity the power alerts look at"},
+    [AC_P_POWER_MIN_TOTAL] = {"power.alert.min_total", AC_PARAM_INT, 10, 0,
+                              1000000, NULL, false,
+                              "least total (proposals, role-days) before a "
+                              "spread is judged"},
+    [AC_P_POWER_ADOPTED_GINI] = {"power.alert.proposals_adopted.gini",
+                                 AC_PARAM_INT, 60, 0, 100, NULL, false,
+                                 "alert at this Gini (percent) of adopted "
+                                 "proposals; 0 turns it off"},
+    [AC_P_POWER_ROLE_DAYS_TOP10] = {"power.alert.role_days.top10", AC_PARAM_INT,
+                                    50, 0, 100, NULL, false,
+                                    "alert when the top 10% hold this percent "
+                                    "of role-days; 0 turns it off"},
+    [AC_P_POWER_ROLES_HELD] = {"power.alert.roles_held", AC_PARAM_INT, 2, 0,
+                               100, NULL, false,
+                               "alert when one member holds this many roles "
+                               "at once; 0 turns it off"},
+    [AC_P_POWER_DELEGATED_WEIGHT] = {"power.alert.delegated_weight",
+                                     AC_PARAM_INT, 3, 0, 100, NULL, false,
+                                     "alert when one member carries this many "
+                                     "votes; 0 turns it off"},
 };
 
 static const char *const method_names[AC_METHOD_COUNT] = {

@@ -70,6 +70,12 @@ enum ac_param {
     AC_P_ROLE_MAX_CONCURRENT,
     AC_P_DELEGATION_MAX_WEIGHT, /* votes one member carries, own included */
     AC_P_DELEGATION_EXPIRY_DAYS,
+    AC_P_POWER_WINDOW_DAYS,        /* days the alerts look back */
+    AC_P_POWER_MIN_TOTAL,          /* least total a spread alert needs */
+    AC_P_POWER_ADOPTED_GINI,       /* percent; 0 off */
+    AC_P_POWER_ROLE_DAYS_TOP10,    /* percent; 0 off */
+    AC_P_POWER_ROLES_HELD,         /* roles at once; 0 off */
+    AC_P_POWER_DELEGATED_WEIGHT,   /* votes carried; 0 off */
     AC_P_DECISION_AGREEMENT_ADOPT, /* decision.<kind>, in enum ac_kind order */
     AC_P_DECISION_AGREEMENT_AMEND,
     AC_P_DECISION_AGREEMENT_RETIRE,

@@ -2473,6 +2473,39 @@ static enum ac_status do_tick(struct ac_state *s, int64_t now,
     return st;
 }
 
+/* Raises the power alerts whose threshold is now reached and clears those
+ * whose measure dropped back (docs/power.md#alerts). */
+static enum ac_status do_power(struct ac_state *s, int64_t now,
+                               struct ac_arena *a, struct ac_batch *out,
+                               struct ac_err *err)
+{
+    struct ac_power_change *list = NULL;
+    size_t count = 0;
+    enum ac_status st = ac_power_check(s, now, a, &list, &count, err);
+
+    for (size_t i = 0; st == AC_OK && i < count; i++) {
+        const struct ac_power_change *c = &list[i];
+        struct obj d = obj_new(a);
+        put_str(&d, "measure", ac_str_c(c->measure));
+        put_str(&d, "circle", c->circle);
+        put_int(&d, "value", c->value);
+        put_int(&d, "threshold", c->threshold);
+        if (c->raise) {
+            struct ac_val *m = ac_val_arr(a);
+            for (size_t k = 0; m && k < c->member_count; k++) {
+                if (!ac_val_push(a, m, ac_val_str(a, c->members[k]))) {
+                    m = NULL;
+                }
+            }
+            put(&d, "members", m);
+        }
+        st =
+            emit(s, a, out, now, AC_STR("system"),
+                 c->raise ? "power.alert" : "power.cleared", obj_done(&d), err);
+    }
+    return st;
+}
+
 enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
                        int64_t now, struct ac_arena *a, struct ac_batch *out,
                        struct ac_err *err)
@@ -2509,6 +2542,8 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
         return do_join(s, cmd, now, a, out, err);
     case AC_CMD_TICK:
         return do_tick(s, now, a, out, err);
+    case AC_CMD_POWER:
+        return do_power(s, now, a, out, err);
     }
     return ac_err_set(err, AC_EINVAL, "unknown command");
 }

@@ -28,7 +28,8 @@ enum ac_cmd_type {
     AC_CMD_AMEND,     /* proposal title? data? */
     AC_CMD_WITHDRAW,  /* proposal */
     AC_CMD_JOIN,      /* actor: the admitted member taking the invite */
-    AC_CMD_TICK       /* actor "system": close due rounds, lapse proposals */
+    AC_CMD_TICK,      /* actor "system": close due rounds, lapse proposals */
+    AC_CMD_POWER      /* actor "system": raise and clear power alerts */
 };
 
 struct ac_cmd {

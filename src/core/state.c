@@ -1993,6 +1993,8 @@ static const struct {
     {"delegation.given", on_delegation},
     {"delegation.revoked", on_delegation},
     {"delegation.refused", on_delegation},
+    {"power.alert", ac_power_apply_alert},
+    {"power.cleared", ac_power_apply_alert},
 };
 
 enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
@@ -2011,6 +2013,9 @@ enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
         if (ac_str_eq_c(ev->type, handlers[i].type)) {
             known = true;
             st = handlers[i].fn(s, ev, err);
+            if (st == AC_OK) {
+                st = ac_power_observe(s, ev, err);
+            }
             break;
         }
     }

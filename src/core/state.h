@@ -15,6 +15,7 @@
 #include "base/val.h"
 #include "core/charter.h"
 #include "core/event.h"
+#include "core/power.h"
 
 #define AC_ROOT_CIRCLE "all"
 #define AC_ID_MAX 32
@@ -299,6 +300,8 @@ struct ac_state {
      * the next due time is read in O(1) however long the history */
     struct ac_due *due;
     size_t due_count, due_room;
+
+    struct ac_power power; /* the power monitor's facts and open alerts */
 };
 
 void ac_state_init(struct ac_state *s, struct ac_arena *a);
