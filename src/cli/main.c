@@ -222,6 +222,19 @@ static const struct ac_cli_opt opts_events[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_power[] = {
+    {"--circle", "C", false,
+     "one circle (default: the whole organisation, all)"},
+    {"--days", "N", false, "only the last N days (default: all time)"},
+    {"--explain", NULL, false, "say what each figure means, in words"},
+    {"--svg", "OUT", false,
+     "also draw the Lorenz curves and the per-member bars into OUT (SVG)"},
+    {"--dim", "MEASURE", false,
+     "the measure the SVG's bars show (default proposals_adopted)"},
+    {"--json", NULL, false, "print the report as JSON (GET /api/v1/power)"},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct command commands[] = {
     {"init", ac_cli_init, false,
      "--data DIR --org NAME --founder ID [--name NAME]",
@@ -416,6 +429,21 @@ static const struct command commands[] = {
     {"agreement", ac_cli_agreement, true, "ID",
      "show an agreement with its text", NULL, opts_json, 1, 1,
      "accord agreement a1"},
+    {"power", ac_cli_power, true,
+     "[FILE] [--circle C] [--days N] [--explain] [--svg OUT] [--json]",
+     "show how evenly activity, roles and votes are spread",
+     "The power monitor (docs/power.md): for every measure (proposals\n"
+     "authored and adopted, objections raised and integrated,\n"
+     "participation, role-days, roles held, votes carried) its Gini,\n"
+     "HHI, effective members, top-10% share, Palma ratio and Nakamoto\n"
+     "coefficient; the interaction graph's figures; the open alerts and\n"
+     "the role holders past a rotation limit. From the server, or given\n"
+     "FILE, from an exported log (checked and replayed here, measured at\n"
+     "the time of its last event). FILE - reads standard input.",
+     opts_power, 0, 1,
+     "accord power --explain\n"
+     "accord power --circle kitchen --days 90 --svg power.svg\n"
+     "accord power coop.jsonl --json"},
     {"events", ac_cli_events, true, "[--after N] [--limit M] [--jsonl]",
      "show the event log, or save it for verification", NULL, opts_events, 0, 0,
      "accord events --after 40 --limit 10\n"

@@ -193,6 +193,8 @@ struct ac_service {
     pthread_rwlock_t lock;  /* state */
     bool broken;            /* state could not be reloaded */
     int64_t last_now;       /* ms; writer only */
+    int64_t power_seq;      /* changed_seq the alerts were checked at */
+    int64_t power_next;     /* monotonic ms before which no check runs */
 
     pthread_mutex_t qlock;      /* queue, closing, stop */
     pthread_cond_t qcond;       /* signals the writer */

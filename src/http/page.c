@@ -4,6 +4,7 @@
 #include "http/page.h"
 
 #include <cmark-gfm.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,35 @@ void ac_page_escape(struct ac_buf *b, struct ac_str s)
         }
     }
     ac_buf_add(b, s.ptr + run, s.len - run);
+}
+
+void ac_page_fixed(struct ac_buf *b, double v, int decimals)
+{
+    static const long long scale[] = {1, 10, 100, 1000, 10000};
+    long long s;
+
+    if (!isfinite(v)) {
+        ac_buf_add_c(b, "\xe2\x80\x94");
+        return;
+    }
+    if (decimals < 0 || decimals > 4) {
+        decimals = 4;
+    }
+    if (fabs(v) >= 1e14) {
+        /* past what the scaled integer holds exactly: %.0f has no decimal
+         * point, so the locale cannot change it */
+        ac_buf_printf(b, "%.0f", v);
+        return;
+    }
+    s = llround(v * (double)scale[decimals]);
+    if (s < 0) {
+        ac_buf_putc(b, '-');
+        s = -s;
+    }
+    ac_buf_printf(b, "%lld", s / scale[decimals]);
+    if (decimals > 0) {
+        ac_buf_printf(b, ".%0*lld", decimals, s % scale[decimals]);
+    }
 }
 
 void ac_page_printf(struct ac_page *pg, const char *fmt, ...)
@@ -163,6 +193,7 @@ static const struct nav_item nav[] = {
     {"/circles", "Circles"},
     {"/roles", "Roles"},
     {"/delegations", "Delegations"},
+    {"/power", "Power"},
     {"/log", "Log"},
 };
 

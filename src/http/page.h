@@ -51,6 +51,11 @@ void ac_page_release(struct ac_page *pg);
  * the result is safe in element text and in quoted attribute values. */
 void ac_page_escape(struct ac_buf *b, struct ac_str s);
 
+/* v with exactly decimals (0..4) digits after the point ("0.60"),
+ * written with integer arithmetic so that no locale changes it; a value
+ * that is not finite as an em dash. */
+void ac_page_fixed(struct ac_buf *b, double v, int decimals);
+
 /* Appends fmt, whose literal text is markup. Every %s, %.Ns and %.*s
  * argument is escaped; also %d %u %zu %ld %lld (and PRId64) and %%. */
 void ac_page_printf(struct ac_page *pg, const char *fmt, ...)
@@ -123,6 +128,14 @@ void ac_web_redirect(struct ac_request *r, const char *location);
 /* A short page with a heading and a message (escaped). */
 void ac_web_message(struct ac_request *r, unsigned status, const char *title,
                     const char *msg);
+
+/* The power monitor's page and its charts as SVG (web_power.c). */
+void ac_web_power(struct ac_request *r);
+void ac_web_power_svg(struct ac_request *r);
+/* The open power alerts, in plain words, as a "Balance of power" section
+ * linking to /power; nothing when none is open. The caller holds the
+ * state's read lock. */
+void ac_web_power_alerts(struct ac_page *pg, const struct ac_state *s);
 
 /* Page handlers (web_pages.c, web_forms.c). */
 void ac_web_home(struct ac_request *r);

@@ -5,6 +5,7 @@
  * reads. Reads answer from the state under the read lock; writes become
  * jobs for the writer (service.c) and are answered once committed. */
 #include "http_int.h"
+#include "power_view.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -879,6 +880,46 @@ static void get_result(struct ac_request *r)
     }
 }
 
+#define POWER_DAYS_MAX 36500
+
+/* GET /power?circle=C&days=N: the power monitor's report (docs/power.md),
+ * computed from the facts the state keeps, under the read lock. */
+static void get_power(struct ac_request *r)
+{
+    const char *circle = arg(r, "circle");
+    const struct ac_state *s = &r->svc->state;
+    struct ac_power_report rep;
+    struct ac_arena a;
+    struct ac_err e = {0};
+    int64_t days, now = ac_service_now();
+    json_t *j = NULL;
+    enum ac_status st;
+
+    if (!arg_int(r, "days", 0, 1, POWER_DAYS_MAX, &days)) {
+        return;
+    }
+    ac_arena_init(&a, 0);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    if (now < s->time) {
+        now = s->time;
+    }
+    st = ac_power_report(s, ac_str_c(circle ? circle : AC_ROOT_CIRCLE),
+                         days ? now - days * AC_MS_PER_DAY : 0, now, &a, &rep,
+                         &e);
+    if (st == AC_OK) {
+        j = ac_power_json(s, &rep, days);
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_arena_release(&a);
+    if (st == AC_ENOTFOUND) {
+        problem(r, 400, NULL, "circle: no circle \"%.40s\"", circle);
+    } else if (st != AC_OK) {
+        ac_api_problem_err(&r->reply, &e);
+    } else {
+        ac_api_json(&r->reply, 200, j);
+    }
+}
+
 static void post_amend(struct ac_request *r)
 {
     static const char *const allowed[] = {"title", "data", NULL};
@@ -1077,6 +1118,7 @@ static const char *const proposals_query[] = {"status", "circle", "after",
                                               "limit", NULL};
 static const char *const agreements_query[] = {"status", NULL};
 static const char *const events_query[] = {"after", "limit", NULL};
+static const char *const power_query[] = {"circle", "days", NULL};
 
 static const struct route routes[] = {
     {"GET", "/api/v1/health", false, NULL, .fn = get_health},
@@ -1117,6 +1159,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/agreements/{id}", true, none, .find = find_agreement,
      .noun = "agreement"},
     {"GET", "/api/v1/events", true, events_query, .fn = get_events},
+    {"GET", "/api/v1/power", true, power_query, .fn = get_power},
 };
 
 bool ac_route_match(const char *pattern, const char *path, struct ac_str *param)

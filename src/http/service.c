@@ -171,6 +171,48 @@ static void run_tick(struct ac_service *svc, int64_t now, struct ac_arena *a,
     }
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether the power alerts should be checked: a measure may have changed
+ * and the last check is long enough ago. */
+static bool power_due(const struct ac_service *svc)
+{
+    return svc->state.power.changed_seq != svc->power_seq &&
+           mono_ms() >= svc->power_next;
+}
+
+/* Raises and clears power alerts (docs/power.md#alerts). A check costs a
+ * pass over the facts, so the next one waits twenty times as long as
+ * this one took: at most a twentieth of the writer's time. Returns false
+ * when it failed half way (the state must then be reloaded). */
+static bool run_power(struct ac_service *svc, int64_t now, struct ac_arena *a,
+                      struct ac_batch *b)
+{
+    struct ac_cmd c = {.type = AC_CMD_POWER, .actor = AC_STR("system")};
+    struct ac_err e = {0};
+    size_t before = b->count;
+    int64_t start = mono_ms(), cost;
+    bool ok = true;
+
+    if (!power_due(svc)) {
+        return true;
+    }
+    if (ac_exec(&svc->state, &c, now, a, b, &e) != AC_OK) {
+        log_line("checking the power alerts failed", &e);
+        ok = b->count == before; /* nothing applied: nothing to undo */
+        b->count = before;
+    }
+    cost = mono_ms() - start;
+    svc->power_seq = svc->state.power.changed_seq;
+    svc->power_next = mono_ms() + 20 * cost;
+    return ok;
+}
+
 /* Runs jobs (after a due tick) as one batch, commits it and answers each
  * job it ran. A job that fails half way ends the batch there: the jobs
  * after it are left in *rest for another batch, since the state holds
@@ -226,6 +268,9 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
             extra.password_count = 1;
             extra.invite_taken = j->invite;
         }
+    }
+    if (!reload_after && !run_power(svc, now, &a, &b)) {
+        reload_after = true;
     }
     if (b.count > 0) {
         st = ac_log_commit(svc->store, &b, &extra, &e);
@@ -337,6 +382,10 @@ static void *writer_main(void *arg)
             int64_t left = due - ac_service_now();
             wait = left < 0 ? 0 : (left < wait ? left : wait);
         }
+        if (svc->state.power.changed_seq != svc->power_seq) {
+            int64_t left = svc->power_next - mono_ms();
+            wait = left < 0 ? 0 : (left < wait ? left : wait);
+        }
         pthread_mutex_lock(&svc->qlock);
         if (!svc->head && !svc->stop && wait > 0) {
             struct timespec ts;
@@ -349,7 +398,7 @@ static void *writer_main(void *arg)
         if (stop) {
             break;
         }
-        if (!jobs && (svc->broken ||
+        if (!jobs && (svc->broken || power_due(svc) ||
                       ac_state_next_due(&svc->state) <= ac_service_now())) {
             struct ac_job *rest;
             run_batch(svc, NULL, &rest, &e);
