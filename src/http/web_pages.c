@@ -149,6 +149,7 @@ void ac_web_home(struct ac_request *r)
                            n - shown);
         }
     }
+    ac_web_power_alerts(&pg, s);
     ac_page_raw(&pg, "<h2>Recent decisions</h2>");
     if (done == 0) {
         ac_page_raw(&pg, "<p class=\"empty\">No decisions yet.</p>");
@@ -1414,10 +1415,12 @@ void ac_web_charter(struct ac_request *r)
     for (int i = 0; i < AC_PARAM_COUNT; i++) {
         const struct ac_param_def *d = ac_charter_def((enum ac_param)i);
         struct ac_str by = s->charter.set_by[i];
+        /* the row's id is the parameter's name, so other pages link to
+         * /charter#power.window_days */
         ac_page_printf(&pg,
-                       "<tr id=\"param-%d\"><td><code>%s</code></td>"
+                       "<tr id=\"%s\"><td><code>%s</code></td>"
                        "<td class=\"value\">",
-                       i, d->name);
+                       d->name, d->name);
         if (d->type == AC_PARAM_TEXT) {
             ac_page_text(&pg, s->charter.text[i]);
         } else if (d->type == AC_PARAM_FALLBACK && s->charter.value[i] == 0) {

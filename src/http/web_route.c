@@ -442,6 +442,8 @@ static const struct web_route routes[] = {
     {"POST", "/delegations", true, ac_web_post_delegation},
     {"POST", "/delegations/revoke", true, ac_web_post_revoke},
     {"POST", "/delegations/refuse", true, ac_web_post_refuse},
+    {"GET", "/power", true, ac_web_power},
+    {"GET", "/power.svg", true, ac_web_power_svg},
     {"GET", "/log", true, ac_web_log},
 };
 
