@@ -115,7 +115,9 @@ static void print_table(const json_t *j, bool explain)
                (int64_t)json_integer_value(json_object_get(m, "nakamoto")));
         if (explain) {
             const json_t *ex = json_object_get(m, "explain");
-            for (int f = 0; f < AC_FIG_COUNT; f++) {
+            /* with nothing counted every sentence says so: once is enough */
+            int figures = real_of(m, "total") > 0 ? AC_FIG_COUNT : 1;
+            for (int f = 0; f < figures; f++) {
                 printf("    %s: %s\n", ac_figure_name((enum ac_figure)f),
                        json_string_value(json_object_get(
                            ex, ac_figure_name((enum ac_figure)f))));
@@ -266,15 +268,17 @@ static void nest(struct ac_buf *out, struct ac_buf *doc, int y)
     ac_buf_add_c(out, "\n");
 }
 
-/* The height an SVG document declares, or fallback. */
-static int height_of(struct ac_buf *doc, int fallback)
+/* The width or height (attr: " width=\"" or " height=\"") an SVG
+ * document declares first, or fallback. */
+static int size_of(struct ac_buf *doc, const char *attr, int fallback)
 {
     struct ac_str s = ac_buf_str(doc);
+    size_t k = strlen(attr);
     const char *h = NULL;
     int64_t v;
-    for (size_t i = 0; i + 8 < s.len; i++) {
-        if (memcmp(s.ptr + i, "height=\"", 8) == 0) {
-            h = s.ptr + i + 8;
+    for (size_t i = 0; i + k < s.len; i++) {
+        if (memcmp(s.ptr + i, attr, k) == 0) {
+            h = s.ptr + i + k;
             break;
         }
     }
@@ -298,7 +302,7 @@ static enum ac_status write_svg(const json_t *j, const char *path,
     struct ac_power_report r;
     struct ac_buf lorenz, bars, out;
     FILE *f = NULL;
-    int h1, h2;
+    int h1, h2, w;
     enum ac_status st;
 
     ac_arena_init(&a, 0);
@@ -313,14 +317,18 @@ static enum ac_status write_svg(const json_t *j, const char *path,
         st = ac_power_svg_bars(&r, dim, BARS_MAX, &bars, err);
     }
     if (st == AC_OK) {
-        h1 = height_of(&lorenz, 480);
-        h2 = height_of(&bars, 480);
+        h1 = size_of(&lorenz, " height=\"", 480);
+        h2 = size_of(&bars, " height=\"", 480);
+        w = size_of(&lorenz, " width=\"", 760);
+        if (size_of(&bars, " width=\"", 760) > w) {
+            w = size_of(&bars, " width=\"", 760);
+        }
         ac_buf_printf(&out,
                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-                      "width=\"720\" height=\"%d\" viewBox=\"0 0 720 %d\">\n"
+                      "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
                       "<title>Balance of power: %.*s</title>\n",
-                      h1 + h2 + 20, h1 + h2 + 20, (int)r.circle.len,
+                      w, h1 + h2 + 20, w, h1 + h2 + 20, (int)r.circle.len,
                       r.circle.ptr);
         nest(&out, &lorenz, 0);
         nest(&out, &bars, h1 + 20);

@@ -31,7 +31,7 @@ static const char *const nouns[AC_DIM_COUNT] = {
     "the proposals adopted",
     "the objections raised",
     "the objections that led to an amendment",
-    "the participation (answers given per round they could answer)",
+    "the participation rates (answers given per round they could answer)",
     "the days spent holding roles",
     "the roles held now",
     "the votes carried (their own and those delegated to them)"};
@@ -118,10 +118,17 @@ void ac_power_explain(const struct ac_power_report *r, enum ac_dim d,
         }
         break;
     case AC_FIG_NAKAMOTO:
-        snprintf(buf, size,
-                 "%zu member%s together hold more than half of %s; the "
-                 "larger this number, the more widely it is spread.",
-                 x->nakamoto, x->nakamoto == 1 ? "" : "s", noun);
+        if (x->nakamoto == 1) {
+            snprintf(buf, size,
+                     "One member alone holds more than half of %s; the "
+                     "larger this number, the more widely they are spread.",
+                     noun);
+        } else {
+            snprintf(buf, size,
+                     "%zu members together hold more than half of %s; the "
+                     "larger this number, the more widely they are spread.",
+                     x->nakamoto, noun);
+        }
         break;
     case AC_FIG_COUNT:
         buf[0] = '\0';
