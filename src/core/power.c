@@ -288,14 +288,19 @@ static enum ac_status on_closed(struct ac_state *s, const struct ac_event *ev,
 {
     size_t c = circle_at(s, p->circle);
     enum ac_status st = add_fact(s, ev->time, F_CLOSED, NONE, NONE, c, err);
+    const struct ac_circle *circle = ac_state_circle(s, p->circle);
     for (size_t i = 0; st == AC_OK && i < p->count; i++) {
         size_t m = member_at(s, p->positions[i].member);
-        if (m != NONE) {
+        /* only the answers of members the round counted as eligible: one
+         * who left the circle before the close has no round to answer */
+        if (m != NONE &&
+            ac_state_in_circle(s, circle, p->positions[i].member)) {
             st = add_fact(s, ev->time, F_ANSWERED, m, NONE, c, err);
         }
     }
     if (st == AC_OK &&
-        (p->status == AC_PROP_ADOPTED || p->status == AC_PROP_DECIDED)) {
+        (p->status == AC_PROP_ADOPTED ||
+         (p->status == AC_PROP_DECIDED && p->kind == AC_KIND_CHOICE))) {
         size_t m = member_at(s, p->author);
         if (m != NONE) {
             st = add_fact(s, ev->time, F_ADOPTED, m, NONE, c, err);
@@ -492,9 +497,12 @@ static enum ac_status from_facts(const struct ac_state *s, size_t scope,
     double *answered = ac_arena_alloc(a, (r->n + 1) * sizeof *answered);
     struct pairs t = {0};
     size_t room = 0, m = 0, slots = 16;
+    /* pairs (member, circle) of the population: in one circle at most
+     * one per member */
+    size_t pairs = all ? pw->join_count : r->n;
     struct ac_edge *e = NULL;
 
-    while (slots < 2 * pw->join_count + 2) {
+    while (slots < 2 * pairs + 2) {
         slots *= 2;
     }
     t.slots = ac_arena_alloc(a, slots * sizeof *t.slots);
@@ -841,23 +849,34 @@ enum ac_status ac_power_report(const struct ac_state *s, struct ac_str circle,
 
 /* ---- alerts from thresholds ---- */
 
+#define VERDICTS_MAX 4 /* measures judged in one scope */
+
+/* A change decided for one scope, kept outside the arena while the
+ * scope's report is rewound. */
+struct verdict {
+    bool raise;
+    const char *measure;
+    int64_t value, threshold;
+    struct ac_str members[CONCERNED_MAX]; /* state memory */
+    size_t member_count;
+};
+
 struct checker {
     const struct ac_state *s;
     struct ac_arena *a;
-    struct ac_power_change *list;
-    size_t count, room;
+    struct verdict v[VERDICTS_MAX];
+    size_t count;
 };
 
 /* The members holding the largest values, fewest first to more than
  * half (at most CONCERNED_MAX), or every member at or over at_least. */
 static bool concerned(struct checker *k, const struct ac_power_report *r,
-                      enum ac_dim d, double at_least, struct ac_power_change *c)
+                      enum ac_dim d, double at_least, struct verdict *c)
 {
     const double *v = r->values[d];
     double held = 0, half = r->dist[d].total / 2;
     bool *taken = ac_arena_alloc(k->a, (r->n + 1) * sizeof *taken);
-    c->members = ac_arena_alloc(k->a, CONCERNED_MAX * sizeof *c->members);
-    if (!taken || !c->members) {
+    if (!taken) {
         return false;
     }
     while (c->member_count < CONCERNED_MAX) {
@@ -878,24 +897,23 @@ static bool concerned(struct checker *k, const struct ac_power_report *r,
     return true;
 }
 
-/* Compares one measure with its threshold and queues a change when the
- * alert's state should follow. */
+/* Compares one measure (as the integer the log records) with its
+ * threshold and keeps a verdict when the alert's state should follow. */
 static bool judge(struct checker *k, const struct ac_power_report *r,
-                  const char *measure, bool over, int64_t value,
+                  const char *measure, bool judged, int64_t value,
                   int64_t threshold, enum ac_dim d, double at_least)
 {
+    bool over = judged && threshold > 0 && value >= threshold;
     bool open = find_alert(&k->s->power, ac_str_c(measure), r->circle, NULL);
-    struct ac_power_change *c;
-    if (open == over) {
+    struct verdict *c;
+    if (open == over || k->count == VERDICTS_MAX) {
         return true;
     }
-    if (!grow(k->a, (void **)&k->list, &k->room, k->count + 1,
-              sizeof *k->list)) {
-        return false;
-    }
-    c = &k->list[k->count++];
-    *c = (struct ac_power_change){over,      measure, r->circle, value,
-                                  threshold, NULL,    0};
+    c = &k->v[k->count++];
+    *c = (struct verdict){.raise = over,
+                          .measure = measure,
+                          .value = value,
+                          .threshold = threshold};
     return !over || concerned(k, r, d, at_least, c);
 }
 
@@ -908,61 +926,80 @@ static double max_of(const struct ac_power_report *r, enum ac_dim d)
     return m;
 }
 
+static int64_t percent(double share)
+{
+    return isfinite(share) ? llround(share * 100) : 0;
+}
+
+/* Judges the measures of one scope's report. */
+static bool judge_scope(struct checker *k, const struct ac_power_report *r,
+                        bool root)
+{
+    const int64_t *v = k->s->charter.value;
+    double min_total = (double)v[AC_P_POWER_MIN_TOTAL];
+    const struct ac_dist *adopted = &r->dist[AC_DIM_PROPOSALS_ADOPTED];
+    const struct ac_dist *days = &r->dist[AC_DIM_ROLE_DAYS];
+    bool ok =
+        judge(k, r, "proposals_adopted.gini",
+              r->n > 1 && adopted->total >= min_total, percent(adopted->gini),
+              v[AC_P_POWER_ADOPTED_GINI], AC_DIM_PROPOSALS_ADOPTED, 0) &&
+        judge(k, r, "role_days.top10", r->n > 1 && days->total >= min_total,
+              percent(days->top10), v[AC_P_POWER_ROLE_DAYS_TOP10],
+              AC_DIM_ROLE_DAYS, 0);
+    if (ok && root) {
+        int64_t held = (int64_t)max_of(r, AC_DIM_ROLES_HELD);
+        int64_t weight = (int64_t)max_of(r, AC_DIM_DELEGATED_WEIGHT);
+        int64_t t1 = v[AC_P_POWER_ROLES_HELD];
+        int64_t t2 = v[AC_P_POWER_DELEGATED_WEIGHT];
+        ok = judge(k, r, "roles_held", true, held, t1, AC_DIM_ROLES_HELD,
+                   (double)t1) &&
+             judge(k, r, "delegated_weight", true, weight, t2,
+                   AC_DIM_DELEGATED_WEIGHT, (double)t2);
+    }
+    return ok;
+}
+
 enum ac_status ac_power_check(const struct ac_state *s, int64_t now,
                               struct ac_arena *a, struct ac_power_change **out,
                               size_t *count, struct ac_err *err)
 {
-    const int64_t *v = s->charter.value;
-    int64_t since = now - v[AC_P_POWER_WINDOW_DAYS] * (int64_t)DAY_MS;
-    struct checker k = {s, a, NULL, 0, 0};
-    int64_t min_total = v[AC_P_POWER_MIN_TOTAL];
+    int64_t since =
+        now - s->charter.value[AC_P_POWER_WINDOW_DAYS] * (int64_t)DAY_MS;
+    struct ac_power_change *list = NULL;
+    size_t n = 0, room = 0;
 
     for (size_t ci = 0; ci < s->circle_count; ci++) {
+        struct checker k = {s, a, {{0}}, 0};
         struct ac_power_report r;
+        struct ac_arena_mark mark = ac_arena_mark(a);
         enum ac_status st =
             report(s, s->circles[ci].id, since, now, false, a, &r, err);
-        int64_t t, val;
-        bool ok = true;
+        bool ok = st == AC_OK && judge_scope(&k, &r, ci == 0);
+        /* the report is scratch: only the verdicts stay */
+        ac_arena_rewind(a, mark);
         if (st != AC_OK) {
             return st;
         }
-        t = v[AC_P_POWER_ADOPTED_GINI];
-        val = llround(r.dist[AC_DIM_PROPOSALS_ADOPTED].gini * 100);
-        ok = ok &&
-             judge(&k, &r, "proposals_adopted.gini",
-                   t > 0 && r.n > 1 &&
-                       r.dist[AC_DIM_PROPOSALS_ADOPTED].total >=
-                           (double)min_total &&
-                       r.dist[AC_DIM_PROPOSALS_ADOPTED].gini * 100 >= (double)t,
-                   val, t, AC_DIM_PROPOSALS_ADOPTED, 0);
-        t = v[AC_P_POWER_ROLE_DAYS_TOP10];
-        val = isnan(r.dist[AC_DIM_ROLE_DAYS].top10)
-                  ? 0
-                  : llround(r.dist[AC_DIM_ROLE_DAYS].top10 * 100);
-        ok = ok &&
-             judge(&k, &r, "role_days.top10",
-                   t > 0 && r.n > 1 &&
-                       r.dist[AC_DIM_ROLE_DAYS].total >= (double)min_total &&
-                       r.dist[AC_DIM_ROLE_DAYS].top10 * 100 >= (double)t,
-                   val, t, AC_DIM_ROLE_DAYS, 0);
-        if (ci == 0) {
-            double held = max_of(&r, AC_DIM_ROLES_HELD);
-            double weight = max_of(&r, AC_DIM_DELEGATED_WEIGHT);
-            t = v[AC_P_POWER_ROLES_HELD];
-            ok = ok && judge(&k, &r, "roles_held", t > 0 && held >= (double)t,
-                             (int64_t)held, t, AC_DIM_ROLES_HELD, (double)t);
-            t = v[AC_P_POWER_DELEGATED_WEIGHT];
-            ok = ok &&
-                 judge(&k, &r, "delegated_weight", t > 0 && weight >= (double)t,
-                       (int64_t)weight, t, AC_DIM_DELEGATED_WEIGHT, (double)t);
-        }
-        if (!ok) {
+        if (!ok || !grow(a, (void **)&list, &room, n + k.count, sizeof *list)) {
             return NOMEM(err);
         }
+        for (size_t i = 0; i < k.count; i++) {
+            const struct verdict *v = &k.v[i];
+            struct ac_power_change *c = &list[n++];
+            *c = (struct ac_power_change){
+                v->raise,     v->measure, s->circles[ci].id, v->value,
+                v->threshold, NULL,       v->member_count};
+            if (v->member_count &&
+                !(c->members = ac_arena_alloc(a, v->member_count *
+                                                     sizeof *c->members))) {
+                return NOMEM(err);
+            }
+            for (size_t m = 0; m < v->member_count; m++) {
+                c->members[m] = v->members[m];
+            }
+        }
     }
-    /* an alert whose circle is gone cannot be judged: nothing to do, the
-     * circle list never shrinks */
-    *out = k.list;
-    *count = k.count;
+    *out = list;
+    *count = n;
     return AC_OK;
 }

@@ -8,14 +8,21 @@
 
 #include "exec_fixture.h"
 
-TestSuite(power, .init = setup, .fini = teardown);
+static struct ac_arena work; /* the reports' memory */
 
-static struct ac_arena work;
+static void power_teardown(void)
+{
+    ac_arena_release(&work);
+    teardown();
+}
+
+TestSuite(power, .init = setup, .fini = power_teardown);
 
 static struct ac_power_report report_of(const char *circle, int64_t since)
 {
     struct ac_power_report r;
     struct ac_err err = {0};
+    ac_arena_release(&work);
     ac_arena_init(&work, 0);
     cr_assert_eq(
         ac_power_report(&O.s, ac_str_c(circle), since, O.now, &work, &r, &err),
@@ -375,4 +382,44 @@ Test(power, a_forged_alert_event_is_refused_by_the_fold)
                 "\"threshold\":2}");
     cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
     cr_assert(strstr(err.msg, "no such alert"), "%s", err.msg);
+}
+
+Test(power, an_answer_of_a_member_who_left_the_circle_is_not_counted)
+{
+    struct ac_power_report r;
+    const char *id;
+    org3_ops(); /* ops: alice, bob */
+    O.now += MIN;
+    OK(propose("alice", "ops", "agreement.adopt", "Keys",
+               "{\"text\":\"Keys on the hook.\"}"));
+    id = newest();
+    O.now += MIN;
+    OK(pos("bob", id, "consent", ""));
+    adopt("alice", "all", "circle.amend", "Bob moves to the garden",
+          "{\"circle\":\"ops\",\"remove\":[\"bob\"]}");
+    tick_at(P(id)->deadline);
+    r = report_of("all", 0);
+    for (size_t i = 0; i < r.n; i++) {
+        cr_assert_leq(r.values[AC_DIM_PARTICIPATION][i], 1.0, "%.*s",
+                      (int)r.members[i]->id.len, r.members[i]->id.ptr);
+    }
+    /* bob: p1..p5 in all (his admission round excluded), not the keys */
+    r = report_of("ops", 0);
+    cr_assert_eq(r.n, 1, "only alice is in ops now");
+}
+
+Test(power, alerts_judge_the_value_the_log_records)
+{
+    org3();
+    /* alice holds 3 of 3 adopted: gini 2/3, recorded as 67 */
+    set_charter("{\"set\":{\"power.alert.min_total\":3,"
+                "\"power.alert.proposals_adopted.gini\":67}}");
+    cr_assert_eq(check(), 1, "67 reaches 67");
+    is_type(last(0), "power.alert");
+    cr_assert_eq(dint(last(0)->data, "value"), 67);
+    set_charter("{\"set\":{\"power.alert.proposals_adopted.gini\":68}}");
+    cr_assert_eq(check(), 1);
+    is_type(last(0), "power.cleared");
+    cr_assert_lt(dint(last(0)->data, "value"),
+                 dint(last(0)->data, "threshold"));
 }
