@@ -195,6 +195,7 @@ struct ac_service {
     int64_t last_now;       /* ms; writer only */
     int64_t power_seq;      /* changed_seq the alerts were checked at */
     int64_t power_next;     /* monotonic ms before which no check runs */
+    int64_t power_last;     /* monotonic ms of the last check */
 
     pthread_mutex_t qlock;      /* queue, closing, stop */
     pthread_cond_t qcond;       /* signals the writer */

@@ -178,12 +178,18 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+#define POWER_RECHECK_MS INT64_C(3600000) /* time alone moves measures */
+
 /* Whether the power alerts should be checked: a measure may have changed
- * and the last check is long enough ago. */
+ * (an event, or time: windows slide, delegations expire, role-days grow)
+ * and the last check is long enough ago. Never while the state is broken:
+ * the batch would reload the store again at once. */
 static bool power_due(const struct ac_service *svc)
 {
-    return svc->state.power.changed_seq != svc->power_seq &&
-           mono_ms() >= svc->power_next;
+    int64_t now = mono_ms();
+    return !svc->broken && now >= svc->power_next &&
+           (svc->state.power.changed_seq != svc->power_seq ||
+            now >= svc->power_last + POWER_RECHECK_MS);
 }
 
 /* Raises and clears power alerts (docs/power.md#alerts). A check costs a
@@ -209,7 +215,8 @@ static bool run_power(struct ac_service *svc, int64_t now, struct ac_arena *a,
     }
     cost = mono_ms() - start;
     svc->power_seq = svc->state.power.changed_seq;
-    svc->power_next = mono_ms() + 20 * cost;
+    svc->power_last = mono_ms();
+    svc->power_next = svc->power_last + 20 * cost;
     return ok;
 }
 
@@ -382,7 +389,8 @@ static void *writer_main(void *arg)
             int64_t left = due - ac_service_now();
             wait = left < 0 ? 0 : (left < wait ? left : wait);
         }
-        if (svc->state.power.changed_seq != svc->power_seq) {
+        if (power_due(svc) ||
+            (!svc->broken && svc->state.power.changed_seq != svc->power_seq)) {
             int64_t left = svc->power_next - mono_ms();
             wait = left < 0 ? 0 : (left < wait ? left : wait);
         }
