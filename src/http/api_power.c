@@ -245,13 +245,11 @@ static json_t *figures_json(const struct ac_power_report *r, enum ac_dim d)
 static json_t *graph_json(const struct ac_power_report *r)
 {
     const struct ac_graph_figures *g = &r->graph;
-    json_t *o = json_object(), *pr = json_object(), *explain = json_object();
-    bool ok = o && pr && explain;
+    json_t *o = json_object(), *explain = json_object();
+    bool ok = o && explain;
     char sentence[512];
 
-    for (size_t i = 0; ok && r->pagerank && i < r->n; i++) {
-        ok = setn(pr, r->members[i]->id, num(r->pagerank[i]));
-    }
+    /* only the spread of PageRank: a member's own value would score them */
     for (int f = 0; ok && f < AC_GFIG_COUNT; f++) {
         ac_power_explain_graph(r, (enum ac_graph_figure)f, sentence,
                                sizeof sentence);
@@ -264,13 +262,10 @@ static json_t *graph_json(const struct ac_power_report *r)
          set(o, "pagerank_gini", num(g->pagerank_gini)) &&
          set(o, "global_reaching_centrality", num(g->grc)) &&
          set(o, "estimated", json_boolean(g->grc_estimated)) &&
-         set(o, "pagerank", pr);
-    pr = NULL;
-    ok = ok && set(o, "explain", explain);
+         set(o, "explain", explain);
     explain = NULL;
     if (!ok) {
         json_decref(o);
-        json_decref(pr);
         json_decref(explain);
         return NULL;
     }

@@ -282,21 +282,10 @@ enum ac_status ac_power_svg_lorenz(const struct ac_power_report *r,
 #define B_LEFT 260  /* bars' left edge */
 #define B_SPAN 360  /* the longest bar */
 
-struct ranked {
+struct bar {
     double value; /* not finite counts as -1 */
     size_t at;    /* index in the report */
 };
-
-/* Largest first; equal values in the report's order (joining order), so
- * the order is total and the output the same on every run. */
-static int ranked_cmp(const void *x, const void *y)
-{
-    const struct ranked *a = x, *b = y;
-    if (a->value != b->value) {
-        return a->value > b->value ? -1 : 1;
-    }
-    return a->at < b->at ? -1 : a->at > b->at;
-}
 
 static void bars_axis(struct ac_buf *b, double max, int y)
 {
@@ -320,7 +309,7 @@ enum ac_status ac_power_svg_bars(const struct ac_power_report *r, enum ac_dim d,
                                  size_t bar_max, struct ac_buf *out,
                                  struct ac_err *err)
 {
-    struct ranked *order = NULL;
+    struct bar *order = NULL;
     size_t shown = r->n < bar_max ? r->n : bar_max, rows = shown ? shown : 1;
     double max = 0;
     int height, axis_y;
@@ -336,12 +325,13 @@ enum ac_status ac_power_svg_bars(const struct ac_power_report *r, enum ac_dim d,
     }
     for (size_t i = 0; i < r->n; i++) {
         double x = r->values[d][i];
-        order[i] = (struct ranked){isfinite(x) ? x : -1, i};
+        order[i] = (struct bar){isfinite(x) ? x : -1, i};
         if (order[i].value > max) {
             max = order[i].value;
         }
     }
-    qsort(order, r->n, sizeof *order, ranked_cmp);
+    /* in the report's order, the order members joined: the bars show
+     * each member's value, they do not rank anyone */
     axis_y = B_TOP + (int)rows * B_ROW + 4;
     height = axis_y + 34 + (r->n > shown ? B_ROW : 0);
 
@@ -356,7 +346,7 @@ enum ac_status ac_power_svg_bars(const struct ac_power_report *r, enum ac_dim d,
     if (r->n == 0) {
         ac_buf_add_c(out, "No members to show.");
     } else {
-        ac_buf_add_c(out, "Horizontal bars, largest first: ");
+        ac_buf_add_c(out, "Horizontal bars, in the order members joined: ");
         for (size_t k = 0; k < shown; k++) {
             ac_buf_add_c(out, k ? ", " : "");
             text(out, r->members[order[k].at]->id);
