@@ -377,8 +377,17 @@ enum ac_status ac_cli_power(struct ac_cli_args *a, struct ac_err *err)
     }
     if (dim_arg && !ac_dim_parse(ac_str_c(dim_arg), &dim)) {
         return AC_CLI_USAGE(a, err,
-                            "--dim must be one of the measures, such as "
-                            "proposals_adopted or role_days");
+                            "--dim \"%.40s\" is not a measure: give one of "
+                            "proposals_authored, proposals_adopted, "
+                            "objections_raised, objections_integrated, "
+                            "participation, role_days, roles_held, "
+                            "delegated_weight",
+                            dim_arg);
+    }
+    if (dim_arg && !svg) {
+        return AC_CLI_USAGE(a, err,
+                            "--dim chooses the bars of --svg: give "
+                            "--svg OUT too");
     }
     if (svg && !*svg) {
         return AC_CLI_USAGE(a, err, "--svg needs a file name");
@@ -400,14 +409,16 @@ enum ac_status ac_cli_power(struct ac_cli_args *a, struct ac_err *err)
             }
         }
     } else {
-        char path[256], c[128] = "";
+        char path[256], c[128] = "", d[24] = "";
         struct ac_cli_args call = *a;
         if (circle && !ac_client_escape(circle, c, sizeof c)) {
             return AC_CLI_USAGE(a, err, "--circle is too long");
         }
-        snprintf(path, sizeof path, "/power?circle=%s%s%s",
-                 circle ? c : AC_ROOT_CIRCLE, days ? "&days=" : "",
-                 days ? days_arg : "");
+        if (days) {
+            snprintf(d, sizeof d, "&days=%" PRId64, days);
+        }
+        snprintf(path, sizeof path, "/power?circle=%s%s",
+                 circle ? c : AC_ROOT_CIRCLE, d);
         if (svg) {
             /* the SVG needs the answer parsed, --json or not */
             for (size_t i = 0; call.opts[i].name; i++) {

@@ -430,7 +430,8 @@ static const struct command commands[] = {
      "show an agreement with its text", NULL, opts_json, 1, 1,
      "accord agreement a1"},
     {"power", ac_cli_power, true,
-     "[FILE] [--circle C] [--days N] [--explain] [--svg OUT] [--json]",
+     "[FILE] [--circle C] [--days N] [--explain] [--svg OUT [--dim M]] "
+     "[--json]",
      "show how evenly activity, roles and votes are spread",
      "The power monitor (docs/power.md): for every measure (proposals\n"
      "authored and adopted, objections raised and integrated,\n"
