@@ -330,9 +330,7 @@ enum ac_status ac_log_verify_store(struct ac_store *st, int64_t *count,
     return rs;
 }
 
-/* Reads one line without its end into line, capped at LINE_MAX_LEN.
- * *more is false at the end of the file. */
-static enum ac_status read_line(FILE *f, struct ac_buf *line, bool *more,
+enum ac_status ac_log_read_line(FILE *f, struct ac_buf *line, bool *more,
                                 int64_t seq, struct ac_err *err)
 {
     char chunk[65536];
@@ -402,7 +400,7 @@ enum ac_status ac_log_replay_file(FILE *f, struct ac_state *state,
     replay_init(&r, state, "line", err);
     ac_buf_init(&line, LINE_MAX_LEN);
     while (rs == AC_OK && more) {
-        rs = read_line(f, &line, &more, r.count + 1, err);
+        rs = ac_log_read_line(f, &line, &more, r.count + 1, err);
         if (rs != AC_OK || !more) {
             break;
         }

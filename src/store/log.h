@@ -40,6 +40,12 @@ enum ac_status ac_log_replay_file(FILE *f, struct ac_state *state,
                                   int64_t *count, char head[AC_HEX_LEN + 1],
                                   struct ac_err *err);
 
+/* Reads one line of an exported file without its end into line, byte by
+ * byte (a NUL byte cannot hide the rest), capped at the longest event
+ * line; seq names the event in errors. *more is false at the end. */
+enum ac_status ac_log_read_line(FILE *f, struct ac_buf *line, bool *more,
+                                int64_t seq, struct ac_err *err);
+
 /* Writes the log as JSON Lines, one event per line with its hash. */
 enum ac_status ac_log_export(struct ac_store *st, FILE *out,
                              struct ac_err *err);
