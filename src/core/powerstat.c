@@ -13,8 +13,10 @@
 
 #include "powerstat_int.h"
 
-#define DAMPING 0.85            /* PageRank damping, as igraph's default */
-#define PR_TOLERANCE 1e-12      /* L1 change that ends the iteration */
+#define DAMPING 0.85 /* PageRank damping, as igraph's default */
+#define PR_TOLERANCE                                                           \
+    1e-10                       /* L1 change that ends the iteration, as       \
+                                 * PRPACK's default tolerance */
 #define PR_MAX_ROUNDS 1000      /* PageRank sweeps at most */
 #define SKETCH_K 64             /* hashes kept by a bottom-k sketch */
 #define NONE UINT32_MAX         /* no node, component or slot */
@@ -640,28 +642,82 @@ static enum ac_status page_rank(const struct graph *g, struct ac_arena *a,
                                 double *ranks, double *gini, struct ac_err *err)
 {
     struct ac_arena_mark mark = ac_arena_mark(a);
-    uint32_t n = g->n;
-    double *pr, *old, total;
+    uint32_t n = g->n, active = 0, edges = 0, quiet = 0, quiet_dangling = 0;
+    uint32_t *node, *off, *src;
+    double *pr, *old, *p, *from_quiet, total, pq, dangling_active;
     struct ksum sum = {0, 0};
 
+    /* Nodes without in-edges ("quiet": in an interaction graph most
+     * members who answer but are never answered) all hold the same rank
+     * pq = (1 - DAMPING) / n + DAMPING * dangling / n, so the sweeps keep
+     * one number for them and run over the other nodes and over the
+     * in-edges between those only; the in-edges from quiet nodes enter
+     * as one weight per node times pq. Same fixed point, a fraction of
+     * the work when few members are answered. */
+    for (uint32_t v = 0; v < n; v++) {
+        if (g->in_off[v + 1] > g->in_off[v]) {
+            active++;
+        } else {
+            quiet++;
+            quiet_dangling += g->out_w[v] == 0;
+        }
+    }
     if (!(pr = take(a, n, sizeof *pr, err)) ||
-        !(old = take(a, n, sizeof *old, err))) {
+        !(old = take(a, n, sizeof *old, err)) ||
+        !(node = take(a, active + 1, sizeof *node, err)) ||
+        !(off = take(a, active + 1, sizeof *off, err)) ||
+        !(from_quiet = take(a, active + 1, sizeof *from_quiet, err))) {
         ac_arena_rewind(a, mark);
         return AC_ENOMEM;
     }
+    for (uint32_t v = 0, k = 0; v < n; v++) {
+        if (g->in_off[v + 1] > g->in_off[v]) {
+            node[k++] = v;
+            for (uint32_t e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
+                uint32_t u = g->in_src[e];
+                edges += g->in_off[u + 1] > g->in_off[u];
+            }
+        }
+    }
+    if (!(src = take(a, edges + 1, sizeof *src, err)) ||
+        !(p = take(a, edges + 1, sizeof *p, err))) {
+        ac_arena_rewind(a, mark);
+        return AC_ENOMEM;
+    }
+    edges = 0;
+    for (uint32_t k = 0; k < active; k++) {
+        uint32_t v = node[k];
+        off[k] = edges;
+        for (uint32_t e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
+            uint32_t u = g->in_src[e];
+            if (g->in_off[u + 1] > g->in_off[u]) {
+                src[edges] = u;
+                p[edges++] = g->in_p[e];
+            } else {
+                from_quiet[k] += g->in_p[e];
+            }
+        }
+    }
+    off[active] = edges;
     for (uint32_t u = 0; u < n; u++) {
         pr[u] = old[u] = 1.0 / n;
     }
+    pq = 1.0 / n;
     for (int round = 0; round < PR_MAX_ROUNDS; round++) {
-        double change = 0, dangling = 0;
-        total = 0;
-        for (uint32_t u = 0; u < n; u++) {
-            dangling += g->out_w[u] == 0 ? pr[u] : 0;
+        double change, dangling, pq_old = pq;
+        dangling_active = 0;
+        for (uint32_t k = 0; k < active; k++) {
+            dangling_active += g->out_w[node[k]] == 0 ? pr[node[k]] : 0;
         }
-        for (uint32_t v = 0; v < n; v++) {
-            double s = 0, nv;
-            for (uint32_t e = g->in_off[v]; e < g->in_off[v + 1]; e++) {
-                s += g->in_p[e] * pr[g->in_src[e]];
+        dangling = dangling_active + quiet_dangling * pq;
+        pq = (1.0 - DAMPING) / n + DAMPING * dangling / n;
+        dangling += quiet_dangling * (pq - pq_old);
+        total = quiet * pq;
+        for (uint32_t k = 0; k < active; k++) {
+            uint32_t v = node[k];
+            double s = from_quiet[k] * pq, nv;
+            for (uint32_t e = off[k]; e < off[k + 1]; e++) {
+                s += p[e] * pr[src[e]];
             }
             nv = (1.0 - DAMPING) / n + DAMPING * (dangling / n + s);
             if (g->out_w[v] == 0) {
@@ -670,7 +726,10 @@ static enum ac_status page_rank(const struct graph *g, struct ac_arena *a,
             pr[v] = nv;
             total += nv;
         }
-        for (uint32_t v = 0; v < n; v++) {
+        pq /= total;
+        change = quiet * fabs(pq - pq_old);
+        for (uint32_t k = 0; k < active; k++) {
+            uint32_t v = node[k];
             pr[v] /= total;
             change += fabs(pr[v] - old[v]);
             old[v] = pr[v];
@@ -680,6 +739,9 @@ static enum ac_status page_rank(const struct graph *g, struct ac_arena *a,
         }
     }
     for (uint32_t v = 0; v < n; v++) {
+        if (g->in_off[v + 1] == g->in_off[v]) {
+            pr[v] = pq;
+        }
         ksum_add(&sum, pr[v]);
     }
     total = ksum_get(&sum);
