@@ -10,10 +10,13 @@
  *   --pagerank OUT writes the PageRank of every node, one a line
  * prints: nodes=N edges_in=M edges=E reciprocity=R indegree_gini=G
  *         pagerank_gini=P grc=C grc_estimated=0|1 read_s=S seconds=MEDIAN
- *         seconds_min=S seconds_runs=S,S,...
+ *         seconds_min=S seconds_runs=S,S,... build_s=S reciprocity_s=S
+ *         indegree_gini_s=S pagerank_s=S grc_s=S measures_s=S
  * seconds is the whole call, from the unsorted edge list to every figure
  * (reciprocity, in-degree Gini, PageRank and its Gini, global reaching
- * centrality). */
+ * centrality); the *_s after it are its steps, and measures_s reciprocity
+ * plus PageRank on the built graph: what igraph's pagerank() and
+ * reciprocity() do on a Graph already built. All are medians. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 
 #include "bench.h"
 #include "core/powerstat.h"
+#include "core/powerstat_int.h"
 
 #define REPEAT_MAX 100
 
@@ -79,6 +83,32 @@ static uint64_t read_uint(char **p, const char *path)
     return (uint64_t)v;
 }
 
+/* When each step of one call ended (bench_now), by enum ac_graph_step. */
+static double step_end[AC_GRAPH_GRC + 1];
+
+static void step_ended(void *ctx, enum ac_graph_step step)
+{
+    (void)ctx;
+    step_end[step] = bench_now();
+}
+
+static double median(const double *v, long n)
+{
+    double s[REPEAT_MAX];
+    memcpy(s, v, (size_t)n * sizeof *v);
+    qsort(s, (size_t)n, sizeof *s, bench_cmp_double);
+    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double least(const double *v, long n)
+{
+    double m = v[0];
+    for (long i = 1; i < n; i++) {
+        m = v[i] < m ? v[i] : m;
+    }
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     const char *path, *pr_path = NULL;
@@ -87,6 +117,8 @@ int main(int argc, char **argv)
     char *text, *p;
     struct ac_edge *edges;
     double runs[REPEAT_MAX], t0, read_s, *pagerank;
+    double build[REPEAT_MAX], recip[REPEAT_MAX], indeg[REPEAT_MAX];
+    double pr[REPEAT_MAX], grc[REPEAT_MAX], measures[REPEAT_MAX];
     struct ac_graph_figures fig = {0};
 
     if (argc < 2) {
@@ -151,11 +183,20 @@ int main(int argc, char **argv)
         double t;
         ac_arena_init(&a, 0);
         t = bench_now();
-        if (ac_graph_compute(edges, m, n, &a, pagerank, &fig, &err) != AC_OK) {
+        if (ac_graph_compute_steps(edges, m, n, AC_GRAPH_EXACT_BUDGET, &a,
+                                   pagerank, &fig, step_ended, NULL,
+                                   &err) != AC_OK) {
             fprintf(stderr, "graph: %s\n", err.msg);
             return 1;
         }
         runs[r] = bench_now() - t;
+        build[r] = step_end[AC_GRAPH_BUILT] - t;
+        recip[r] = step_end[AC_GRAPH_RECIPROCITY] - step_end[AC_GRAPH_BUILT];
+        indeg[r] =
+            step_end[AC_GRAPH_INDEGREE_GINI] - step_end[AC_GRAPH_RECIPROCITY];
+        pr[r] = step_end[AC_GRAPH_PAGERANK] - step_end[AC_GRAPH_INDEGREE_GINI];
+        grc[r] = step_end[AC_GRAPH_GRC] - step_end[AC_GRAPH_PAGERANK];
+        measures[r] = recip[r] + pr[r];
         ac_arena_release(&a);
     }
     if (pr_path) {
@@ -175,19 +216,15 @@ int main(int argc, char **argv)
            "grc_estimated=%d read_s=%.3f",
            n, m, fig.edges, fig.reciprocity, fig.indegree_gini,
            fig.pagerank_gini, fig.grc, fig.grc_estimated ? 1 : 0, read_s);
-    {
-        double sorted[REPEAT_MAX];
-        memcpy(sorted, runs, (size_t)repeat * sizeof *runs);
-        qsort(sorted, (size_t)repeat, sizeof *sorted, bench_cmp_double);
-        printf(" seconds=%.6f seconds_min=%.6f seconds_runs=",
-               repeat % 2 ? sorted[repeat / 2]
-                          : (sorted[repeat / 2 - 1] + sorted[repeat / 2]) / 2,
-               sorted[0]);
-    }
+    printf(" seconds=%.6f seconds_min=%.6f seconds_runs=", median(runs, repeat),
+           least(runs, repeat));
     for (long r = 0; r < repeat; r++) {
         printf("%s%.6f", r ? "," : "", runs[r]);
     }
-    putchar('\n');
+    printf(" build_s=%.6f reciprocity_s=%.6f indegree_gini_s=%.6f "
+           "pagerank_s=%.6f grc_s=%.6f measures_s=%.6f\n",
+           median(build, repeat), median(recip, repeat), median(indeg, repeat),
+           median(pr, repeat), median(grc, repeat), median(measures, repeat));
     free(pagerank);
     free(edges);
     return 0;

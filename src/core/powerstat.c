@@ -1649,11 +1649,20 @@ static enum ac_status grc(const struct graph *g, size_t budget,
     return AC_OK;
 }
 
-enum ac_status ac_graph_compute_budget(const struct ac_edge *edges, size_t m,
-                                       size_t n, size_t exact_budget,
-                                       struct ac_arena *a, double *pagerank,
-                                       struct ac_graph_figures *out,
-                                       struct ac_err *err)
+/* Tells the watcher, if any, that a step is done. */
+static void step_done(ac_graph_step_fn *done, void *ctx, enum ac_graph_step s)
+{
+    if (done) {
+        done(ctx, s);
+    }
+}
+
+enum ac_status ac_graph_compute_steps(const struct ac_edge *edges, size_t m,
+                                      size_t n, size_t exact_budget,
+                                      struct ac_arena *a, double *pagerank,
+                                      struct ac_graph_figures *out,
+                                      ac_graph_step_fn *done, void *ctx,
+                                      struct ac_err *err)
 {
     struct ac_arena_mark mark = ac_arena_mark(a);
     struct graph g = {0};
@@ -1670,11 +1679,20 @@ enum ac_status ac_graph_compute_budget(const struct ac_edge *edges, size_t m,
     if ((st = build(edges, m, (uint32_t)n, a, &g, err)) != AC_OK) {
         goto out;
     }
+    step_done(done, ctx, AC_GRAPH_BUILT);
     out->edges = g.m;
     out->reciprocity = reciprocity(&g);
-    if ((st = indegree_gini(&g, a, &out->indegree_gini, err)) == AC_OK &&
-        (st = page_rank(&g, a, pagerank, &out->pagerank_gini, err)) == AC_OK) {
-        st = grc(&g, exact_budget, a, out, err);
+    step_done(done, ctx, AC_GRAPH_RECIPROCITY);
+    if ((st = indegree_gini(&g, a, &out->indegree_gini, err)) != AC_OK) {
+        goto out;
+    }
+    step_done(done, ctx, AC_GRAPH_INDEGREE_GINI);
+    if ((st = page_rank(&g, a, pagerank, &out->pagerank_gini, err)) != AC_OK) {
+        goto out;
+    }
+    step_done(done, ctx, AC_GRAPH_PAGERANK);
+    if ((st = grc(&g, exact_budget, a, out, err)) == AC_OK) {
+        step_done(done, ctx, AC_GRAPH_GRC);
     }
 out:
     ac_arena_rewind(a, mark);
@@ -1682,6 +1700,16 @@ out:
         memset(out, 0, sizeof *out);
     }
     return st;
+}
+
+enum ac_status ac_graph_compute_budget(const struct ac_edge *edges, size_t m,
+                                       size_t n, size_t exact_budget,
+                                       struct ac_arena *a, double *pagerank,
+                                       struct ac_graph_figures *out,
+                                       struct ac_err *err)
+{
+    return ac_graph_compute_steps(edges, m, n, exact_budget, a, pagerank, out,
+                                  NULL, NULL, err);
 }
 
 enum ac_status ac_graph_compute(const struct ac_edge *edges, size_t m, size_t n,

@@ -632,3 +632,38 @@ Test(graph, estimated_grc_is_close_to_the_exact_one)
     }
     cr_assert_geq(estimated, 4, "the estimates were used: %d", estimated);
 }
+
+/* The call with a watcher gives the same figures, and tells it of each
+ * step once, in order. */
+struct steps_seen {
+    int n;
+    enum ac_graph_step order[8];
+};
+
+static void saw_step(void *ctx, enum ac_graph_step step)
+{
+    struct steps_seen *seen = ctx;
+    cr_assert_lt(seen->n, 8);
+    seen->order[seen->n++] = step;
+}
+
+Test(graph, steps_are_reported_in_order)
+{
+    struct u_rng r = {0x5EED};
+    struct ac_edge *e = random_graph(&r, 2000, 2400);
+    struct ac_graph_figures plain, watched;
+    struct steps_seen seen = {0};
+    struct ac_err err = {0};
+    cr_assert_eq(ac_graph_compute(e, 2400, 2000, &arena, NULL, &plain, &err),
+                 AC_OK);
+    cr_assert_eq(ac_graph_compute_steps(e, 2400, 2000, AC_GRAPH_EXACT_BUDGET,
+                                        &arena, NULL, &watched, saw_step, &seen,
+                                        &err),
+                 AC_OK);
+    cr_assert_eq(memcmp(&plain, &watched, sizeof plain), 0, "same figures");
+    cr_assert_eq(seen.n, 5);
+    for (int i = 0; i < 5; i++) {
+        cr_assert_eq(seen.order[i], (enum ac_graph_step)(AC_GRAPH_BUILT + i));
+    }
+    free(e);
+}
