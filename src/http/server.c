@@ -409,19 +409,17 @@ enum ac_status ac_server_run(const struct ac_server_config *cfg,
 
     wait_for_stop(&set);
 
-    /* Stop accepting, commit and answer what is queued, let the answers
-     * go out, then close. */
-    {
-        MHD_socket ls = MHD_quiesce_daemon(d);
-        __atomic_store_n(&svc->stopping, true, __ATOMIC_SEQ_CST);
-        ac_service_drain(svc);
-        wait_inflight(svc);
-        MHD_stop_daemon(d);
-        d = NULL;
-        if (ls != MHD_INVALID_SOCKET) {
-            close(ls);
-        }
-    }
+    /* Refuse new writes (503, "Connection: close"), commit and answer
+     * what is queued, let the answers go out, then close. The listening
+     * socket stays open until MHD_stop_daemon: MHD_quiesce_daemon races
+     * with the epoll worker threads of libmicrohttpd 0.9.75, which both
+     * remove the socket from their epoll set, and the loser aborts the
+     * process ("Failed to remove listen FD from epoll set"). */
+    __atomic_store_n(&svc->stopping, true, __ATOMIC_SEQ_CST);
+    ac_service_drain(svc);
+    wait_inflight(svc);
+    MHD_stop_daemon(d);
+    d = NULL;
     printf("accord: stopped; head seq %lld\n", (long long)svc->state.seq);
     fflush(stdout);
     st = AC_OK;
