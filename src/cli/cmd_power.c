@@ -381,7 +381,7 @@ enum ac_status ac_cli_power(struct ac_cli_args *a, struct ac_err *err)
                             "proposals_authored, proposals_adopted, "
                             "objections_raised, objections_integrated, "
                             "participation, role_days, roles_held, "
-                            "delegated_weight",
+                            "delegated_weight, money_controlled",
                             dim_arg);
     }
     if (dim_arg && !svg) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/ascii.h"
+#include "core/money.h"
 
 static const struct ac_param_def defs[AC_PARAM_COUNT] = {
     [AC_P_ROUND_HOURS] = {"consent.round_hours", AC_PARAM_INT, 72, 1, 720, NULL,
@@ -75,6 +76,11 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
     DECIDE(AC_P_DECISION_ROLE_ELECT, "role.elect", AC_M_CONSENSUS),
     /* the circle accepts ballots collected elsewhere */
     DECIDE(AC_P_DECISION_CHOICE_IMPORT, "choice.import", AC_M_SUPERMAJORITY),
+    /* shared money (docs/money.md) */
+    DECIDE(AC_P_DECISION_INCOME, "income", AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_BUDGET_ALLOCATE, "budget.allocate",
+           AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_SPEND, "spend", AC_M_SUPERMAJORITY),
 #undef DECIDE
     [AC_P_OBJECTION_CRITERIA] = {"objection.criteria", AC_PARAM_TEXT, 0, 0,
                                  2000, "", false,
@@ -117,6 +123,10 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
                                      AC_PARAM_INT, 3, 0, 100, NULL, false,
                                      "alert when one member carries this many "
                                      "votes; 0 turns it off"},
+    [AC_P_MONEY_CURRENCY] = {"money.currency", AC_PARAM_CURRENCY, 0, 3, 3,
+                             "EUR", false,
+                             "the ISO 4217 currency of every amount; "
+                             "fixed once money has moved"},
 };
 
 static const char *const method_names[AC_METHOD_COUNT] = {
@@ -277,6 +287,21 @@ enum ac_status ac_charter_check(enum ac_param p, const struct ac_val *v,
                              d->name, d->min, d->max, v->i);
         }
         return AC_OK;
+    case AC_PARAM_CURRENCY:
+        if (v->kind != AC_VAL_STR) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s must be an ISO 4217 currency code such as "
+                             "\"EUR\", \"USD\" or \"JPY\"",
+                             d->name);
+        }
+        if (!ac_currency_find(v->s)) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s: \"%.*s\" is not an ISO 4217 currency code "
+                             "(such as \"EUR\", \"USD\" or \"JPY\")",
+                             d->name, (int)(v->s.len > 16 ? 16 : v->s.len),
+                             v->s.ptr);
+        }
+        return AC_OK;
     case AC_PARAM_TEXT: {
         size_t n;
         if (v->kind != AC_VAL_STR) {
@@ -322,7 +347,7 @@ enum ac_status ac_charter_set(struct ac_charter *c, enum ac_param p,
     if (!by.ptr) {
         return ac_err_set(err, AC_ENOMEM, "out of memory");
     }
-    if (defs[p].type == AC_PARAM_TEXT) {
+    if (defs[p].type == AC_PARAM_TEXT || defs[p].type == AC_PARAM_CURRENCY) {
         struct ac_str t = ac_arena_str(a, v->s);
         if (!t.ptr) {
             return ac_err_set(err, AC_ENOMEM, "out of memory");
@@ -344,6 +369,7 @@ struct ac_val *ac_charter_value(const struct ac_charter *c, enum ac_param p,
 {
     switch (defs[p].type) {
     case AC_PARAM_TEXT:
+    case AC_PARAM_CURRENCY:
         return ac_val_str(a, c->text[p]);
     case AC_PARAM_FALLBACK:
         if (c->value[p] == 0) {

@@ -17,7 +17,8 @@ enum ac_param_type {
     AC_PARAM_INT,      /* integer in [min, max] */
     AC_PARAM_FALLBACK, /* "none" (stored 0) or a percentage in [min, max] */
     AC_PARAM_TEXT,     /* text of 1..max code points */
-    AC_PARAM_METHOD    /* a decision method in [min, max] (ac_method) */
+    AC_PARAM_METHOD,   /* a decision method in [min, max] (ac_method) */
+    AC_PARAM_CURRENCY  /* an ISO 4217 code (core/money.h), kept as text */
 };
 
 /* How a proposal is decided (docs/decisions.md). The first four decide
@@ -76,6 +77,7 @@ enum ac_param {
     AC_P_POWER_ROLE_DAYS_TOP10,    /* percent; 0 off */
     AC_P_POWER_ROLES_HELD,         /* roles at once; 0 off */
     AC_P_POWER_DELEGATED_WEIGHT,   /* votes carried; 0 off */
+    AC_P_MONEY_CURRENCY,           /* ISO 4217 code of every amount */
     AC_P_DECISION_AGREEMENT_ADOPT, /* decision.<kind>, in enum ac_kind order */
     AC_P_DECISION_AGREEMENT_AMEND,
     AC_P_DECISION_AGREEMENT_RETIRE,
@@ -90,6 +92,9 @@ enum ac_param {
     AC_P_DECISION_ROLE_RETIRE,
     AC_P_DECISION_ROLE_ELECT,
     AC_P_DECISION_CHOICE_IMPORT,
+    AC_P_DECISION_INCOME, /* the money kinds, in enum ac_kind order */
+    AC_P_DECISION_BUDGET_ALLOCATE,
+    AC_P_DECISION_SPEND,
     AC_PARAM_COUNT
 };
 

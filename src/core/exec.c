@@ -422,6 +422,17 @@ static enum ac_status ck_charter_amend(const struct kind_ctx *k,
         if (st != AC_OK) {
             return st;
         }
+        if (p == AC_P_MONEY_CURRENCY && k->s->movement_count > 0 &&
+            !ac_str_eq(set->pairs[i].val->s,
+                       k->s->charter.text[AC_P_MONEY_CURRENCY])) {
+            return ac_err_at(err, where, AC_EINVAL,
+                             "%s: money.currency is fixed once money has "
+                             "moved: the ledger's amounts are minor units "
+                             "of %.*s",
+                             where,
+                             (int)k->s->charter.text[AC_P_MONEY_CURRENCY].len,
+                             k->s->charter.text[AC_P_MONEY_CURRENCY].ptr);
+        }
     }
     return AC_OK;
 }
@@ -561,6 +572,12 @@ static enum ac_status ck_circle_create(const struct kind_ctx *k,
     if (ac_state_circle(k->s, id)) {
         return ac_err_at(err, "/data/id", AC_EINVAL,
                          "/data/id: a circle \"%.*s\" already exists",
+                         (int)id.len, id.ptr);
+    }
+    if (ac_str_eq_c(id, AC_POOL) || ac_str_eq_c(id, AC_OUTSIDE)) {
+        return ac_err_at(err, "/data/id", AC_EINVAL,
+                         "/data/id: \"%.*s\" names a side of the ledger "
+                         "(docs/money.md); choose another id",
                          (int)id.len, id.ptr);
     }
     if (members->count == 0) {
@@ -968,6 +985,177 @@ static enum ac_status ck_role_draw(const struct kind_ctx *k,
     return one_filling(k, r, err);
 }
 
+/* ---- money (docs/money.md) ---- */
+
+/* An amount in minor units: a whole number 1..AC_MONEY_MAX. */
+static enum ac_status field_amount(const struct kind_ctx *k,
+                                   const struct ac_val *data, int64_t *out,
+                                   struct ac_err *err)
+{
+    const struct ac_val *v = ac_val_get(data, "amount");
+    struct ac_currency cur = ac_state_currency(k->s);
+    if (!v) {
+        return ac_err_at(err, "/data/amount", AC_EINVAL,
+                         "/data/amount is required: a whole number of minor "
+                         "units of %s",
+                         cur.code);
+    }
+    if (v->kind != AC_VAL_INT || v->i < 1 || v->i > AC_MONEY_MAX) {
+        char shown[32] = "";
+        if (v->kind == AC_VAL_INT) {
+            snprintf(shown, sizeof shown, ", not %" PRId64, v->i);
+        }
+        return ac_err_at(err, "/data/amount", AC_EINVAL,
+                         "/data/amount must be a whole number of minor units "
+                         "of %s (%s) from 1 to %" PRId64 "%s",
+                         cur.code,
+                         cur.minor == 0   ? "the currency has no minor unit"
+                         : cur.minor == 2 ? "1234 is 12.34"
+                         : cur.minor == 3 ? "1234 is 1.234"
+                                          : "12345 is 1.2345",
+                         AC_MONEY_MAX, shown);
+    }
+    *out = v->i;
+    return AC_OK;
+}
+
+/* An amount with its currency, for messages. */
+static void money_text(const struct ac_state *s, int64_t amount, char out[48])
+{
+    struct ac_currency cur = ac_state_currency(s);
+    char num[32];
+    ac_money_format(num, amount, cur.minor);
+    snprintf(out, 48, "%s %s", num, cur.code);
+}
+
+/* The budget of c can give amount. */
+static enum ac_status can_pay(const struct kind_ctx *k,
+                              const struct ac_circle *c, int64_t amount,
+                              struct ac_err *err)
+{
+    char has[48], needs[48];
+    struct ac_str name = ac_account_name(c);
+    if (c->balance >= amount) {
+        return AC_OK;
+    }
+    money_text(k->s, c->balance, has);
+    money_text(k->s, amount, needs);
+    return ac_err_at(err, "/data/amount", AC_EINVAL,
+                     "/data/amount: %s%.*s holds %s, less than the %s asked "
+                     "for",
+                     ac_str_eq_c(name, AC_POOL) ? "the " : "the budget of ",
+                     (int)name.len, name.ptr, has, needs);
+}
+
+/* The budget of c can take amount more. */
+static enum ac_status can_hold(const struct ac_circle *c, int64_t amount,
+                               struct ac_err *err)
+{
+    if (c->balance <= AC_MONEY_MAX - amount) {
+        return AC_OK;
+    }
+    return ac_err_at(err, "/data/amount", AC_EINVAL,
+                     "/data/amount: the balance would pass the largest "
+                     "amount accord keeps (%" PRId64 " minor units)",
+                     AC_MONEY_MAX);
+}
+
+static enum ac_status ck_income(const struct kind_ctx *k,
+                                const struct ac_val *data, struct ac_err *err)
+{
+    static const char *const allowed[] = {"amount", "source", NULL};
+    struct ac_str source;
+    int64_t amount;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = need_root(k, "income", err);
+    }
+    if (st == AC_OK) {
+        st = field_amount(k, data, &amount, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "source", false, 1, AC_NAME_MAX, &source, err);
+    }
+    return st == AC_OK ? can_hold(&k->s->circles[0], amount, err) : st;
+}
+
+static enum ac_status ck_budget_allocate(const struct kind_ctx *k,
+                                         const struct ac_val *data,
+                                         struct ac_err *err)
+{
+    static const char *const allowed[] = {"circle", "amount", NULL};
+    struct ac_str id;
+    const struct ac_circle *to;
+    int64_t amount;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = need_root(k, "budget.allocate", err);
+    }
+    if (st == AC_OK) {
+        st = field_id(data, "circle", &id, err);
+    }
+    if (st == AC_OK) {
+        st = field_amount(k, data, &amount, err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!(to = ac_state_circle(k->s, id))) {
+        return ac_err_at(err, "/data/circle", AC_EINVAL,
+                         "/data/circle: no circle \"%.*s\"", (int)id.len,
+                         id.ptr);
+    }
+    if (to == &k->s->circles[0]) {
+        return ac_err_at(err, "/data/circle", AC_EINVAL,
+                         "/data/circle: the pool is the budget of \"all\"; "
+                         "allocate to another circle");
+    }
+    if ((st = can_pay(k, &k->s->circles[0], amount, err)) != AC_OK) {
+        return st;
+    }
+    return can_hold(to, amount, err);
+}
+
+static enum ac_status ck_spend(const struct kind_ctx *k,
+                               const struct ac_val *data, struct ac_err *err)
+{
+    static const char *const allowed[] = {"circle", "amount", "payee",
+                                          "purpose", NULL};
+    struct ac_str id, payee, purpose;
+    const struct ac_circle *from;
+    int64_t amount;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = field_id(data, "circle", &id, err);
+    }
+    if (st == AC_OK) {
+        st = field_amount(k, data, &amount, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "payee", false, 1, AC_NAME_MAX, &payee, err);
+    }
+    if (st == AC_OK) {
+        st =
+            field_str(data, "purpose", false, 1, AC_PURPOSE_MAX, &purpose, err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!ac_str_eq(id, k->circle)) {
+        return ac_err_at(err, "/data/circle", AC_EINVAL,
+                         "/data/circle: a spend is decided by the circle "
+                         "whose budget pays it: propose it in the circle "
+                         "\"%.*s\", not \"%.*s\"",
+                         (int)(id.len > 40 ? 40 : id.len), id.ptr,
+                         (int)k->circle.len, k->circle.ptr);
+    }
+    from = ac_state_circle(k->s, id);
+    return from ? can_pay(k, from, amount, err)
+                : ac_err_at(err, "/data/circle", AC_EINVAL,
+                            "/data/circle: no circle \"%.*s\"", (int)id.len,
+                            id.ptr);
+}
+
 typedef enum ac_status (*check_fn)(const struct kind_ctx *,
                                    const struct ac_val *, struct ac_err *);
 
@@ -987,6 +1175,9 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_ROLE_ELECT] = ck_role_elect,
     [AC_KIND_ROLE_DRAW] = ck_role_draw,
     [AC_KIND_CHOICE_IMPORT] = ck_choice_import,
+    [AC_KIND_INCOME] = ck_income,
+    [AC_KIND_BUDGET_ALLOCATE] = ck_budget_allocate,
+    [AC_KIND_SPEND] = ck_spend,
 };
 
 /* ---- the consent process ---- */

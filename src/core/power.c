@@ -30,7 +30,8 @@ static const char *const dim_names[AC_DIM_COUNT] = {
     "proposals_authored", "proposals_adopted",
     "objections_raised",  "objections_integrated",
     "participation",      "role_days",
-    "roles_held",         "delegated_weight"};
+    "roles_held",         "delegated_weight",
+    "money_controlled"};
 
 const char *ac_dim_name(enum ac_dim d)
 {
@@ -659,6 +660,29 @@ static enum ac_status from_roles(const struct ac_state *s, size_t scope,
     return AC_OK;
 }
 
+/* Money moved in the window on each member's adopted proposals: the
+ * spends and the allocations they wrote (docs/power.md). In a circle,
+ * what its own proposals moved: its spends, and for "all" the
+ * allocations too. */
+static void from_money(const struct ac_state *s, size_t scope,
+                       const int32_t *pop, struct ac_power_report *r)
+{
+    for (size_t i = 0; i < s->movement_count; i++) {
+        const struct ac_movement *m = &s->movements[i];
+        const struct ac_proposal *p;
+        int64_t x;
+        if (m->kind == AC_MOVE_INCOME || m->time < r->since ||
+            m->time > r->until || !(p = ac_state_proposal(s, m->proposal)) ||
+            (scope != 0 && circle_at(s, p->circle) != scope)) {
+            continue;
+        }
+        x = pop_of(pop, (uint32_t)member_at(s, m->author));
+        if (x >= 0) {
+            r->values[AC_DIM_MONEY_CONTROLLED][x] += (double)m->amount;
+        }
+    }
+}
+
 struct reach {
     size_t from; /* member index of the delegator */
     int64_t since;
@@ -823,6 +847,7 @@ static enum ac_status report(const struct ac_state *s, struct ac_str circle,
         (st = from_delegations(s, scope, pop, r, a, err)) != AC_OK) {
         return st;
     }
+    from_money(s, scope, pop, r);
     if (!(scratch = ac_arena_alloc(a, (r->n + 1) * sizeof *scratch))) {
         return NOMEM(err);
     }

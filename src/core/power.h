@@ -31,6 +31,7 @@ enum ac_dim {
     AC_DIM_ROLE_DAYS,             /* days of role terms held */
     AC_DIM_ROLES_HELD,            /* roles held now */
     AC_DIM_DELEGATED_WEIGHT,      /* votes carried now, own included */
+    AC_DIM_MONEY_CONTROLLED,      /* minor units moved on their proposals */
     AC_DIM_COUNT
 };
 

@@ -22,10 +22,12 @@ static const char *const proposal_status_names[] = {
     "open",   "needs_integration", "adopted", "withdrawn",
     "lapsed", "rejected",          "decided"};
 static const char *const kind_names[] = {
-    "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
-    "member.admit",    "member.remove",   "circle.create",    "circle.amend",
-    "choice",          "role.create",     "role.amend",       "role.retire",
-    "role.elect",      "role.draw",       "choice.import"};
+    "agreement.adopt", "agreement.amend", "agreement.retire",
+    "charter.amend",   "member.admit",    "member.remove",
+    "circle.create",   "circle.amend",    "choice",
+    "role.create",     "role.amend",      "role.retire",
+    "role.elect",      "role.draw",       "choice.import",
+    "income",          "budget.allocate", "spend"};
 
 const char *ac_stage_name(enum ac_stage ph)
 {
@@ -39,8 +41,9 @@ enum ac_param ac_kind_decision_param(enum ac_kind k)
     if (k == AC_KIND_ROLE_DRAW) {
         return AC_PARAM_COUNT;
     }
-    if (k == AC_KIND_CHOICE_IMPORT) {
-        return AC_P_DECISION_CHOICE_IMPORT;
+    if (k >= AC_KIND_CHOICE_IMPORT) {
+        return (enum ac_param)(AC_P_DECISION_CHOICE_IMPORT +
+                               ((int)k - AC_KIND_CHOICE_IMPORT));
     }
     return (enum ac_param)(AC_P_DECISION_AGREEMENT_ADOPT + (int)k);
 }
@@ -1752,6 +1755,107 @@ static enum ac_status fx_choice_import(struct ac_state *s,
     return AC_OK;
 }
 
+/* ---- money (docs/money.md) ---- */
+
+struct ac_currency ac_state_currency(const struct ac_state *s)
+{
+    const struct ac_currency *c =
+        ac_currency_find(s->charter.text[AC_P_MONEY_CURRENCY]);
+    return c ? *c : (struct ac_currency){"EUR", 2};
+}
+
+struct ac_str ac_account_name(const struct ac_circle *c)
+{
+    return is_root(c) ? AC_STR(AC_POOL) : c->id;
+}
+
+/* Records a movement of amount from one budget to another (either may be
+ * NULL: outside) as p's effect, checking that no balance goes below 0 or
+ * over AC_MONEY_MAX. */
+static enum ac_status move(struct ac_state *s, struct ac_proposal *p,
+                           const struct ac_event *ev, enum ac_move_kind kind,
+                           struct ac_circle *from, struct ac_circle *to,
+                           struct ac_err *err)
+{
+    struct ac_movement *m;
+    int64_t amount;
+    struct ac_str source = {"", 0}, payee = {"", 0}, purpose = {"", 0};
+    if (!ac_val_get_int(p->data, "amount", &amount) || amount < 1 ||
+        amount > AC_MONEY_MAX || (from && from->balance < amount) ||
+        (to && to->balance > AC_MONEY_MAX - amount)) {
+        return bad(err, ev, "a movement of money the budgets cannot make");
+    }
+    ac_val_get_str(p->data, "source", &source);
+    ac_val_get_str(p->data, "payee", &payee);
+    ac_val_get_str(p->data, "purpose", &purpose);
+    if (!GROW(s->arena, s->movements, s->movement_room, s->movement_count)) {
+        return NOMEM(err);
+    }
+    m = &s->movements[s->movement_count];
+    *m = (struct ac_movement){ev->seq,
+                              ev->time,
+                              kind,
+                              p->id,
+                              p->author,
+                              from ? ac_account_name(from) : AC_STR(AC_OUTSIDE),
+                              to ? ac_account_name(to) : AC_STR(AC_OUTSIDE),
+                              amount,
+                              keep(s, source),
+                              keep(s, payee),
+                              keep(s, purpose)};
+    if (!m->source.ptr || !m->payee.ptr || !m->purpose.ptr) {
+        return NOMEM(err);
+    }
+    s->movement_count++;
+    if (from) {
+        from->balance -= amount;
+    }
+    if (to) {
+        to->balance += amount;
+    }
+    return AC_OK;
+}
+
+/* The circle a money proposal's data names, or NULL. */
+static struct ac_circle *data_circle(const struct ac_state *s,
+                                     const struct ac_proposal *p)
+{
+    struct ac_str id;
+    return ac_val_get_str(p->data, "circle", &id) ? ac_state_circle(s, id)
+                                                  : NULL;
+}
+
+static enum ac_status fx_income(struct ac_state *s, struct ac_proposal *p,
+                                const struct ac_event *ev, struct ac_err *err)
+{
+    if (!ac_str_eq_c(p->circle, AC_ROOT_CIRCLE)) {
+        return bad(err, ev, "income is decided by the circle \"all\"");
+    }
+    return move(s, p, ev, AC_MOVE_INCOME, NULL, &s->circles[0], err);
+}
+
+static enum ac_status fx_budget_allocate(struct ac_state *s,
+                                         struct ac_proposal *p,
+                                         const struct ac_event *ev,
+                                         struct ac_err *err)
+{
+    struct ac_circle *to = data_circle(s, p);
+    if (!ac_str_eq_c(p->circle, AC_ROOT_CIRCLE) || !to || is_root(to)) {
+        return bad(err, ev, "an allocation goes from the pool to a circle");
+    }
+    return move(s, p, ev, AC_MOVE_ALLOCATE, &s->circles[0], to, err);
+}
+
+static enum ac_status fx_spend(struct ac_state *s, struct ac_proposal *p,
+                               const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_circle *from = data_circle(s, p);
+    if (!from || !ac_str_eq(from->id, p->circle)) {
+        return bad(err, ev, "a spend is decided by the circle that pays");
+    }
+    return move(s, p, ev, AC_MOVE_SPEND, from, NULL, err);
+}
+
 typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
                                     const struct ac_event *, struct ac_err *);
 
@@ -1769,6 +1873,9 @@ static const effect_fn effects[AC_KIND_COUNT] = {
     [AC_KIND_ROLE_RETIRE] = fx_role_retire,
     [AC_KIND_ROLE_ELECT] = fx_role_elect,
     [AC_KIND_CHOICE_IMPORT] = fx_choice_import,
+    [AC_KIND_INCOME] = fx_income,
+    [AC_KIND_BUDGET_ALLOCATE] = fx_budget_allocate,
+    [AC_KIND_SPEND] = fx_spend,
 };
 
 /* The tally members a close of method m carries (besides "eligible"). */

@@ -15,6 +15,7 @@
 #include "base/val.h"
 #include "core/charter.h"
 #include "core/event.h"
+#include "core/money.h"
 #include "core/power.h"
 
 #define AC_ROOT_CIRCLE "all"
@@ -47,6 +48,8 @@ struct ac_circle {
     struct ac_str *members; /* ids; unused for the root circle */
     size_t count;           /* members */
     size_t room;            /* allocated slots */
+    int64_t balance;        /* minor units of its budget; the root
+                             * circle's is the pool (docs/money.md) */
 };
 
 enum ac_agreement_status { AC_AGREEMENT_ACTIVE, AC_AGREEMENT_RETIRED };
@@ -160,9 +163,12 @@ enum ac_kind {
     AC_KIND_ROLE_CREATE,
     AC_KIND_ROLE_AMEND,
     AC_KIND_ROLE_RETIRE,
-    AC_KIND_ROLE_ELECT,    /* nominations, a change round, a consent round */
-    AC_KIND_ROLE_DRAW,     /* volunteers commit, reveal, and a lot is drawn */
-    AC_KIND_CHOICE_IMPORT, /* ballots collected elsewhere, if accepted */
+    AC_KIND_ROLE_ELECT,      /* nominations, a change round, a consent round */
+    AC_KIND_ROLE_DRAW,       /* volunteers commit, reveal, and a lot is drawn */
+    AC_KIND_CHOICE_IMPORT,   /* ballots collected elsewhere, if accepted */
+    AC_KIND_INCOME,          /* money comes into the pool */
+    AC_KIND_BUDGET_ALLOCATE, /* from the pool to a circle's budget */
+    AC_KIND_SPEND,           /* a payment from the deciding circle's budget */
     AC_KIND_COUNT
 };
 
@@ -301,6 +307,9 @@ struct ac_state {
     struct ac_due *due;
     size_t due_count, due_room;
 
+    struct ac_movement *movements; /* the ledger, oldest first */
+    size_t movement_count, movement_room;
+
     struct ac_power power; /* the power monitor's facts and open alerts */
 };
 
@@ -330,6 +339,14 @@ struct ac_delegation *ac_state_delegation(const struct ac_state *s,
                                           struct ac_str from,
                                           struct ac_str circle,
                                           struct ac_str kind);
+
+/* The organisation's currency (charter money.currency) and the digits
+ * of its minor unit. */
+struct ac_currency ac_state_currency(const struct ac_state *s);
+
+/* The budget a money proposal of circle draws on, by its ledger name:
+ * AC_POOL for the root circle, else the circle's id. */
+struct ac_str ac_account_name(const struct ac_circle *c);
 
 /* Roles member holds now. */
 size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member);

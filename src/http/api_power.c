@@ -23,7 +23,7 @@ static const char *const graph_names[AC_GFIG_COUNT] = {
 static const char *const titles[AC_DIM_COUNT] = {
     "Proposals authored",    "Proposals adopted", "Objections raised",
     "Objections integrated", "Participation",     "Role-days",
-    "Roles held now",        "Votes carried"};
+    "Roles held now",        "Votes carried",     "Money controlled"};
 
 /* What a dimension counts, as the object of a sentence. */
 static const char *const nouns[AC_DIM_COUNT] = {
@@ -34,7 +34,9 @@ static const char *const nouns[AC_DIM_COUNT] = {
     "the participation rates (answers given per round they could answer)",
     "the days spent holding roles",
     "the roles held now",
-    "the votes carried (their own and those delegated to them)"};
+    "the votes carried (their own and those delegated to them)",
+    "the money moved on their adopted proposals (spends and allocations, "
+    "in minor units of the currency)"};
 
 const char *ac_figure_name(enum ac_figure f)
 {

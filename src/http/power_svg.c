@@ -31,14 +31,15 @@ static const struct {
     const char *colour; /* contrast on white in the comment */
     const char *dash;   /* stroke-dasharray, or NULL for a solid line */
 } looks[AC_DIM_COUNT] = {
-    {"#1f4e9c", NULL},          /* 8.0:1 */
-    {"#b3361b", NULL},          /* 6.1:1 */
-    {"#1b7a3e", "8 4"},         /* 5.4:1 */
-    {"#7a3fa0", "8 4"},         /* 6.9:1 */
-    {"#8a5a00", "2 3"},         /* 5.9:1 */
-    {"#0e7c86", "2 3"},         /* 5.0:1 */
-    {"#b0246b", "10 3 2 3"},    /* 6.3:1 */
-    {"#4d4d4d", "10 3 2 3 2 3"} /* 8.5:1 */
+    {"#1f4e9c", NULL},           /* 8.0:1 */
+    {"#b3361b", NULL},           /* 6.1:1 */
+    {"#1b7a3e", "8 4"},          /* 5.4:1 */
+    {"#7a3fa0", "8 4"},          /* 6.9:1 */
+    {"#8a5a00", "2 3"},          /* 5.9:1 */
+    {"#0e7c86", "2 3"},          /* 5.0:1 */
+    {"#b0246b", "10 3 2 3"},     /* 6.3:1 */
+    {"#4d4d4d", "10 3 2 3 2 3"}, /* 8.5:1 */
+    {"#6b4e16", "4 2 1 2"}       /* 7.7:1 */
 };
 
 /* Whether v * scale is a whole number, up to rounding. */

@@ -312,6 +312,26 @@ static struct ac_str param_value(const struct ac_val *data)
     return (struct ac_str){none, 0};
 }
 
+/* An amount in major units of the organisation's currency. */
+static void amount_input(struct ac_page *pg, const struct ac_state *s,
+                         const struct ac_val *data)
+{
+    struct ac_currency cur = ac_state_currency(s);
+    const struct ac_val *v = data ? ac_val_get(data, "amount") : NULL;
+    char label[48], shown[32] = "";
+    snprintf(label, sizeof label, "Amount (%s)", cur.code);
+    if (v && v->kind == AC_VAL_INT) {
+        ac_money_format(shown, v->i, cur.minor);
+    } else if (v && v->kind == AC_VAL_STR) {
+        snprintf(shown, sizeof shown, "%.*s",
+                 (int)(v->s.len > 31 ? 31 : v->s.len), v->s.ptr);
+    }
+    ac_page_input(pg, "text", "amount", label, ac_str_c(shown), true,
+                  cur.minor == 0   ? "a whole number, e.g. 1200"
+                  : cur.minor == 3 ? "e.g. 120.500"
+                                   : "e.g. 120.50");
+}
+
 void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
                         enum ac_kind kind, const struct ac_val *data)
 {
@@ -416,6 +436,32 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
                       "who collected the ballots, when and how");
         break;
     }
+    case AC_KIND_INCOME:
+        amount_input(pg, s, data);
+        ac_page_input(pg, "text", "source", "From", data_str(data, "source"),
+                      true, "who or what the money comes from");
+        break;
+    case AC_KIND_BUDGET_ALLOCATE: {
+        struct ac_str cur =
+            ac_page_value(pg, "circle_id", data_str(data, "circle"));
+        select_begin(pg, "circle_id", "To the budget of",
+                     "the money goes from the pool to this circle");
+        for (size_t i = 1; i < s->circle_count; i++) {
+            select_option(pg, s->circles[i].id, s->circles[i].name, cur);
+        }
+        select_end(pg);
+        amount_input(pg, s, data);
+        break;
+    }
+    case AC_KIND_SPEND:
+        amount_input(pg, s, data);
+        ac_page_input(pg, "text", "payee", "Paid to", data_str(data, "payee"),
+                      true, NULL);
+        ac_page_textarea(pg, "purpose", "What for", data_str(data, "purpose"),
+                         true,
+                         "paid from the budget of the circle the proposal "
+                         "is in");
+        break;
     case AC_KIND_CHOICE: {
         struct ac_buf b;
         ac_buf_init(&b, 0);
@@ -498,6 +544,25 @@ static bool put_number(struct ac_request *r, struct ac_val *obj,
         ac_parse_i64(ac_str_c(v), INT64_MIN, INT64_MAX, &n, NULL) == AC_OK
             ? ac_val_int(&r->arena, n)
             : ac_val_str(&r->arena, ac_str_c(v)));
+}
+
+/* The amount field, written in major units, as minor units; text the
+ * core names as wrong when it is not an amount. */
+static bool put_amount(struct ac_request *r, struct ac_val *obj)
+{
+    const char *v = form_text(r, "amount");
+    int64_t n;
+    int minor;
+    if (!v) {
+        return true;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    minor = ac_state_currency(&r->svc->state).minor;
+    pthread_rwlock_unlock(&r->svc->lock);
+    return ac_val_set(&r->arena, obj, "amount",
+                      ac_money_parse(ac_str_c(v), minor, &n)
+                          ? ac_val_int(&r->arena, n)
+                          : ac_val_str(&r->arena, ac_str_c(v)));
 }
 
 static bool put_array(struct ac_request *r, struct ac_val *obj, const char *key,
@@ -698,6 +763,21 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
     case AC_KIND_ROLE_ELECT:
         ok = ok && put_field(r, d, "role", "role", false) &&
              put_field(r, d, "candidate", "candidate", true);
+        break;
+    case AC_KIND_INCOME:
+        ok = ok && put_amount(r, d) &&
+             put_field(r, d, "source", "source", false);
+        break;
+    case AC_KIND_BUDGET_ALLOCATE:
+        ok = ok && put_field(r, d, "circle", "circle_id", false) &&
+             put_amount(r, d);
+        break;
+    case AC_KIND_SPEND:
+        /* the circle that pays is the one that decides: the proposal's */
+        ok = ok &&
+             ac_val_set(a, d, "circle", ac_val_str(a, r->job.cmd.circle)) &&
+             put_amount(r, d) && put_field(r, d, "payee", "payee", false) &&
+             put_field(r, d, "purpose", "purpose", false);
         break;
     case AC_KIND_COUNT:
         break;
@@ -1046,6 +1126,8 @@ void ac_web_post_amend(struct ac_request *r)
     p = ac_state_proposal(&r->svc->state, r->param);
     if (p) {
         kind = p->kind;
+        /* not read by the amendment: a spend's data names it */
+        r->job.cmd.circle = ac_arena_str(&r->arena, p->circle);
     }
     pthread_rwlock_unlock(&r->svc->lock);
     if (kind == AC_KIND_COUNT) {

@@ -1421,7 +1421,7 @@ void ac_web_charter(struct ac_request *r)
                        "<tr id=\"%s\"><td><code>%s</code></td>"
                        "<td class=\"value\">",
                        d->name, d->name);
-        if (d->type == AC_PARAM_TEXT) {
+        if (d->type == AC_PARAM_TEXT || d->type == AC_PARAM_CURRENCY) {
             ac_page_text(&pg, s->charter.text[i]);
         } else if (d->type == AC_PARAM_FALLBACK && s->charter.value[i] == 0) {
             ac_page_raw(&pg, "none");

@@ -23,7 +23,7 @@ let org; // alice, bob and carol, each signed in on org.pages
 
 const DIMS = [
   'proposals_authored', 'proposals_adopted', 'objections_raised', 'objections_integrated',
-  'participation', 'role_days', 'roles_held', 'delegated_weight',
+  'participation', 'role_days', 'roles_held', 'delegated_weight', 'money_controlled',
 ];
 const FIGURES = ['gini', 'hhi', 'effective_members', 'top10_share', 'palma', 'nakamoto'];
 const GRAPH = ['reciprocity', 'indegree_gini', 'pagerank_gini', 'global_reaching_centrality'];

@@ -90,10 +90,10 @@ Test(power, the_report_and_an_alert_raised_by_the_server, .fini = org_cleanup)
     cr_assert(strstr(jstr(json_object_get(m, "explain"), "gini"),
                      "one member has them all"));
     for (const char *const *d =
-             (const char *const[]){"proposals_authored", "objections_raised",
-                                   "objections_integrated", "participation",
-                                   "role_days", "roles_held",
-                                   "delegated_weight", NULL};
+             (const char *const[]){
+                 "proposals_authored", "objections_raised",
+                 "objections_integrated", "participation", "role_days",
+                 "roles_held", "delegated_weight", "money_controlled", NULL};
          *d; d++) {
         cr_assert_not_null(
             json_object_get(json_object_get(r.json, "measures"), *d), "%s", *d);

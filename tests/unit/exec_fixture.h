@@ -488,6 +488,20 @@ static inline void replay_matches(void)
         for (size_t i = 0; i < r.circle_count; i++) {
             cr_assert(ac_str_eq(r.circles[i].purpose, O.s.circles[i].purpose));
             cr_assert_eq(r.circles[i].count, O.s.circles[i].count);
+            cr_assert_eq(r.circles[i].balance, O.s.circles[i].balance);
+        }
+        cr_assert_eq(r.movement_count, O.s.movement_count);
+        for (size_t i = 0; i < r.movement_count; i++) {
+            const struct ac_movement *x = &r.movements[i],
+                                     *y = &O.s.movements[i];
+            cr_assert(x->seq == y->seq && x->time == y->time &&
+                      x->kind == y->kind && x->amount == y->amount);
+            cr_assert(ac_str_eq(x->from, y->from) && ac_str_eq(x->to, y->to));
+            cr_assert(ac_str_eq(x->proposal, y->proposal) &&
+                      ac_str_eq(x->author, y->author));
+            cr_assert(ac_str_eq(x->payee, y->payee) &&
+                      ac_str_eq(x->purpose, y->purpose) &&
+                      ac_str_eq(x->source, y->source));
         }
         cr_assert_eq(r.agreement_count, O.s.agreement_count);
         for (size_t i = 0; i < r.agreement_count; i++) {

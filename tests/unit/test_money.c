@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Shared money (docs/money.md): the currency, income into the pool,
+ * allocations to circles, spends decided by the circle that pays, the
+ * balances that never go below zero, the ledger's movements, bad input
+ * refused with nothing appended, and money_controlled in the power
+ * monitor; driven through ac_exec with an injected clock. */
+#include <criterion/criterion.h>
+
+#include "exec_fixture.h"
+
+TestSuite(money, .init = setup, .fini = teardown);
+
+static int64_t balance(const char *circle)
+{
+    const struct ac_circle *c = ac_state_circle(&O.s, ac_str_c(circle));
+    cr_assert_not_null(c, "circle %s", circle);
+    return c->balance;
+}
+
+static const struct ac_movement *movement(size_t i)
+{
+    cr_assert_lt(i, O.s.movement_count);
+    return &O.s.movements[i];
+}
+
+/* org3_ops with 500.00 in the pool and 200.00 of it in ops's budget. */
+static void funded(void)
+{
+    org3_ops();
+    adopt("bob", "all", "income", "Membership fees",
+          "{\"amount\":50000,\"source\":\"Fees for 2026\"}");
+    adopt("carol", "all", "budget.allocate", "A budget for ops",
+          "{\"circle\":\"ops\",\"amount\":20000}");
+}
+
+Test(money, currency_table)
+{
+    const struct ac_currency *c = ac_currency_find(AC_STR("EUR"));
+    cr_assert(c && c->minor == 2);
+    cr_assert(ac_currency_find(AC_STR("JPY"))->minor == 0);
+    cr_assert(ac_currency_find(AC_STR("KWD"))->minor == 3);
+    cr_assert(ac_currency_find(AC_STR("CLF"))->minor == 4);
+    cr_assert(ac_currency_find(AC_STR("AAA")) == NULL);
+    cr_assert(ac_currency_find(AC_STR("eur")) == NULL, "codes are upper case");
+    cr_assert(ac_currency_find(AC_STR("EURO")) == NULL);
+    cr_assert(ac_currency_find(AC_STR("XAU")) == NULL, "gold is not kept");
+    cr_assert(ac_currency_find(AC_STR("")) == NULL);
+}
+
+Test(money, amounts_in_minor_units_read_and_written)
+{
+    char out[32];
+    int64_t v;
+    ac_money_format(out, 123456, 2);
+    cr_assert_str_eq(out, "1234.56");
+    ac_money_format(out, -5, 2);
+    cr_assert_str_eq(out, "-0.05");
+    ac_money_format(out, 1200, 0);
+    cr_assert_str_eq(out, "1200");
+    ac_money_format(out, 1, 3);
+    cr_assert_str_eq(out, "0.001");
+    ac_money_format(out, INT64_MIN, 2);
+    cr_assert_str_eq(out, "-92233720368547758.08");
+
+    cr_assert(ac_money_parse(AC_STR("12.34"), 2, &v) && v == 1234);
+    cr_assert(ac_money_parse(AC_STR(" 12 "), 2, &v) && v == 1200);
+    cr_assert(ac_money_parse(AC_STR("0,5"), 2, &v) && v == 50);
+    cr_assert(ac_money_parse(AC_STR("7"), 0, &v) && v == 7);
+    cr_assert(ac_money_parse(AC_STR("90071992547409.91"), 2, &v) &&
+              v == AC_MONEY_MAX);
+    cr_assert_not(ac_money_parse(AC_STR("90071992547409.92"), 2, &v));
+    cr_assert_not(ac_money_parse(AC_STR("1.234"), 2, &v), "too many decimals");
+    cr_assert_not(ac_money_parse(AC_STR("1.5"), 0, &v));
+    cr_assert_not(ac_money_parse(AC_STR("-3"), 2, &v), "no negative amounts");
+    cr_assert_not(ac_money_parse(AC_STR("1."), 2, &v));
+    cr_assert_not(ac_money_parse(AC_STR(".5"), 2, &v));
+    cr_assert_not(ac_money_parse(AC_STR("1 000"), 2, &v));
+    cr_assert_not(ac_money_parse(AC_STR(""), 2, &v));
+    cr_assert_not(ac_money_parse(AC_STR("ten"), 2, &v));
+}
+
+Test(money, income_allocation_and_spend_move_money)
+{
+    const char *spend;
+    funded();
+    cr_assert_eq(balance("all"), 30000, "the pool keeps the rest");
+    cr_assert_eq(balance("ops"), 20000);
+    spend = adopt("alice", "ops", "spend", "New lamps",
+                  "{\"circle\":\"ops\",\"amount\":4550,\"payee\":\"Lamp "
+                  "shop\",\"purpose\":\"Lamps for the hall\"}");
+    cr_assert_eq(balance("ops"), 15450);
+    cr_assert_eq(O.s.movement_count, 3);
+
+    cr_assert_eq(movement(0)->kind, AC_MOVE_INCOME);
+    cr_assert(ac_str_eq_c(movement(0)->from, AC_OUTSIDE));
+    cr_assert(ac_str_eq_c(movement(0)->to, AC_POOL));
+    cr_assert(ac_str_eq_c(movement(0)->source, "Fees for 2026"));
+    cr_assert(ac_str_eq_c(movement(0)->author, "bob"));
+    cr_assert_eq(movement(1)->kind, AC_MOVE_ALLOCATE);
+    cr_assert(ac_str_eq_c(movement(1)->from, AC_POOL));
+    cr_assert(ac_str_eq_c(movement(1)->to, "ops"));
+    cr_assert_eq(movement(2)->kind, AC_MOVE_SPEND);
+    cr_assert(ac_str_eq_c(movement(2)->from, "ops"));
+    cr_assert(ac_str_eq_c(movement(2)->to, AC_OUTSIDE));
+    cr_assert(ac_str_eq_c(movement(2)->payee, "Lamp shop"));
+    cr_assert(ac_str_eq_c(movement(2)->proposal, spend));
+    cr_assert_eq(movement(2)->amount, 4550);
+    cr_assert_eq(movement(2)->seq, O.s.seq, "the close made it");
+    is_type(last(0), "proposal.closed");
+    replay_matches();
+}
+
+Test(money, the_pool_pays_spends_of_all)
+{
+    funded();
+    adopt("alice", "all", "spend", "Hall rent",
+          "{\"circle\":\"all\",\"amount\":30000,\"payee\":\"Town "
+          "hall\",\"purpose\":\"Rent for the year\"}");
+    cr_assert_eq(balance("all"), 0);
+    cr_assert(ac_str_eq_c(movement(2)->from, AC_POOL));
+    replay_matches();
+}
+
+Test(money, bad_amounts_are_refused_with_nothing_appended)
+{
+    static const char *const bad[] = {
+        "{\"amount\":-5,\"source\":\"x\"}",
+        "{\"amount\":0,\"source\":\"x\"}",
+        "{\"amount\":\"12.50\",\"source\":\"x\"}",
+        "{\"amount\":9007199254740992,\"source\":\"x\"}",
+        "{\"source\":\"x\"}",
+    };
+    org3();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FAILS(propose("alice", "all", "income", "Gift", bad[i]), AC_EINVAL,
+              "/data/amount");
+        cr_assert(has(ac_str_c(O.err.msg), "minor units of EUR"), "%s",
+                  O.err.msg);
+    }
+    FAILS(propose("alice", "all", "income", "Gift", "{\"amount\":5}"),
+          AC_EINVAL, "/data/source");
+    FAILS(propose("alice", "all", "income", "Gift",
+                  "{\"amount\":5,\"source\":\"x\",\"to\":\"bob\"}"),
+          AC_EINVAL, NULL);
+    cr_assert_eq(O.s.movement_count, 0);
+}
+
+Test(money, overspending_is_refused_when_proposed)
+{
+    funded();
+    FAILS(propose("alice", "ops", "spend", "Too much",
+                  "{\"circle\":\"ops\",\"amount\":20001,\"payee\":\"x\","
+                  "\"purpose\":\"y\"}"),
+          AC_EINVAL, "/data/amount");
+    cr_assert(has(ac_str_c(O.err.msg), "holds 200.00 EUR"), "%s", O.err.msg);
+    cr_assert(has(ac_str_c(O.err.msg), "200.01 EUR"), "%s", O.err.msg);
+    FAILS(propose("bob", "all", "budget.allocate", "Too much",
+                  "{\"circle\":\"ops\",\"amount\":30001}"),
+          AC_EINVAL, "/data/amount");
+    cr_assert(has(ac_str_c(O.err.msg), "the pool holds 300.00 EUR"), "%s",
+              O.err.msg);
+}
+
+Test(money, a_spend_is_decided_by_the_circle_that_pays)
+{
+    funded();
+    FAILS(propose("alice", "all", "spend", "From ops",
+                  "{\"circle\":\"ops\",\"amount\":100,\"payee\":\"x\","
+                  "\"purpose\":\"y\"}"),
+          AC_EINVAL, "/data/circle");
+    cr_assert(has(ac_str_c(O.err.msg), "propose it in the circle \"ops\""),
+              "%s", O.err.msg);
+    FAILS(propose("carol", "ops", "spend", "Not a member",
+                  "{\"circle\":\"ops\",\"amount\":100,\"payee\":\"x\","
+                  "\"purpose\":\"y\"}"),
+          AC_EDENIED, NULL);
+    FAILS(propose("alice", "ops", "income", "Income in ops",
+                  "{\"amount\":100,\"source\":\"x\"}"),
+          AC_EINVAL, "/circle");
+    FAILS(propose("alice", "all", "budget.allocate", "To the pool",
+                  "{\"circle\":\"all\",\"amount\":100}"),
+          AC_EINVAL, "/data/circle");
+    FAILS(propose("alice", "all", "budget.allocate", "Nowhere",
+                  "{\"circle\":\"nope\",\"amount\":100}"),
+          AC_EINVAL, "/data/circle");
+}
+
+/* Two spends each within the budget, together over it: the second to
+ * close cannot take effect and says why; no balance goes below zero. */
+Test(money, a_spend_the_budget_no_longer_covers_lapses_at_close)
+{
+    const char *first, *second;
+    funded();
+    O.now += MIN;
+    OK(propose("alice", "ops", "spend", "Chairs",
+               "{\"circle\":\"ops\",\"amount\":15000,\"payee\":\"Chair "
+               "shop\",\"purpose\":\"Chairs\"}"));
+    first = newest();
+    O.now += MIN;
+    OK(propose("bob", "ops", "spend", "Tables",
+               "{\"circle\":\"ops\",\"amount\":10000,\"payee\":\"Table "
+               "shop\",\"purpose\":\"Tables\"}"));
+    second = newest();
+    all_consent(first);
+    cr_assert_eq(status(first), AC_PROP_ADOPTED);
+    cr_assert_eq(balance("ops"), 5000);
+    all_consent(second);
+    cr_assert_eq(status(second), AC_PROP_LAPSED);
+    cr_assert(has(P(second)->outcome, "cannot take effect"));
+    cr_assert(has(P(second)->outcome, "holds 50.00 EUR"), "%.*s",
+              (int)P(second)->outcome.len, P(second)->outcome.ptr);
+    cr_assert_eq(balance("ops"), 5000);
+    cr_assert_eq(O.s.movement_count, 3);
+    replay_matches();
+}
+
+Test(money, the_currency_is_set_by_the_charter_and_then_fixed)
+{
+    org3();
+    FAILS(propose("alice", "all", "charter.amend", "Gold",
+                  "{\"set\":{\"money.currency\":\"XAU\"}}"),
+          AC_EINVAL, "/data/set/money.currency");
+    cr_assert(has(ac_str_c(O.err.msg), "ISO 4217"), "%s", O.err.msg);
+    adopt("alice", "all", "charter.amend", "Yen",
+          "{\"set\":{\"money.currency\":\"JPY\"}}");
+    cr_assert_eq(ac_state_currency(&O.s).minor, 0);
+    FAILS(propose("alice", "all", "income", "Gift",
+                  "{\"amount\":-1,\"source\":\"x\"}"),
+          AC_EINVAL, "/data/amount");
+    cr_assert(has(ac_str_c(O.err.msg), "minor units of JPY"), "%s", O.err.msg);
+    adopt("alice", "all", "income", "Gift",
+          "{\"amount\":1200,\"source\":\"A friend\"}");
+    FAILS(propose("alice", "all", "charter.amend", "Euros",
+                  "{\"set\":{\"money.currency\":\"EUR\"}}"),
+          AC_EINVAL, "/data/set/money.currency");
+    cr_assert(has(ac_str_c(O.err.msg), "fixed once money has moved"), "%s",
+              O.err.msg);
+    /* the same value again changes nothing and may pass */
+    adopt("alice", "all", "charter.amend", "Still yen",
+          "{\"set\":{\"money.currency\":\"JPY\"}}");
+    replay_matches();
+}
+
+Test(money, ledger_names_cannot_be_circles)
+{
+    org3();
+    FAILS(propose("alice", "all", "circle.create", "Pool circle",
+                  "{\"id\":\"pool\",\"name\":\"Pool\",\"purpose\":\"x\","
+                  "\"members\":[\"alice\"]}"),
+          AC_EINVAL, "/data/id");
+    FAILS(propose("alice", "all", "circle.create", "Outside circle",
+                  "{\"id\":\"outside\",\"name\":\"Out\",\"purpose\":\"x\","
+                  "\"members\":[\"alice\"]}"),
+          AC_EINVAL, "/data/id");
+}
+
+/* A crafted close that would overdraw a budget is refused by the state. */
+Test(money, the_state_refuses_a_close_that_overdraws)
+{
+    struct ac_event ev;
+    struct ac_err err = {0};
+    struct ac_val *data;
+    const char *id;
+    funded();
+    O.now += MIN;
+    OK(propose("alice", "ops", "spend", "Chairs",
+               "{\"circle\":\"ops\",\"amount\":15000,\"payee\":\"x\","
+               "\"purpose\":\"y\"}"));
+    id = newest();
+    /* the budget shrinks behind the proposal's back: a forged balance */
+    ac_state_circle(&O.s, AC_STR("ops"))->balance = 100;
+    data = J("{\"proposal\":\"p0\",\"round\":1,\"status\":\"adopted\","
+             "\"reason\":\"forged\",\"tally\":{\"consent\":2,\"concern\":0,"
+             "\"object\":0,\"stand_aside\":0,\"eligible\":2}}");
+    ac_val_set(&O.ea, data, "proposal", ac_val_str(&O.ea, ac_str_c(id)));
+    ev = (struct ac_event){.seq = O.s.seq + 1,
+                           .time = O.now,
+                           .actor = AC_STR("system"),
+                           .type = AC_STR("proposal.closed"),
+                           .data = data};
+    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert(strstr(err.msg, "movement of money"), "%s", err.msg);
+    cr_assert_eq(ac_state_circle(&O.s, AC_STR("ops"))->balance, 100);
+    cr_assert_eq(O.s.movement_count, 2);
+}
+
+Test(money, money_controlled_counts_adopted_spends_and_allocations)
+{
+    struct ac_arena a;
+    struct ac_power_report r;
+    struct ac_err err = {0};
+    double carol = -1, alice = -1, bob = -1;
+    funded(); /* bob's income does not count, carol's allocation does */
+    adopt("alice", "ops", "spend", "Lamps",
+          "{\"circle\":\"ops\",\"amount\":4550,\"payee\":\"x\","
+          "\"purpose\":\"y\"}");
+    ac_arena_init(&a, 0);
+    cr_assert_eq(ac_power_report(&O.s, AC_STR("all"), 0, O.now, &a, &r, &err),
+                 AC_OK, "%s", err.msg);
+    for (size_t i = 0; i < r.n; i++) {
+        double v = r.values[AC_DIM_MONEY_CONTROLLED][i];
+        if (ac_str_eq_c(r.members[i]->id, "alice")) {
+            alice = v;
+        } else if (ac_str_eq_c(r.members[i]->id, "bob")) {
+            bob = v;
+        } else if (ac_str_eq_c(r.members[i]->id, "carol")) {
+            carol = v;
+        }
+    }
+    cr_assert_float_eq(alice, 4550, 1e-9);
+    cr_assert_float_eq(bob, 0, 1e-9);
+    cr_assert_float_eq(carol, 20000, 1e-9);
+    /* in ops, only its own spend */
+    cr_assert_eq(ac_power_report(&O.s, AC_STR("ops"), 0, O.now, &a, &r, &err),
+                 AC_OK);
+    cr_assert_eq(r.n, 2);
+    cr_assert_float_eq(r.values[AC_DIM_MONEY_CONTROLLED][0] +
+                           r.values[AC_DIM_MONEY_CONTROLLED][1],
+                       4550, 1e-9);
+    ac_arena_release(&a);
+}
