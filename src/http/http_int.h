@@ -83,6 +83,10 @@ json_t *ac_api_org(const struct ac_state *s);
 json_t *ac_api_members(const struct ac_state *s);
 json_t *ac_api_circles(const struct ac_state *s);
 json_t *ac_api_roles(const struct ac_state *s);
+/* GET /api/v1/ledger: currency, balances and movements. */
+json_t *ac_api_ledger(const struct ac_state *s);
+/* The ledger's movements as CSV (RFC 4180, CRLF line ends, a header). */
+void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b);
 
 /* Every delegation given and not revoked: {"delegations":[…]}. */
 json_t *ac_api_delegations(const struct ac_state *s);

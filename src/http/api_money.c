@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* The ledger (docs/money.md#ledger): balances and movements as JSON for
+ * GET /api/v1/ledger, and the movements as CSV (RFC 4180) for GET
+ * /api/v1/ledger.csv. The caller holds the state's lock. */
+#include "http_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "base/time.h"
+
+static json_t *movement_json(const struct ac_movement *m)
+{
+    json_t *o = json_pack(
+        "{s:I,s:o,s:s,s:s%,s:s%,s:s%,s:s%,s:I}", "seq", (json_int_t)m->seq,
+        "time", ac_api_time(m->time), "kind", ac_move_kind_name(m->kind),
+        "proposal", m->proposal.ptr, m->proposal.len, "author", m->author.ptr,
+        m->author.len, "from", m->from.ptr, m->from.len, "to", m->to.ptr,
+        m->to.len, "amount", (json_int_t)m->amount);
+    const struct {
+        const char *key;
+        struct ac_str v;
+    } notes[] = {
+        {"source", m->source}, {"payee", m->payee}, {"purpose", m->purpose}};
+    for (size_t i = 0; o && i < sizeof notes / sizeof notes[0]; i++) {
+        if (notes[i].v.len &&
+            json_object_set_new(o, notes[i].key, ac_json_str(notes[i].v))) {
+            json_decref(o);
+            o = NULL;
+        }
+    }
+    return o;
+}
+
+json_t *ac_api_ledger(const struct ac_state *s)
+{
+    struct ac_currency cur = ac_state_currency(s);
+    json_t *balances = json_object(), *moves = json_array(), *o;
+    bool ok = balances && moves;
+    for (size_t i = 0; ok && i < s->circle_count; i++) {
+        struct ac_str name = ac_account_name(&s->circles[i]);
+        ok = json_object_setn_new(balances, name.ptr, name.len,
+                                  json_integer(s->circles[i].balance)) == 0;
+    }
+    for (size_t i = 0; ok && i < s->movement_count; i++) {
+        ok = json_array_append_new(moves, movement_json(&s->movements[i])) == 0;
+    }
+    if (!ok) {
+        json_decref(balances);
+        json_decref(moves);
+        return NULL;
+    }
+    /* "o" steals both references, even when it fails */
+    o = json_pack("{s:s,s:i,s:o,s:o}", "currency", cur.code, "minor_units",
+                  cur.minor, "balances", balances, "movements", moves);
+    return o;
+}
+
+/* One CSV field (RFC 4180): quoted when it holds a comma, a quote or a
+ * line end, quotes doubled. Text a spreadsheet would take for a formula
+ * (starting with = + - @ or a tab) gets a leading apostrophe. */
+static void csv_field(struct ac_buf *b, struct ac_str v, bool text, bool last)
+{
+    bool quote = false, formula = false;
+    for (size_t i = 0; i < v.len; i++) {
+        quote = quote || strchr(",\"\r\n", v.ptr[i]) != NULL;
+    }
+    formula = text && v.len > 0 && strchr("=+-@\t\r", v.ptr[0]);
+    quote = quote || formula;
+    if (quote) {
+        ac_buf_add(b, "\"", 1);
+    }
+    if (formula) {
+        ac_buf_add(b, "'", 1);
+    }
+    for (size_t i = 0; i < v.len; i++) {
+        ac_buf_add(b, v.ptr[i] == '"' ? "\"\"" : &v.ptr[i],
+                   v.ptr[i] == '"' ? 2 : 1);
+    }
+    if (quote) {
+        ac_buf_add(b, "\"", 1);
+    }
+    ac_buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b)
+{
+    struct ac_currency cur = ac_state_currency(s);
+    static const char header[] =
+        "seq,time,kind,proposal,author,from,to,amount,amount_decimal,"
+        "currency,source,payee,purpose\r\n";
+    ac_buf_add(b, header, sizeof header - 1);
+    for (size_t i = 0; i < s->movement_count; i++) {
+        const struct ac_movement *m = &s->movements[i];
+        char seq[24], t[AC_TIME_LEN + 1], amount[24], decimal[32];
+        snprintf(seq, sizeof seq, "%" PRId64, m->seq);
+        ac_time_format(t, m->time);
+        snprintf(amount, sizeof amount, "%" PRId64, m->amount);
+        ac_money_format(decimal, m->amount, cur.minor);
+        csv_field(b, ac_str_c(seq), false, false);
+        csv_field(b, ac_str_c(t), false, false);
+        csv_field(b, ac_str_c(ac_move_kind_name(m->kind)), false, false);
+        csv_field(b, m->proposal, false, false);
+        csv_field(b, m->author, false, false);
+        csv_field(b, m->from, false, false);
+        csv_field(b, m->to, false, false);
+        csv_field(b, ac_str_c(amount), false, false);
+        csv_field(b, ac_str_c(decimal), false, false);
+        csv_field(b, ac_str_c(cur.code), false, false);
+        csv_field(b, m->source, true, false);
+        csv_field(b, m->payee, true, false);
+        csv_field(b, m->purpose, true, true);
+    }
+}

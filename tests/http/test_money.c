@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Shared money over HTTP (docs/money.md): income, an allocation and a
+ * spend decided by proposals, GET /api/v1/ledger and its CSV, and bad
+ * money input refused with a problem that names the field and nothing
+ * appended. */
+#include "fixture.h"
+
+/* Proposes in circle and has each of the tokens consent; the proposal
+ * must be adopted by the last. */
+static void adopt(struct org *o, const char *circle, const char *kind,
+                  const char *title, const char *data, const char *const *who)
+{
+    char *p = propose(o, who[0], circle, kind, title, data);
+    char *st = NULL;
+    for (size_t i = 0; who[i]; i++) {
+        free(st);
+        st = position(o, who[i], p, "consent", NULL);
+    }
+    cr_assert_str_eq(st, "adopted", "%s %s", kind, data);
+    free(st);
+    free(p);
+}
+
+/* pool 500.00 income, 200.00 to ops (alice, bob), 45.50 spent by ops */
+static void fund(struct org *o)
+{
+    const char *const all[] = {o->alice, o->bob, o->carol, NULL};
+    const char *const ops[] = {o->alice, o->bob, NULL};
+    adopt(o, "all", "circle.create", "Operations",
+          "{\"id\":\"ops\",\"name\":\"Operations\",\"purpose\":\"Keep the "
+          "lights on\",\"members\":[\"alice\",\"bob\"]}",
+          all);
+    adopt(o, "all", "income", "Membership fees",
+          "{\"amount\":50000,\"source\":\"Fees, 2026\"}", all);
+    adopt(o, "all", "budget.allocate", "A budget for ops",
+          "{\"circle\":\"ops\",\"amount\":20000}", all);
+    adopt(o, "ops", "spend", "Lamps",
+          "{\"circle\":\"ops\",\"amount\":4550,\"payee\":\"Lamp \\\"Bright\\\" "
+          "shop, Main St\",\"purpose\":\"=lamps for the hall\"}",
+          ops);
+}
+
+Test(money, the_ledger_as_json_and_csv, .fini = org_cleanup)
+{
+    struct org o;
+    struct t_resp r;
+    const json_t *b, *mv, *m;
+    char *line;
+    org_up(&o, true);
+    fund(&o);
+
+    r = req(&o, "GET", "/api/v1/ledger", o.carol, NULL);
+    expect_status(r, 200);
+    cr_assert_str_eq(jstr(r.json, "currency"), "EUR");
+    cr_assert_eq(jint(r.json, "minor_units"), 2);
+    b = json_object_get(r.json, "balances");
+    cr_assert_eq(jint(b, "pool"), 30000);
+    cr_assert_eq(jint(b, "ops"), 15450);
+    cr_assert_eq(json_object_size(b), 2);
+    mv = json_object_get(r.json, "movements");
+    cr_assert_eq(json_array_size(mv), 3);
+    m = json_array_get(mv, 0);
+    cr_assert_str_eq(jstr(m, "kind"), "income");
+    cr_assert_str_eq(jstr(m, "from"), "outside");
+    cr_assert_str_eq(jstr(m, "to"), "pool");
+    cr_assert_str_eq(jstr(m, "source"), "Fees, 2026");
+    cr_assert_eq(jint(m, "amount"), 50000);
+    m = json_array_get(mv, 1);
+    cr_assert_str_eq(jstr(m, "kind"), "allocation");
+    cr_assert_str_eq(jstr(m, "to"), "ops");
+    m = json_array_get(mv, 2);
+    cr_assert_str_eq(jstr(m, "kind"), "spend");
+    cr_assert_str_eq(jstr(m, "from"), "ops");
+    cr_assert_str_eq(jstr(m, "author"), "alice");
+    cr_assert_str_eq(jstr(m, "payee"), "Lamp \"Bright\" shop, Main St");
+    cr_assert_eq(jint(m, "seq"), head_seq(&o), "the close moved it");
+    t_resp_free(&r);
+
+    r = req(&o, "GET", "/api/v1/ledger.csv", o.bob, NULL);
+    expect_status(r, 200);
+    cr_assert(strncmp(r.content_type, "text/csv", 8) == 0, "%s",
+              r.content_type);
+    cr_assert(strncmp(r.body,
+                      "seq,time,kind,proposal,author,from,to,amount,"
+                      "amount_decimal,currency,source,payee,purpose\r\n",
+                      91) == 0,
+              "%s", r.body);
+    line = strstr(r.body, ",income,");
+    cr_assert_not_null(line);
+    cr_assert(strstr(line, ",50000,500.00,EUR,\"Fees, 2026\",,\r\n"), "%s",
+              r.body);
+    line = strstr(r.body, ",spend,");
+    cr_assert_not_null(line);
+    cr_assert(strstr(line, ",alice,ops,outside,4550,45.50,EUR,,\"Lamp "
+                           "\"\"Bright\"\" shop, Main St\",\"'=lamps for the "
+                           "hall\"\r\n"),
+              "%s", r.body);
+    {
+        size_t rows = 0;
+        for (const char *p = r.body; (p = strstr(p, "\r\n")); p += 2) {
+            rows++;
+        }
+        cr_assert_eq(rows, 4, "a header and three movements");
+    }
+    t_resp_free(&r);
+
+    r = req(&o, "GET", "/api/v1/ledger", NULL, NULL);
+    expect_status(r, 401);
+    t_resp_free(&r);
+    r = req(&o, "GET", "/api/v1/ledger.csv", NULL, NULL);
+    expect_status(r, 401);
+    t_resp_free(&r);
+    org_down(&o);
+}
+
+/* Each refused with 400, a detail naming the problem and the field, and
+ * the log left as it was. */
+Test(money, bad_money_input_is_refused, .fini = org_cleanup)
+{
+    static const struct {
+        const char *circle, *kind, *data, *field, *says;
+    } bad[] = {
+        {"all", "income", "{\"amount\":-500,\"source\":\"x\"}", "/data/amount",
+         "whole number of minor units of EUR"},
+        {"all", "income", "{\"amount\":12.5,\"source\":\"x\"}", NULL,
+         "integers"},
+        {"all", "income", "{\"amount\":\"12.50\",\"source\":\"x\"}",
+         "/data/amount", "minor units"},
+        {"ops", "spend",
+         "{\"circle\":\"ops\",\"amount\":20000,\"payee\":\"x\","
+         "\"purpose\":\"y\"}",
+         "/data/amount", "holds 154.50 EUR"},
+        {"all", "spend",
+         "{\"circle\":\"ops\",\"amount\":100,\"payee\":\"x\","
+         "\"purpose\":\"y\"}",
+         "/data/circle", "propose it in the circle \"ops\""},
+        {"all", "budget.allocate", "{\"circle\":\"ops\",\"amount\":30001}",
+         "/data/amount", "the pool holds 300.00 EUR"},
+        {"all", "charter.amend", "{\"set\":{\"money.currency\":\"XYZ\"}}",
+         "/data/set/money.currency", "not an ISO 4217 currency code"},
+        {"all", "charter.amend", "{\"set\":{\"money.currency\":\"USD\"}}",
+         "/data/set/money.currency", "fixed once money has moved"},
+    };
+    struct org o;
+    long long before;
+    org_up(&o, true);
+    fund(&o);
+    before = head_seq(&o);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct t_resp r = req(
+            &o, "POST", "/api/v1/proposals", o.alice,
+            "{\"circle\":\"%s\",\"kind\":\"%s\",\"title\":\"Bad\",\"data\":%s}",
+            bad[i].circle, bad[i].kind, bad[i].data);
+        expect_status(r, 400);
+        cr_assert(strstr(jstr(r.json, "detail"), bad[i].says), "%zu: %s", i,
+                  jstr(r.json, "detail"));
+        if (bad[i].field) {
+            cr_assert_str_eq(jstr(r.json, "field"), bad[i].field, "%zu", i);
+        }
+        t_resp_free(&r);
+    }
+    cr_assert_eq(head_seq(&o), before, "nothing appended");
+    org_down(&o);
+}
