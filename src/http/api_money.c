@@ -5,6 +5,7 @@
 #include "http_int.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,4 +114,23 @@ void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b)
         csv_field(b, m->payee, true, false);
         csv_field(b, m->purpose, true, true);
     }
+}
+
+void ac_reply_ledger_csv(struct ac_request *r)
+{
+    struct ac_buf b;
+    ac_buf_init(&b, (size_t)1 << 30);
+    pthread_rwlock_rdlock(&r->svc->lock);
+    ac_ledger_csv(&r->svc->state, &b);
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (b.status != AC_OK) {
+        ac_buf_release(&b);
+        ac_api_problem(&r->reply, 503, "the ledger does not fit in memory",
+                       NULL);
+        return;
+    }
+    free(r->reply.body);
+    r->reply.status = 200;
+    r->reply.type = "text/csv; charset=utf-8; header=present";
+    r->reply.body = ac_buf_take(&b, &r->reply.len);
 }

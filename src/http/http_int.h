@@ -304,6 +304,10 @@ void ac_route_job_init(struct ac_request *r, enum ac_cmd_type type,
 /* Suspends the connection and hands r->job to the writer. */
 void ac_route_submit(struct ac_request *r);
 
+/* Answers with the ledger's CSV (GET /api/v1/ledger.csv and
+ * /ledger.csv). */
+void ac_reply_ledger_csv(struct ac_request *r);
+
 /* The web pages (web_*.c): true when url is a page's path and the
  * request was answered or submitted. */
 bool ac_web_dispatch(struct ac_request *r);

@@ -1112,25 +1112,6 @@ enum ac_status ac_route_accept(struct ac_request *r, struct ac_str invite,
     return AC_OK;
 }
 
-/* GET /api/v1/ledger.csv: the movements, for a spreadsheet. */
-static void get_ledger_csv(struct ac_request *r)
-{
-    struct ac_buf b;
-    ac_buf_init(&b, 0);
-    pthread_rwlock_rdlock(&r->svc->lock);
-    ac_ledger_csv(&r->svc->state, &b);
-    pthread_rwlock_unlock(&r->svc->lock);
-    if (b.status != AC_OK) {
-        ac_buf_release(&b);
-        problem(r, 503, NULL, "the ledger does not fit in memory");
-        return;
-    }
-    free(r->reply.body);
-    r->reply.status = 200;
-    r->reply.type = "text/csv; charset=utf-8; header=present";
-    r->reply.body = ac_buf_take(&b, &r->reply.len);
-}
-
 /* ---- the table ---- */
 
 static const char *const proposals_query[] = {"status", "circle", "after",
@@ -1180,7 +1161,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/events", true, events_query, .fn = get_events},
     {"GET", "/api/v1/power", true, power_query, .fn = get_power},
     {"GET", "/api/v1/ledger", true, none, .render = ac_api_ledger},
-    {"GET", "/api/v1/ledger.csv", true, none, .fn = get_ledger_csv},
+    {"GET", "/api/v1/ledger.csv", true, none, .fn = ac_reply_ledger_csv},
 };
 
 bool ac_route_match(const char *pattern, const char *path, struct ac_str *param)

@@ -78,6 +78,8 @@ const char *const ac_web_css[] = {
     "th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid "
     "var(--line);vertical-align:top}\n"
     "th{font-size:.9rem;color:var(--muted)}\n"
+    "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;"
+    "white-space:nowrap}\n"
     ".reason{white-space:pre-wrap;overflow-wrap:anywhere}\n",
     ".badge{display:inline-block;font-size:.8rem;font-weight:600;"
     "padding:.05rem .5rem;border-radius:999px;border:1px solid currentColor}"

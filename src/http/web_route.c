@@ -444,6 +444,8 @@ static const struct web_route routes[] = {
     {"POST", "/delegations/refuse", true, ac_web_post_refuse},
     {"GET", "/power", true, ac_web_power},
     {"GET", "/power.svg", true, ac_web_power_svg},
+    {"GET", "/ledger", true, ac_web_ledger},
+    {"GET", "/ledger.csv", true, ac_reply_ledger_csv},
     {"GET", "/log", true, ac_web_log},
 };
 

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// Shared money in the web UI: income recorded and a budget allocated
+// through the new-proposal forms (amounts typed in euros, kept in cents),
+// a spend proposed in the circle that pays, an overspend refused with the
+// message next to the amount, and the /ledger page with its balances,
+// movements and CSV link. Every page state is checked for one h1,
+// labelled controls and unique ids.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import {
+  apiGet, assertAccessible, assertFieldError, consentAll, createCircle, head, idOf, setupOrg,
+  unexpected,
+} from './harness.mjs';
+
+let org; // alice, bob and carol, each signed in on org.pages
+
+before(async () => {
+  org = await setupOrg({ members: true, signedIn: true });
+  await createCircle(org, {
+    id: 'ops', name: 'Operations', purpose: 'Keep the lights on', members: ['alice', 'bob'],
+  });
+});
+
+after(async () => {
+  await org?.close();
+});
+
+/* Fills the new-proposal form of kind in circle and proposes; resolves
+ * the new proposal's id. */
+async function proposeInForm(page, kind, circle, title, fields) {
+  await page.goto(`/proposals/new?kind=${kind}`);
+  await page.getByLabel('Circle that decides').selectOption(circle);
+  await page.getByLabel('Title').fill(title);
+  for (const [label, value] of Object.entries(fields)) {
+    const control = page.getByLabel(label, { exact: true });
+    if ((await control.evaluate((el) => el.tagName)) === 'SELECT') await control.selectOption(value);
+    else await control.fill(value);
+  }
+  await page.getByRole('button', { name: 'Propose' }).click();
+  await page.waitForURL(/\/proposals\/p\d+$/);
+  return idOf(page);
+}
+
+/* The rows of a ledger table as arrays of cell texts. */
+async function rows(page, table) {
+  return page
+    .locator(`#${table} tbody tr`)
+    .evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.trim())));
+}
+
+test('money moved by proposals shows on /ledger; an overspend is refused', { timeout: 120_000 }, async () => {
+  const { alice, bob } = org.pages;
+
+  /* nothing yet: every budget at zero */
+  await bob.goto('/');
+  await bob.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Ledger' }).click();
+  await bob.waitForURL((u) => u.pathname === '/ledger');
+  assert.equal(await bob.locator('h1').innerText(), 'Ledger');
+  assert.deepEqual(await rows(bob, 'balances'), [
+    ['pool', 'the circle All members', '0.00\u00a0EUR'],
+    ['ops', 'the circle Operations', '0.00\u00a0EUR'],
+  ]);
+  assert.match(await bob.locator('main').innerText(), /No money has moved yet/);
+  await assertAccessible(bob, 'an empty ledger');
+
+  /* income of 1,250.00 typed in euros */
+  await bob.getByRole('link', { name: 'Record income' }).click();
+  await bob.waitForURL((u) => u.pathname === '/proposals/new');
+  assert.equal(await bob.getByLabel('Amount (EUR)').count(), 1);
+  await assertAccessible(bob, 'the income form');
+  const income = await proposeInForm(bob, 'income', 'all', 'Grant from the town', {
+    'Amount (EUR)': '1250', From: 'Town culture fund',
+  });
+  assert.equal((await apiGet(org, `/api/v1/proposals/${income}`)).data.amount, 125000);
+  assert.equal(await consentAll(org, income), 'adopted');
+
+  /* 300.50 allocated to ops */
+  const allocation = await proposeInForm(alice, 'budget.allocate', 'all', 'Budget for ops', {
+    'To the budget of': 'ops', 'Amount (EUR)': '300.50',
+  });
+  assert.equal(await consentAll(org, allocation), 'adopted');
+
+  /* an overspend comes back with the message next to the amount */
+  const before = (await head(org)).seq;
+  await alice.goto('/proposals/new?kind=spend');
+  await alice.getByLabel('Circle that decides').selectOption('ops');
+  await alice.getByLabel('Title').fill('Too much');
+  await alice.getByLabel('Amount (EUR)').fill('400');
+  await alice.getByLabel('Paid to').fill('Lamp shop');
+  await alice.getByLabel('What for').fill('Lamps');
+  await alice.getByRole('button', { name: 'Propose' }).click();
+  await assertFieldError(alice, 'amount', /holds 300\.50 EUR, less than the 400\.00 EUR/);
+  await assertAccessible(alice, 'a refused spend');
+  assert.equal((await head(org)).seq, before, 'nothing appended');
+
+  /* a spend in the circle that pays */
+  const spend = await proposeInForm(alice, 'spend', 'ops', 'Lamps', {
+    'Amount (EUR)': '45.5', 'Paid to': 'Lamp shop', 'What for': 'Lamps for the hall',
+  });
+  assert.equal(await consentAll(org, spend, ['alice', 'bob']), 'adopted');
+
+  await bob.goto('/ledger');
+  assert.deepEqual(await rows(bob, 'balances'), [
+    ['pool', 'the circle All members', '949.50\u00a0EUR'],
+    ['ops', 'the circle Operations', '255.00\u00a0EUR'],
+  ]);
+  const moves = await rows(bob, 'movements');
+  assert.equal(moves.length, 3);
+  assert.deepEqual(moves.map((m) => m.slice(1, 5)), [
+    ['spend', 'ops', 'outside', '45.50\u00a0EUR'],
+    ['allocation', 'pool', 'ops', '300.50\u00a0EUR'],
+    ['income', 'outside', 'pool', '1250.00\u00a0EUR'],
+  ]);
+  assert.equal(moves[0][5], 'to Lamp shop: Lamps for the hall');
+  assert.equal(moves[0][6], `${spend}, proposed by alice`);
+  await assertAccessible(bob, 'the ledger');
+
+  /* the CSV link gives the same movements */
+  assert.equal(
+    await bob.getByRole('link', { name: 'Download the movements as CSV' }).getAttribute('href'),
+    '/ledger.csv',
+  );
+  const res = await bob.request.get(new URL('/ledger.csv', bob.url()).href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'], /^text\/csv/);
+  const csv = await res.text();
+  const lines = csv.split('\r\n').filter(Boolean);
+  assert.equal(lines.length, 4);
+  assert.match(lines[3], /,spend,.*,ops,outside,4550,45\.50,EUR,,Lamp shop,Lamps for the hall$/);
+
+  assert.deepEqual(unexpected(org.errors, [400]), []);
+});
