@@ -67,6 +67,7 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_tally(struct ac_cli_args *a, struct ac_err *err);
 /* Online like a member command, or offline on an exported log. */
 enum ac_status ac_cli_power(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_ledger(struct ac_cli_args *a, struct ac_err *err);
 
 /* Member commands (cmd_login.c, cmd_org.c, cmd_proposal.c,
  * cmd_agreement.c, cmd_events.c): they talk to a server. */

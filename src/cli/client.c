@@ -508,7 +508,7 @@ enum ac_status ac_client_call(const struct ac_cli_args *a, const char *method,
     if (st != AC_OK) {
         goto out;
     }
-    if (ac_cli_has(a, "--json")) {
+    if (ac_cli_has(a, "--json") || ac_cli_has(a, "--csv")) {
         fwrite(r.body, 1, r.len, stdout);
         if (r.len == 0 || r.body[r.len - 1] != '\n') {
             putchar('\n');

@@ -84,7 +84,8 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
 void ac_client_resp_release(struct ac_client_resp *r);
 
 /* The usual member command: loads the session, sends the request, and
- * when the command was given --json prints the answer unchanged and sets
+ * when the command was given --json (or --csv) prints the answer
+ * unchanged and sets
  * *plain to NULL; otherwise *plain is the parsed answer (a new reference
  * for the caller) to print as text. */
 enum ac_status ac_client_call(const struct ac_cli_args *a, const char *method,

@@ -222,6 +222,14 @@ static const struct ac_cli_opt opts_events[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_ledger[] = {
+    {"--csv", NULL, false,
+     "print the movements as CSV (RFC 4180), as GET /api/v1/ledger.csv "
+     "gives them"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct ac_cli_opt opts_power[] = {
     {"--circle", "C", false,
      "one circle (default: the whole organisation, all)"},
@@ -445,6 +453,14 @@ static const struct command commands[] = {
      "accord power --explain\n"
      "accord power --circle kitchen --days 90 --svg power.svg\n"
      "accord power coop.jsonl --json"},
+    {"ledger", ac_cli_ledger, true, "[--csv | --json]",
+     "show the budgets and every movement of the group's money",
+     "Money moves only by adopted proposals (docs/money.md): income into\n"
+     "the pool and budget.allocate from it to a circle, decided by \"all\";\n"
+     "spend, decided by the circle whose budget pays. Amounts are shown in\n"
+     "the organisation's currency; the API and the CSV also give them in\n"
+     "minor units.",
+     opts_ledger, 0, 0, "accord ledger\naccord ledger --csv > ledger.csv"},
     {"events", ac_cli_events, true, "[--after N] [--limit M] [--jsonl]",
      "show the event log, or save it for verification", NULL, opts_events, 0, 0,
      "accord events --after 40 --limit 10\n"

@@ -995,3 +995,107 @@ Test(member, ballots_collected_elsewhere_are_imported_by_consent)
     free(id);
     free(file);
 }
+
+/* Proposes as who (kind, title, then option pairs) and returns the id. */
+static char *propose_as(const char *who, const char *const args[])
+{
+    char *out = ok(who, args), *at = strstr(out, "opened p"), *id;
+    cr_assert_not_null(at, "%s", out);
+    id = strndup(at + 7, strcspn(at + 7, " "));
+    free(out);
+    return id;
+}
+
+/* Fees into the pool, a budget for the tool library and one spend, each
+ * adopted by its circle; then accord ledger as text, CSV and JSON. */
+Test(member, ledger_shows_budgets_and_movements)
+{
+    static const char *const everyone[] = {"alice", "bob", "carol", "dana",
+                                           "erin"};
+    const char *income[] = {
+        "propose",
+        "--circle",
+        "all",
+        "--kind",
+        "income",
+        "--title",
+        "Fees",
+        "--data",
+        "{\"amount\":150000,\"source\":\"Membership fees, 2026\"}",
+        NULL};
+    const char *allocate[] = {"propose",
+                              "--circle",
+                              "all",
+                              "--kind",
+                              "budget.allocate",
+                              "--title",
+                              "Tool budget",
+                              "--data",
+                              "{\"circle\":\"tools\",\"amount\":40000}",
+                              NULL};
+    const char *spend[] = {
+        "propose",
+        "--circle",
+        "tools",
+        "--kind",
+        "spend",
+        "--title",
+        "A new saw",
+        "--data",
+        "{\"circle\":\"tools\",\"amount\":8990,\"payee\":"
+        "\"Hardware shop\",\"purpose\":\"A saw, \\\"sharp\\\"\"}",
+        NULL};
+    const char *plain[] = {"ledger", NULL};
+    const char *csv[] = {"ledger", "--csv", NULL};
+    const char *both[] = {"ledger", "--csv", "--json", NULL};
+    const char *as_json[] = {"ledger", "--json", NULL};
+    json_t *j;
+    char *out, *err, *id;
+
+    start_demo();
+    for (size_t i = 0; i < 5; i++) {
+        login(everyone[i]);
+    }
+    id = propose_as("dana", income);
+    for (size_t i = 0; i < 5; i++) {
+        position(everyone[i], id, "consent", NULL);
+    }
+    free(id);
+    id = propose_as("erin", allocate);
+    for (size_t i = 0; i < 5; i++) {
+        position(everyone[i], id, "consent", NULL);
+    }
+    free(id);
+    id = propose_as("bob", spend);
+    position("alice", id, "consent", NULL);
+    position("bob", id, "consent", NULL);
+    free(id);
+
+    out = ok("erin", plain);
+    cr_assert(strstr(out, "budgets (EUR)"), "%s", out);
+    cr_assert(strstr(out, "pool") && strstr(out, "1100.00 EUR"), "%s", out);
+    cr_assert(strstr(out, "tools") && strstr(out, "310.10 EUR"), "%s", out);
+    cr_assert(strstr(out, "from Membership fees, 2026"), "%s", out);
+    cr_assert(strstr(out, "to Hardware shop: A saw"), "%s", out);
+    free(out);
+
+    out = ok("erin", csv);
+    cr_assert(
+        strncmp(out, "seq,time,kind,proposal,author,from,to,amount,", 45) == 0,
+        "%s", out);
+    cr_assert(strstr(out, ",tools,outside,8990,89.90,EUR,,Hardware shop,"
+                          "\"A saw, \"\"sharp\"\"\"\r\n"),
+              "%s", out);
+    free(out);
+
+    j = json_of("erin", as_json);
+    cr_assert_eq(json_integer_value(
+                     json_object_get(json_object_get(j, "balances"), "tools")),
+                 31010);
+    cr_assert_eq(json_array_size(json_object_get(j, "movements")), 3);
+    json_decref(j);
+
+    err = fails("erin", 2, both);
+    cr_assert(strstr(err, "--csv or --json"), "%s", err);
+    free(err);
+}

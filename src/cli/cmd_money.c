@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* accord ledger: the group's budgets and every movement of money
+ * (docs/money.md), from the server. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+#include "core/money.h"
+
+/* An amount of minor units as the currency writes it: "45.50 EUR". */
+static void amount_text(char out[48], json_int_t amount, const char *code,
+                        int minor)
+{
+    char num[32];
+    ac_money_format(num, (int64_t)amount, minor);
+    snprintf(out, 48, "%s %s", num, code);
+}
+
+/* A string member, or "-" when absent. */
+static const char *text_of(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "-";
+}
+
+static void print_ledger(const json_t *l)
+{
+    const char *code = json_string_value(json_object_get(l, "currency"));
+    int minor = (int)json_integer_value(json_object_get(l, "minor_units"));
+    const json_t *balances = json_object_get(l, "balances");
+    const json_t *moves = json_object_get(l, "movements");
+    const char *name;
+    const json_t *v, *m;
+    size_t i;
+    char text[48];
+
+    code = code ? code : "?";
+    printf("budgets (%s)\n", code);
+    json_object_foreach((json_t *)balances, name, v)
+    {
+        amount_text(text, json_integer_value(v), code, minor);
+        printf("  %-20s %24s\n", name, text);
+    }
+    if (json_array_size(moves) == 0) {
+        puts("no money has moved yet");
+        return;
+    }
+    puts("movements");
+    json_array_foreach(moves, i, m)
+    {
+        char detail[400] = "";
+        const char *payee = json_string_value(json_object_get(m, "payee"));
+        const char *purpose = json_string_value(json_object_get(m, "purpose"));
+        const char *source = json_string_value(json_object_get(m, "source"));
+        amount_text(text, json_integer_value(json_object_get(m, "amount")),
+                    code, minor);
+        if (payee) {
+            snprintf(detail, sizeof detail, "to %s: %s", payee,
+                     purpose ? purpose : "");
+        } else if (source) {
+            snprintf(detail, sizeof detail, "from %s", source);
+        }
+        printf("  %-6" PRId64 " %.10s  %-10s %-10s -> %-10s %20s  %s "
+               "(%s, by %s)\n",
+               (int64_t)json_integer_value(json_object_get(m, "seq")),
+               text_of(m, "time"), text_of(m, "kind"), text_of(m, "from"),
+               text_of(m, "to"), text, detail, text_of(m, "proposal"),
+               text_of(m, "author"));
+    }
+}
+
+enum ac_status ac_cli_ledger(struct ac_cli_args *a, struct ac_err *err)
+{
+    json_t *l = NULL;
+    enum ac_status st;
+    if (ac_cli_has(a, "--csv") && ac_cli_has(a, "--json")) {
+        return AC_CLI_USAGE(a, err, "give --csv or --json, not both");
+    }
+    st = ac_client_call(a, "GET",
+                        ac_cli_has(a, "--csv") ? "/ledger.csv" : "/ledger",
+                        NULL, &l, err);
+    if (st == AC_OK && l) {
+        print_ledger(l);
+    }
+    json_decref(l);
+    return st;
+}
