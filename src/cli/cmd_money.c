@@ -61,6 +61,8 @@ static void print_ledger(const json_t *l)
                      purpose ? purpose : "");
         } else if (source) {
             snprintf(detail, sizeof detail, "from %s", source);
+        } else if (purpose) {
+            snprintf(detail, sizeof detail, "%s", purpose);
         }
         printf("  %-6" PRId64 " %.10s  %-10s %-10s -> %-10s %20s  %s "
                "(%s, by %s)\n",

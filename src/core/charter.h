@@ -95,6 +95,7 @@ enum ac_param {
     AC_P_DECISION_INCOME, /* the money kinds, in enum ac_kind order */
     AC_P_DECISION_BUDGET_ALLOCATE,
     AC_P_DECISION_SPEND,
+    AC_P_DECISION_BUDGET_ROUND,
     AC_PARAM_COUNT
 };
 

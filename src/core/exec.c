@@ -987,36 +987,50 @@ static enum ac_status ck_role_draw(const struct kind_ctx *k,
 
 /* ---- money (docs/money.md) ---- */
 
-/* An amount in minor units: a whole number 1..AC_MONEY_MAX. */
-static enum ac_status field_amount(const struct kind_ctx *k,
-                                   const struct ac_val *data, int64_t *out,
-                                   struct ac_err *err)
+/* The whole number the message about an amount shows for the currency:
+ * what 1234 minor units read as. */
+static const char *minor_example(int minor)
 {
-    const struct ac_val *v = ac_val_get(data, "amount");
+    return minor == 0   ? "the currency has no minor unit"
+           : minor == 2 ? "1234 is 12.34"
+           : minor == 3 ? "1234 is 1.234"
+                        : "12345 is 1.2345";
+}
+
+/* An amount in minor units at key: a whole number 1..AC_MONEY_MAX. */
+static enum ac_status field_money(const struct kind_ctx *k,
+                                  const struct ac_val *data, const char *key,
+                                  int64_t *out, struct ac_err *err)
+{
+    const struct ac_val *v = ac_val_get(data, key);
     struct ac_currency cur = ac_state_currency(k->s);
+    char where[32];
+    snprintf(where, sizeof where, "/data/%s", key);
     if (!v) {
-        return ac_err_at(err, "/data/amount", AC_EINVAL,
-                         "/data/amount is required: a whole number of minor "
-                         "units of %s",
-                         cur.code);
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s is required: a whole number of minor units of %s",
+                         where, cur.code);
     }
     if (v->kind != AC_VAL_INT || v->i < 1 || v->i > AC_MONEY_MAX) {
         char shown[32] = "";
         if (v->kind == AC_VAL_INT) {
             snprintf(shown, sizeof shown, ", not %" PRId64, v->i);
         }
-        return ac_err_at(err, "/data/amount", AC_EINVAL,
-                         "/data/amount must be a whole number of minor units "
-                         "of %s (%s) from 1 to %" PRId64 "%s",
-                         cur.code,
-                         cur.minor == 0   ? "the currency has no minor unit"
-                         : cur.minor == 2 ? "1234 is 12.34"
-                         : cur.minor == 3 ? "1234 is 1.234"
-                                          : "12345 is 1.2345",
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s must be a whole number of minor units of %s (%s) "
+                         "from 1 to %" PRId64 "%s",
+                         where, cur.code, minor_example(cur.minor),
                          AC_MONEY_MAX, shown);
     }
     *out = v->i;
     return AC_OK;
+}
+
+static enum ac_status field_amount(const struct kind_ctx *k,
+                                   const struct ac_val *data, int64_t *out,
+                                   struct ac_err *err)
+{
+    return field_money(k, data, "amount", out, err);
 }
 
 /* An amount with its currency, for messages. */
@@ -1028,21 +1042,21 @@ static void money_text(const struct ac_state *s, int64_t amount, char out[48])
     snprintf(out, 48, "%s %s", num, cur.code);
 }
 
-/* The budget of c can give amount. */
+/* The budget of c can give the amount at key. */
 static enum ac_status can_pay(const struct kind_ctx *k,
-                              const struct ac_circle *c, int64_t amount,
-                              struct ac_err *err)
+                              const struct ac_circle *c, const char *key,
+                              int64_t amount, struct ac_err *err)
 {
-    char has[48], needs[48];
+    char has[48], needs[48], where[32];
     struct ac_str name = ac_account_name(c);
     if (c->balance >= amount) {
         return AC_OK;
     }
     money_text(k->s, c->balance, has);
     money_text(k->s, amount, needs);
-    return ac_err_at(err, "/data/amount", AC_EINVAL,
-                     "/data/amount: %s%.*s holds %s, less than the %s asked "
-                     "for",
+    snprintf(where, sizeof where, "/data/%s", key);
+    return ac_err_at(err, where, AC_EINVAL,
+                     "%s: %s%.*s holds %s, less than the %s asked for", where,
                      ac_str_eq_c(name, AC_POOL) ? "the " : "the budget of ",
                      (int)name.len, name.ptr, has, needs);
 }
@@ -1110,7 +1124,7 @@ static enum ac_status ck_budget_allocate(const struct kind_ctx *k,
                          "/data/circle: the pool is the budget of \"all\"; "
                          "allocate to another circle");
     }
-    if ((st = can_pay(k, &k->s->circles[0], amount, err)) != AC_OK) {
+    if ((st = can_pay(k, &k->s->circles[0], "amount", amount, err)) != AC_OK) {
         return st;
     }
     return can_hold(to, amount, err);
@@ -1150,10 +1164,40 @@ static enum ac_status ck_spend(const struct kind_ctx *k,
                          (int)k->circle.len, k->circle.ptr);
     }
     from = ac_state_circle(k->s, id);
-    return from ? can_pay(k, from, amount, err)
+    return from ? can_pay(k, from, "amount", amount, err)
                 : ac_err_at(err, "/data/circle", AC_EINVAL,
                             "/data/circle: no circle \"%.*s\"", (int)id.len,
                             id.ptr);
+}
+
+static enum ac_status ck_budget_round(const struct kind_ctx *k,
+                                      const struct ac_val *data,
+                                      struct ac_err *err)
+{
+    static const char *const allowed[] = {"pot", "days", NULL};
+    const struct ac_val *days = ac_val_get(data, "days");
+    const struct ac_circle *c = ac_state_circle(k->s, k->circle);
+    int64_t pot;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st != AC_OK || !c) {
+        return st;
+    }
+    if ((st = field_money(k, data, "pot", &pot, err)) != AC_OK) {
+        return st;
+    }
+    if (!days || days->kind != AC_VAL_INT || days->i < 1 || days->i > 365) {
+        return ac_err_at(err, "/data/days", AC_EINVAL,
+                         "/data/days must be the days the round stays open, "
+                         "1..365");
+    }
+    if (ac_state_circle_size(k->s, c) == 0 ||
+        pot < (int64_t)ac_state_circle_size(k->s, c)) {
+        return ac_err_at(err, "/data/pot", AC_EINVAL,
+                         "/data/pot must give each of the %zu members of "
+                         "the circle at least one minor unit",
+                         ac_state_circle_size(k->s, c));
+    }
+    return can_pay(k, c, "pot", pot, err);
 }
 
 typedef enum ac_status (*check_fn)(const struct kind_ctx *,
@@ -1178,6 +1222,7 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_INCOME] = ck_income,
     [AC_KIND_BUDGET_ALLOCATE] = ck_budget_allocate,
     [AC_KIND_SPEND] = ck_spend,
+    [AC_KIND_BUDGET_ROUND] = ck_budget_round,
 };
 
 /* ---- the consent process ---- */
@@ -2625,6 +2670,145 @@ static enum ac_status do_delegation(struct ac_state *s,
     return emit(s, a, out, now, cmd->actor, type, obj_done(&o), err);
 }
 
+/* ---- participatory budgeting (docs/money.md#rounds) ---- */
+
+/* What a closing round gives back: its pot less its funded buckets. */
+static enum ac_status close_pb_round(struct ac_state *s,
+                                     const struct ac_pb_round *r, int64_t now,
+                                     struct ac_arena *a, struct ac_batch *out,
+                                     struct ac_err *err)
+{
+    struct obj d = obj_new(a);
+    put_str(&d, "round", r->id);
+    put_int(&d, "returned", r->pot - r->funded);
+    return emit(s, a, out, now > r->closes ? now : r->closes, AC_STR("system"),
+                "budget.round.closed", obj_done(&d), err);
+}
+
+/* The open round id names, or an error that says why there is none. */
+static enum ac_status open_pb_round(const struct ac_state *s, struct ac_str id,
+                                    int64_t now, struct ac_pb_round **out,
+                                    struct ac_err *err)
+{
+    *out = ac_state_pb_round(s, id);
+    if (!*out) {
+        return ac_err_set(err, AC_ENOTFOUND, "no budgeting round \"%.*s\"",
+                          (int)(id.len > 40 ? 40 : id.len), id.ptr);
+    }
+    if ((*out)->closed || now >= (*out)->closes) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "the budgeting round %.*s is closed", (int)id.len,
+                          id.ptr);
+    }
+    return AC_OK;
+}
+
+static enum ac_status do_bucket(struct ac_state *s, const struct ac_cmd *cmd,
+                                int64_t now, struct ac_arena *a,
+                                struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_pb_round *r;
+    struct obj d = obj_new(a);
+    char id[24], pot[48];
+    enum ac_status st = open_pb_round(s, cmd->round, now, &r, err);
+    if (st != AC_OK ||
+        (st = actor_in(s, cmd->actor, ac_state_circle(s, r->circle), err)) !=
+            AC_OK ||
+        (st = check_title(cmd->title, err)) != AC_OK ||
+        (st = check_text(cmd->reason, "/description", 0, AC_PURPOSE_MAX,
+                         err)) != AC_OK) {
+        return st;
+    }
+    if (cmd->amount < 1 || cmd->amount > r->pot) {
+        money_text(s, r->pot, pot);
+        return ac_err_at(err, "/target", AC_EINVAL,
+                         "/target must be from 1 minor unit to the round's "
+                         "pot of %s, not %" PRId64,
+                         pot, cmd->amount);
+    }
+    snprintf(id, sizeof id, "b%zu", s->bucket_count + 1);
+    put_str(&d, "round", r->id);
+    put_str(&d, "bucket", ac_str_c(id));
+    put_str(&d, "title", cmd->title);
+    put_str(&d, "description", cmd->reason);
+    put_int(&d, "target", cmd->amount);
+    return emit(s, a, out, now, cmd->actor, "bucket.proposed", obj_done(&d),
+                err);
+}
+
+static enum ac_status do_pledge(struct ac_state *s, const struct ac_cmd *cmd,
+                                int64_t now, struct ac_arena *a,
+                                struct ac_batch *out, struct ac_err *err)
+{
+    struct ac_bucket *b = ac_state_bucket(s, cmd->bucket);
+    struct ac_pb_round *r;
+    const struct ac_pledge *pl;
+    struct obj d = obj_new(a);
+    int64_t old, left, needs;
+    long who;
+    char x[48], y[48];
+    enum ac_status st;
+
+    if (!b) {
+        return ac_err_set(err, AC_ENOTFOUND, "no bucket \"%.*s\"",
+                          (int)(cmd->bucket.len > 40 ? 40 : cmd->bucket.len),
+                          cmd->bucket.ptr);
+    }
+    if ((st = open_pb_round(s, s->rounds[b->round].id, now, &r, err)) !=
+        AC_OK) {
+        return st;
+    }
+    if ((who = ac_pb_member(r, cmd->actor)) < 0) {
+        return ac_err_set(err, AC_EDENIED,
+                          "%.*s has no share in round %.*s: the shares went "
+                          "to the members of %.*s when it opened",
+                          (int)cmd->actor.len, cmd->actor.ptr, (int)r->id.len,
+                          r->id.ptr, (int)r->circle.len, r->circle.ptr);
+    }
+    if (b->funded) {
+        return ac_err_set(err, AC_ECONFLICT,
+                          "bucket %.*s is funded: its pledges are spent",
+                          (int)b->id.len, b->id.ptr);
+    }
+    pl = ac_state_pledge(s, b, cmd->actor);
+    old = pl ? pl->amount : 0;
+    left = r->share - r->spent[who] + old;
+    needs = b->target - b->total + old;
+    if (cmd->amount < 0) {
+        return ac_err_at(err, "/amount", AC_EINVAL,
+                         "/amount must be 0 (to take a pledge back) or more, "
+                         "in minor units");
+    }
+    if (cmd->amount > left) {
+        money_text(s, left, x);
+        money_text(s, r->share, y);
+        return ac_err_at(err, "/amount", AC_EINVAL,
+                         "/amount: you have %s of your share of %s to give "
+                         "in round %.*s",
+                         x, y, (int)r->id.len, r->id.ptr);
+    }
+    if (cmd->amount > needs) {
+        money_text(s, needs, x);
+        return ac_err_at(err, "/amount", AC_EINVAL,
+                         "/amount: bucket %.*s needs only %s more to reach "
+                         "its target",
+                         (int)b->id.len, b->id.ptr, x);
+    }
+    put_str(&d, "round", r->id);
+    put_str(&d, "bucket", b->id);
+    put_int(&d, "amount", cmd->amount);
+    st = emit(s, a, out, now, cmd->actor, "bucket.pledged", obj_done(&d), err);
+    if (st == AC_OK && b->total == b->target) {
+        struct obj f = obj_new(a);
+        put_str(&f, "round", r->id);
+        put_str(&f, "bucket", b->id);
+        put_int(&f, "amount", b->target);
+        st = emit(s, a, out, now, AC_STR("system"), "bucket.funded",
+                  obj_done(&f), err);
+    }
+    return st;
+}
+
 static enum ac_status do_tick(struct ac_state *s, int64_t now,
                               struct ac_arena *a, struct ac_batch *out,
                               struct ac_err *err)
@@ -2635,8 +2819,13 @@ static enum ac_status do_tick(struct ac_state *s, int64_t now,
      * ends */
     while (st == AC_OK && ac_state_next_due(s) <= now) {
         struct ac_proposal *p;
-        if (s->due[0].term) {
+        if (s->due[0].kind == AC_DUE_TERM) {
             st = end_term(s, &s->roles[s->due[0].index], now, a, out, err);
+            continue;
+        }
+        if (s->due[0].kind == AC_DUE_PB_ROUND) {
+            st = close_pb_round(s, &s->rounds[s->due[0].index], now, a, out,
+                                err);
             continue;
         }
         p = &s->proposals[s->due[0].index];
@@ -2731,6 +2920,10 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
         return do_withdraw(s, cmd, now, a, out, err);
     case AC_CMD_JOIN:
         return do_join(s, cmd, now, a, out, err);
+    case AC_CMD_BUCKET:
+        return do_bucket(s, cmd, now, a, out, err);
+    case AC_CMD_PLEDGE:
+        return do_pledge(s, cmd, now, a, out, err);
     case AC_CMD_TICK:
         return do_tick(s, now, a, out, err);
     case AC_CMD_POWER:

@@ -28,6 +28,10 @@ enum ac_cmd_type {
     AC_CMD_AMEND,     /* proposal title? data? */
     AC_CMD_WITHDRAW,  /* proposal */
     AC_CMD_JOIN,      /* actor: the admitted member taking the invite */
+    AC_CMD_BUCKET,    /* round title reason amount: propose a bucket with a
+                         description (reason) and a target (amount) */
+    AC_CMD_PLEDGE,    /* bucket amount: one's pledge to it, 0 to take it
+                         back */
     AC_CMD_TICK,      /* actor "system": close due rounds, lapse proposals */
     AC_CMD_POWER      /* actor "system": raise and clear power alerts */
 };
@@ -48,7 +52,10 @@ struct ac_cmd {
     struct ac_str suggestion; /* INTEGRATE */
     struct ac_str nominee;    /* NOMINATE */
     struct ac_str secret;     /* VOLUNTEER (commitment hex), REVEAL */
-    struct ac_str other; /* DELEGATE: the delegate; REFUSE: the delegator */
+    struct ac_str other;  /* DELEGATE: the delegate; REFUSE: the delegator */
+    struct ac_str round;  /* BUCKET: the budgeting round */
+    struct ac_str bucket; /* PLEDGE */
+    int64_t amount;       /* BUCKET: target; PLEDGE: the pledge; minor units */
 };
 
 /* A secret answer for the store to keep apart from the log until the

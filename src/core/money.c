@@ -121,7 +121,7 @@ bool ac_money_parse(struct ac_str text, int minor, int64_t *out)
 
 const char *ac_move_kind_name(enum ac_move_kind k)
 {
-    static const char *const names[AC_MOVE_COUNT] = {"income", "allocation",
-                                                     "spend"};
+    static const char *const names[AC_MOVE_COUNT] = {
+        "income", "allocation", "spend", "round", "funding", "return"};
     return (unsigned)k < AC_MOVE_COUNT ? names[k] : NULL;
 }

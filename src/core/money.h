@@ -44,6 +44,11 @@ enum ac_move_kind {
     AC_MOVE_INCOME,   /* from outside into the pool */
     AC_MOVE_ALLOCATE, /* from the pool to a circle's budget */
     AC_MOVE_SPEND,    /* from a circle's budget (or the pool) to a payee */
+    AC_MOVE_ROUND,    /* from a circle's budget to a budgeting round's pot */
+    AC_MOVE_FUNDING,  /* from a round's pot to a bucket that reached its
+                       * target: its author carries it out */
+    AC_MOVE_RETURN,   /* what a closed round did not fund, back to the
+                       * circle's budget */
     AC_MOVE_COUNT
 };
 

@@ -660,10 +660,10 @@ static enum ac_status from_roles(const struct ac_state *s, size_t scope,
     return AC_OK;
 }
 
-/* Money moved in the window on each member's adopted proposals: the
- * spends and the allocations they wrote (docs/power.md). In a circle,
- * what its own proposals moved: its spends, and for "all" the
- * allocations too. */
+/* Money moved in the window on each member's initiative: the spends and
+ * allocations they proposed and the circle adopted, and the buckets they
+ * proposed that the members funded (docs/power.md). In a circle, what
+ * its own proposals and rounds moved. */
 static void from_money(const struct ac_state *s, size_t scope,
                        const int32_t *pop, struct ac_power_report *r)
 {
@@ -671,8 +671,10 @@ static void from_money(const struct ac_state *s, size_t scope,
         const struct ac_movement *m = &s->movements[i];
         const struct ac_proposal *p;
         int64_t x;
-        if (m->kind == AC_MOVE_INCOME || m->time < r->since ||
-            m->time > r->until || !(p = ac_state_proposal(s, m->proposal)) ||
+        if ((m->kind != AC_MOVE_ALLOCATE && m->kind != AC_MOVE_SPEND &&
+             m->kind != AC_MOVE_FUNDING) ||
+            m->time < r->since || m->time > r->until ||
+            !(p = ac_state_proposal(s, m->proposal)) ||
             (scope != 0 && circle_at(s, p->circle) != scope)) {
             continue;
         }

@@ -22,12 +22,13 @@ static const char *const proposal_status_names[] = {
     "open",   "needs_integration", "adopted", "withdrawn",
     "lapsed", "rejected",          "decided"};
 static const char *const kind_names[] = {
-    "agreement.adopt", "agreement.amend", "agreement.retire",
-    "charter.amend",   "member.admit",    "member.remove",
-    "circle.create",   "circle.amend",    "choice",
-    "role.create",     "role.amend",      "role.retire",
-    "role.elect",      "role.draw",       "choice.import",
-    "income",          "budget.allocate", "spend"};
+    "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
+    "member.admit",    "member.remove",   "circle.create",    "circle.amend",
+    "choice",          "role.create",     "role.amend",       "role.retire",
+    "role.elect",      "role.draw",       "choice.import",    "income",
+    "budget.allocate", "spend",           "budget.round"};
+_Static_assert(sizeof kind_names / sizeof kind_names[0] == AC_KIND_COUNT,
+               "a name for every proposal kind");
 
 const char *ac_stage_name(enum ac_stage ph)
 {
@@ -452,30 +453,35 @@ static bool due_less(const struct ac_due *x, const struct ac_due *y)
 {
     return x->at < y->at ||
            (x->at == y->at &&
-            (x->term < y->term || (x->term == y->term && x->index < y->index)));
+            (x->kind < y->kind || (x->kind == y->kind && x->index < y->index)));
 }
 
 static bool due_valid(const struct ac_state *s, const struct ac_due *d)
 {
     const struct ac_proposal *p;
-    if (d->term) {
+    if (d->kind == AC_DUE_TERM) {
         const struct ac_role *r = &s->roles[d->index];
         return r->holder.len && r->term_count &&
                r->terms[r->term_count - 1].end == d->at;
+    }
+    if (d->kind == AC_DUE_PB_ROUND) {
+        return !s->rounds[d->index].closed;
     }
     p = &s->proposals[d->index];
     return (p->status == AC_PROP_OPEN && p->deadline == d->at) ||
            (p->status == AC_PROP_NEEDS_INTEGRATION && p->lapse_at == d->at);
 }
 
-static bool due_add(struct ac_state *s, int64_t at, size_t index, bool term);
+static bool due_add(struct ac_state *s, int64_t at, size_t index,
+                    enum ac_due_kind kind);
 
 static bool due_push(struct ac_state *s, int64_t at, size_t index)
 {
-    return due_add(s, at, index, false);
+    return due_add(s, at, index, AC_DUE_PROPOSAL);
 }
 
-static bool due_add(struct ac_state *s, int64_t at, size_t index, bool term)
+static bool due_add(struct ac_state *s, int64_t at, size_t index,
+                    enum ac_due_kind kind)
 {
     size_t i;
     if (!grow(s->arena, (void **)&s->due, &s->due_room, s->due_count,
@@ -483,7 +489,7 @@ static bool due_add(struct ac_state *s, int64_t at, size_t index, bool term)
         return false;
     }
     i = s->due_count++;
-    s->due[i] = (struct ac_due){at, index, term};
+    s->due[i] = (struct ac_due){at, index, kind};
     while (i > 0 && due_less(&s->due[i], &s->due[(i - 1) / 2])) {
         struct ac_due t = s->due[i];
         s->due[i] = s->due[(i - 1) / 2];
@@ -1722,7 +1728,7 @@ static enum ac_status role_take(struct ac_state *s, struct ac_proposal *p,
     t->start = ev->time;
     t->end = ev->time + r->term_days * AC_MS_PER_DAY;
     t->ended = false;
-    if (!due_add(s, t->end, (size_t)(r - s->roles), true)) {
+    if (!due_add(s, t->end, (size_t)(r - s->roles), AC_DUE_TERM)) {
         return NOMEM(err);
     }
     r->term_count++;
@@ -1757,6 +1763,50 @@ static enum ac_status fx_choice_import(struct ac_state *s,
 
 /* ---- money (docs/money.md) ---- */
 
+struct ac_pb_round *ac_state_pb_round(const struct ac_state *s,
+                                      struct ac_str id)
+{
+    size_t i;
+    return numbered(id, 'r', s->round_count, &i) ? &s->rounds[i] : NULL;
+}
+
+struct ac_bucket *ac_state_bucket(const struct ac_state *s, struct ac_str id)
+{
+    size_t i;
+    return numbered(id, 'b', s->bucket_count, &i) ? &s->buckets[i] : NULL;
+}
+
+/* The pledge_index key of (bucket, member). */
+static struct ac_str pledge_key(const struct ac_bucket *b, struct ac_str member,
+                                char buf[AC_ID_MAX * 2 + 2])
+{
+    int n = snprintf(
+        buf, AC_ID_MAX * 2 + 2, "%.*s %.*s", (int)b->id.len, b->id.ptr,
+        (int)(member.len > AC_ID_MAX ? AC_ID_MAX : member.len), member.ptr);
+    return (struct ac_str){buf, (size_t)n};
+}
+
+struct ac_pledge *ac_state_pledge(const struct ac_state *s,
+                                  const struct ac_bucket *b,
+                                  struct ac_str member)
+{
+    char buf[AC_ID_MAX * 2 + 2];
+    size_t i;
+    return ac_map_get(&s->pledge_index, pledge_key(b, member, buf), &i)
+               ? &s->pledges[i]
+               : NULL;
+}
+
+long ac_pb_member(const struct ac_pb_round *r, struct ac_str member)
+{
+    for (size_t i = 0; i < r->member_count; i++) {
+        if (ac_str_eq(r->members[i], member)) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
 struct ac_currency ac_state_currency(const struct ac_state *s)
 {
     const struct ac_currency *c =
@@ -1769,6 +1819,31 @@ struct ac_str ac_account_name(const struct ac_circle *c)
     return is_root(c) ? AC_STR(AC_POOL) : c->id;
 }
 
+/* Appends a movement to the ledger; the caller moves the balances. */
+static enum ac_status record(struct ac_state *s, const struct ac_event *ev,
+                             const struct ac_movement *m, struct ac_err *err)
+{
+    struct ac_movement *at;
+    if (!GROW(s->arena, s->movements, s->movement_room, s->movement_count)) {
+        return NOMEM(err);
+    }
+    at = &s->movements[s->movement_count];
+    *at = *m;
+    at->seq = ev->seq;
+    at->time = ev->time;
+    at->from = keep(s, m->from);
+    at->to = keep(s, m->to);
+    at->source = keep(s, m->source);
+    at->payee = keep(s, m->payee);
+    at->purpose = keep(s, m->purpose);
+    if (!at->from.ptr || !at->to.ptr || !at->source.ptr || !at->payee.ptr ||
+        !at->purpose.ptr) {
+        return NOMEM(err);
+    }
+    s->movement_count++;
+    return AC_OK;
+}
+
 /* Records a movement of amount from one budget to another (either may be
  * NULL: outside) as p's effect, checking that no balance goes below 0 or
  * over AC_MONEY_MAX. */
@@ -1777,41 +1852,35 @@ static enum ac_status move(struct ac_state *s, struct ac_proposal *p,
                            struct ac_circle *from, struct ac_circle *to,
                            struct ac_err *err)
 {
-    struct ac_movement *m;
-    int64_t amount;
-    struct ac_str source = {"", 0}, payee = {"", 0}, purpose = {"", 0};
-    if (!ac_val_get_int(p->data, "amount", &amount) || amount < 1 ||
-        amount > AC_MONEY_MAX || (from && from->balance < amount) ||
-        (to && to->balance > AC_MONEY_MAX - amount)) {
+    struct ac_movement m = {0};
+    enum ac_status st;
+    if (!ac_val_get_int(p->data, "amount", &m.amount) || m.amount < 1 ||
+        m.amount > AC_MONEY_MAX || (from && from->balance < m.amount) ||
+        (to && to->balance > AC_MONEY_MAX - m.amount)) {
         return bad(err, ev, "a movement of money the budgets cannot make");
     }
-    ac_val_get_str(p->data, "source", &source);
-    ac_val_get_str(p->data, "payee", &payee);
-    ac_val_get_str(p->data, "purpose", &purpose);
-    if (!GROW(s->arena, s->movements, s->movement_room, s->movement_count)) {
-        return NOMEM(err);
+    m.kind = kind;
+    m.proposal = p->id;
+    m.author = p->author;
+    m.from = from ? ac_account_name(from) : AC_STR(AC_OUTSIDE);
+    m.to = to ? ac_account_name(to) : AC_STR(AC_OUTSIDE);
+    if (!ac_val_get_str(p->data, "source", &m.source)) {
+        m.source = AC_STR("");
     }
-    m = &s->movements[s->movement_count];
-    *m = (struct ac_movement){ev->seq,
-                              ev->time,
-                              kind,
-                              p->id,
-                              p->author,
-                              from ? ac_account_name(from) : AC_STR(AC_OUTSIDE),
-                              to ? ac_account_name(to) : AC_STR(AC_OUTSIDE),
-                              amount,
-                              keep(s, source),
-                              keep(s, payee),
-                              keep(s, purpose)};
-    if (!m->source.ptr || !m->payee.ptr || !m->purpose.ptr) {
-        return NOMEM(err);
+    if (!ac_val_get_str(p->data, "payee", &m.payee)) {
+        m.payee = AC_STR("");
     }
-    s->movement_count++;
+    if (!ac_val_get_str(p->data, "purpose", &m.purpose)) {
+        m.purpose = AC_STR("");
+    }
+    if ((st = record(s, ev, &m, err)) != AC_OK) {
+        return st;
+    }
     if (from) {
-        from->balance -= amount;
+        from->balance -= m.amount;
     }
     if (to) {
-        to->balance += amount;
+        to->balance += m.amount;
     }
     return AC_OK;
 }
@@ -1856,6 +1925,253 @@ static enum ac_status fx_spend(struct ac_state *s, struct ac_proposal *p,
     return move(s, p, ev, AC_MOVE_SPEND, from, NULL, err);
 }
 
+/* ---- participatory budgeting (docs/money.md#rounds) ---- */
+
+/* "round:r1", "bucket:b1": a round's pot and a bucket in the ledger. */
+static struct ac_str pot_name(char buf[48], const char *what, struct ac_str id)
+{
+    int n = snprintf(buf, 48, "%s:%.*s", what, (int)id.len, id.ptr);
+    return (struct ac_str){buf, (size_t)n};
+}
+
+static enum ac_status fx_budget_round(struct ac_state *s, struct ac_proposal *p,
+                                      const struct ac_event *ev,
+                                      struct ac_err *err)
+{
+    struct ac_circle *c = ac_state_circle(s, p->circle);
+    struct ac_pb_round *r;
+    struct ac_movement m = {0};
+    char id[24], name[48];
+    int64_t pot, days;
+    size_t n = 0;
+    enum ac_status st;
+
+    if (!c || !ac_val_get_int(p->data, "pot", &pot) ||
+        !ac_val_get_int(p->data, "days", &days) || pot < 1 ||
+        pot > c->balance || days < 1 || days > 365) {
+        return bad(err, ev, "a budgeting round its circle cannot fund");
+    }
+    if (!GROW(s->arena, s->rounds, s->round_room, s->round_count)) {
+        return NOMEM(err);
+    }
+    r = &s->rounds[s->round_count];
+    memset(r, 0, sizeof *r);
+    snprintf(id, sizeof id, "r%zu", s->round_count + 1);
+    r->id = keep(s, ac_str_c(id));
+    r->circle = c->id;
+    r->proposal = p->id;
+    r->pot = pot;
+    r->opened = ev->time;
+    r->closes = ev->time + days * AC_MS_PER_DAY;
+    r->members =
+        ac_arena_alloc(s->arena, (s->member_count + 1) * sizeof *r->members);
+    r->spent =
+        ac_arena_alloc(s->arena, (s->member_count + 1) * sizeof *r->spent);
+    if (!r->id.ptr || !r->members || !r->spent) {
+        return NOMEM(err);
+    }
+    for (size_t i = 0; i < s->member_count; i++) {
+        if (ac_state_in_circle(s, c, s->members[i].id)) {
+            r->members[n++] = s->members[i].id;
+        }
+    }
+    r->member_count = n;
+    r->share = n ? pot / (int64_t)n : 0;
+    m = (struct ac_movement){.kind = AC_MOVE_ROUND,
+                             .proposal = p->id,
+                             .author = p->author,
+                             .from = ac_account_name(c),
+                             .to = pot_name(name, "round", r->id),
+                             .amount = pot,
+                             .source = AC_STR(""),
+                             .payee = AC_STR(""),
+                             .purpose = p->title};
+    if ((st = record(s, ev, &m, err)) != AC_OK) {
+        return st;
+    }
+    if (!due_add(s, r->closes, s->round_count, AC_DUE_PB_ROUND)) {
+        return NOMEM(err);
+    }
+    c->balance -= pot;
+    s->round_count++;
+    p->effect = r->id;
+    return AC_OK;
+}
+
+/* The open round an event's "round" names, or NULL. */
+static struct ac_pb_round *event_round(const struct ac_state *s,
+                                       const struct ac_event *ev)
+{
+    struct ac_str id;
+    struct ac_pb_round *r;
+    return ac_val_get_str(ev->data, "round", &id) &&
+                   (r = ac_state_pb_round(s, id)) && !r->closed &&
+                   ev->time < r->closes
+               ? r
+               : NULL;
+}
+
+static enum ac_status on_bucket(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_pb_round *r = event_round(s, ev);
+    struct ac_str id, title, description;
+    struct ac_bucket *b;
+    int64_t target;
+    char want[24];
+    snprintf(want, sizeof want, "b%zu", s->bucket_count + 1);
+    if (!r || !ac_val_get_str(ev->data, "bucket", &id) ||
+        !ac_str_eq_c(id, want) || !ac_val_get_str(ev->data, "title", &title) ||
+        !ac_val_get_str(ev->data, "description", &description) ||
+        !ac_val_get_int(ev->data, "target", &target) || target < 1 ||
+        target > r->pot ||
+        !ac_state_in_circle(s, ac_state_circle(s, r->circle), ev->actor)) {
+        return bad(err, ev, "a bucket its round cannot take");
+    }
+    if (!GROW(s->arena, s->buckets, s->bucket_room, s->bucket_count)) {
+        return NOMEM(err);
+    }
+    b = &s->buckets[s->bucket_count];
+    *b = (struct ac_bucket){keep(s, id),
+                            (size_t)(r - s->rounds),
+                            keep(s, ev->actor),
+                            keep(s, title),
+                            keep(s, description),
+                            target,
+                            0,
+                            false,
+                            ev->time};
+    if (!b->id.ptr || !b->author.ptr || !b->title.ptr || !b->description.ptr) {
+        return NOMEM(err);
+    }
+    s->bucket_count++;
+    return AC_OK;
+}
+
+/* The bucket an event's "bucket" names in its open round, or NULL. */
+static struct ac_bucket *event_bucket(const struct ac_state *s,
+                                      const struct ac_event *ev,
+                                      struct ac_pb_round **round)
+{
+    struct ac_str id;
+    struct ac_bucket *b;
+    *round = event_round(s, ev);
+    return *round && ac_val_get_str(ev->data, "bucket", &id) &&
+                   (b = ac_state_bucket(s, id)) &&
+                   &s->rounds[b->round] == *round && !b->funded
+               ? b
+               : NULL;
+}
+
+static enum ac_status on_pledged(struct ac_state *s, const struct ac_event *ev,
+                                 struct ac_err *err)
+{
+    struct ac_pb_round *r;
+    struct ac_bucket *b = event_bucket(s, ev, &r);
+    struct ac_pledge *pl;
+    int64_t amount, old;
+    long who;
+    if (!b || (who = ac_pb_member(r, ev->actor)) < 0 ||
+        !ac_val_get_int(ev->data, "amount", &amount) || amount < 0) {
+        return bad(err, ev, "a pledge its round cannot take");
+    }
+    pl = ac_state_pledge(s, b, ev->actor);
+    old = pl ? pl->amount : 0;
+    if (r->spent[who] - old + amount > r->share ||
+        b->total - old + amount > b->target) {
+        return bad(err, ev, "a pledge over a share or a target");
+    }
+    if (!pl) {
+        char buf[AC_ID_MAX * 2 + 2];
+        struct ac_str key;
+        if (!GROW(s->arena, s->pledges, s->pledge_room, s->pledge_count)) {
+            return NOMEM(err);
+        }
+        key = keep(s, pledge_key(b, ev->actor, buf));
+        pl = &s->pledges[s->pledge_count];
+        *pl = (struct ac_pledge){(size_t)(b - s->buckets), r->members[who], 0};
+        if (!key.ptr ||
+            !ac_map_put(&s->pledge_index, s->arena, key, s->pledge_count)) {
+            return NOMEM(err);
+        }
+        s->pledge_count++;
+    }
+    r->spent[who] += amount - old;
+    b->total += amount - old;
+    pl->amount = amount;
+    return AC_OK;
+}
+
+static enum ac_status on_funded(struct ac_state *s, const struct ac_event *ev,
+                                struct ac_err *err)
+{
+    struct ac_pb_round *r;
+    struct ac_bucket *b = event_bucket(s, ev, &r);
+    struct ac_movement m;
+    char from[48], to[48];
+    int64_t amount;
+    enum ac_status st;
+    if (!b || !ac_str_eq_c(ev->actor, "system") ||
+        !ac_val_get_int(ev->data, "amount", &amount) || amount != b->target ||
+        b->total != b->target) {
+        return bad(err, ev, "a bucket funded before its target");
+    }
+    m = (struct ac_movement){.kind = AC_MOVE_FUNDING,
+                             .proposal = r->proposal,
+                             .author = b->author,
+                             .from = pot_name(from, "round", r->id),
+                             .to = pot_name(to, "bucket", b->id),
+                             .amount = amount,
+                             .source = AC_STR(""),
+                             .payee = b->author,
+                             .purpose = b->title};
+    if ((st = record(s, ev, &m, err)) != AC_OK) {
+        return st;
+    }
+    b->funded = true;
+    r->funded += amount;
+    return AC_OK;
+}
+
+static enum ac_status on_round_closed(struct ac_state *s,
+                                      const struct ac_event *ev,
+                                      struct ac_err *err)
+{
+    struct ac_str id;
+    struct ac_pb_round *r;
+    struct ac_circle *c;
+    int64_t returned;
+    enum ac_status st = AC_OK;
+    if (!ac_str_eq_c(ev->actor, "system") ||
+        !ac_val_get_str(ev->data, "round", &id) ||
+        !(r = ac_state_pb_round(s, id)) || r->closed || ev->time < r->closes ||
+        !ac_val_get_int(ev->data, "returned", &returned) ||
+        returned != r->pot - r->funded ||
+        !(c = ac_state_circle(s, r->circle)) ||
+        c->balance > AC_MONEY_MAX - returned) {
+        return bad(err, ev, "a budgeting round closed out of turn");
+    }
+    if (returned > 0) {
+        char from[48];
+        struct ac_movement m = {.kind = AC_MOVE_RETURN,
+                                .proposal = r->proposal,
+                                .author = AC_STR("system"),
+                                .from = pot_name(from, "round", r->id),
+                                .to = ac_account_name(c),
+                                .amount = returned,
+                                .source = AC_STR(""),
+                                .payee = AC_STR(""),
+                                .purpose = AC_STR("")};
+        st = record(s, ev, &m, err);
+    }
+    if (st == AC_OK) {
+        c->balance += returned;
+        r->closed = true;
+        r->returned = returned;
+    }
+    return st;
+}
+
 typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
                                     const struct ac_event *, struct ac_err *);
 
@@ -1876,6 +2192,7 @@ static const effect_fn effects[AC_KIND_COUNT] = {
     [AC_KIND_INCOME] = fx_income,
     [AC_KIND_BUDGET_ALLOCATE] = fx_budget_allocate,
     [AC_KIND_SPEND] = fx_spend,
+    [AC_KIND_BUDGET_ROUND] = fx_budget_round,
 };
 
 /* The tally members a close of method m carries (besides "eligible"). */
@@ -2100,6 +2417,10 @@ static const struct {
     {"delegation.given", on_delegation},
     {"delegation.revoked", on_delegation},
     {"delegation.refused", on_delegation},
+    {"bucket.proposed", on_bucket},
+    {"bucket.pledged", on_pledged},
+    {"bucket.funded", on_funded},
+    {"budget.round.closed", on_round_closed},
     {"power.alert", ac_power_apply_alert},
     {"power.cleared", ac_power_apply_alert},
 };

@@ -169,6 +169,7 @@ enum ac_kind {
     AC_KIND_INCOME,          /* money comes into the pool */
     AC_KIND_BUDGET_ALLOCATE, /* from the pool to a circle's budget */
     AC_KIND_SPEND,           /* a payment from the deciding circle's budget */
+    AC_KIND_BUDGET_ROUND,    /* a participatory budgeting round with a pot */
     AC_KIND_COUNT
 };
 
@@ -264,11 +265,53 @@ struct ac_delegation {
     struct ac_str key;  /* from, circle and kind: its delegation_index key */
 };
 
-/* A pending deadline: a proposal's round or lapse, or a role's term. */
+/* A participatory budgeting round (docs/money.md#rounds): a pot from a
+ * circle's budget, an equal share of it for each member of the circle at
+ * the opening, buckets with targets those members fund. */
+struct ac_bucket {
+    struct ac_str id; /* "b1", "b2", ...: index + 1 over all rounds */
+    size_t round;     /* index into rounds */
+    struct ac_str author;
+    struct ac_str title;
+    struct ac_str description;
+    int64_t target; /* minor units, 1..the round's pot */
+    int64_t total;  /* pledged so far */
+    bool funded;    /* reached its target: the money went to it */
+    int64_t time;   /* ms proposed */
+};
+
+struct ac_pledge {
+    size_t bucket; /* index into buckets */
+    struct ac_str member;
+    int64_t amount; /* minor units; 0 once taken back */
+};
+
+struct ac_pb_round {
+    struct ac_str id; /* "r1", "r2", ...: index + 1 */
+    struct ac_str circle;
+    struct ac_str proposal; /* the budget.round that opened it */
+    int64_t pot, share;     /* share: pot / members, rounded down */
+    int64_t opened, closes; /* ms */
+    struct ac_str *members; /* who has a share: the circle at the opening */
+    int64_t *spent;         /* per member: pledged so far */
+    size_t member_count;
+    bool closed;
+    int64_t funded;   /* the targets of its funded buckets */
+    int64_t returned; /* back to the circle's budget at the close */
+};
+
+/* What a pending deadline ends. */
+enum ac_due_kind {
+    AC_DUE_PROPOSAL, /* a proposal's round or lapse */
+    AC_DUE_TERM,     /* a role's term */
+    AC_DUE_PB_ROUND  /* a participatory budgeting round */
+};
+
+/* A pending deadline. */
 struct ac_due {
-    int64_t at;   /* ms: round deadline, lapse time or term end */
-    size_t index; /* into proposals, or into roles for a term */
-    bool term;    /* a role's term end */
+    int64_t at;            /* ms: round deadline, lapse time or term end */
+    size_t index;          /* into proposals, roles or pb rounds */
+    enum ac_due_kind kind; /* which */
 };
 
 struct ac_state {
@@ -310,6 +353,14 @@ struct ac_state {
     struct ac_movement *movements; /* the ledger, oldest first */
     size_t movement_count, movement_room;
 
+    struct ac_pb_round *rounds; /* rounds[i].id == "r<i+1>" */
+    size_t round_count, round_room;
+    struct ac_bucket *buckets; /* buckets[i].id == "b<i+1>" */
+    size_t bucket_count, bucket_room;
+    struct ac_pledge *pledges; /* in the order given */
+    size_t pledge_count, pledge_room;
+    struct ac_map pledge_index; /* "bucket member" -> pledges index */
+
     struct ac_power power; /* the power monitor's facts and open alerts */
 };
 
@@ -343,6 +394,18 @@ struct ac_delegation *ac_state_delegation(const struct ac_state *s,
 /* The organisation's currency (charter money.currency) and the digits
  * of its minor unit. */
 struct ac_currency ac_state_currency(const struct ac_state *s);
+
+/* Lookups of participatory budgeting; NULL when unknown. */
+struct ac_pb_round *ac_state_pb_round(const struct ac_state *s,
+                                      struct ac_str id);
+struct ac_bucket *ac_state_bucket(const struct ac_state *s, struct ac_str id);
+/* The member's pledge to bucket, or NULL. */
+struct ac_pledge *ac_state_pledge(const struct ac_state *s,
+                                  const struct ac_bucket *b,
+                                  struct ac_str member);
+/* The index of member among the round's members (who have a share), or
+ * -1. */
+long ac_pb_member(const struct ac_pb_round *r, struct ac_str member);
 
 /* The budget a money proposal of circle draws on, by its ledger name:
  * AC_POOL for the root circle, else the circle's id. */

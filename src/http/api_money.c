@@ -134,3 +134,79 @@ void ac_reply_ledger_csv(struct ac_request *r)
     r->reply.type = "text/csv; charset=utf-8; header=present";
     r->reply.body = ac_buf_take(&b, &r->reply.len);
 }
+
+/* ---- participatory budgeting rounds ---- */
+
+static json_t *bucket_json(const struct ac_bucket *b)
+{
+    return json_pack("{s:s%,s:s%,s:s%,s:s%,s:I,s:I,s:b,s:o,s:{}}", "id",
+                     b->id.ptr, b->id.len, "author", b->author.ptr,
+                     b->author.len, "title", b->title.ptr, b->title.len,
+                     "description", b->description.ptr, b->description.len,
+                     "target", (json_int_t)b->target, "total",
+                     (json_int_t)b->total, "funded", b->funded, "time",
+                     ac_api_time(b->time), "pledges");
+}
+
+json_t *ac_api_pb_round(const struct ac_state *s, const struct ac_pb_round *r)
+{
+    size_t idx = (size_t)(r - s->rounds);
+    json_t *o = json_pack(
+        "{s:s%,s:s%,s:s%,s:I,s:I,s:o,s:o,s:s,s:I,s:I,s:{},s:[]}", "id",
+        r->id.ptr, r->id.len, "circle", r->circle.ptr, r->circle.len,
+        "proposal", r->proposal.ptr, r->proposal.len, "pot", (json_int_t)r->pot,
+        "share", (json_int_t)r->share, "opened", ac_api_time(r->opened),
+        "closes", ac_api_time(r->closes), "status",
+        r->closed ? "closed" : "open", "funded", (json_int_t)r->funded,
+        "returned", (json_int_t)r->returned, "members", "buckets");
+    json_t *members = json_object_get(o, "members");
+    json_t *buckets = json_object_get(o, "buckets");
+    bool ok = o != NULL;
+    for (size_t i = 0; ok && i < r->member_count; i++) {
+        ok = json_object_setn_new(members, r->members[i].ptr, r->members[i].len,
+                                  json_integer(r->spent[i])) == 0;
+    }
+    for (size_t i = 0; ok && i < s->bucket_count; i++) {
+        if (s->buckets[i].round == idx) {
+            ok = json_array_append_new(buckets, bucket_json(&s->buckets[i])) ==
+                 0;
+        }
+    }
+    /* each pledge under its bucket, found by id among the round's */
+    for (size_t i = 0; ok && i < s->pledge_count; i++) {
+        const struct ac_pledge *pl = &s->pledges[i];
+        const struct ac_bucket *b = &s->buckets[pl->bucket];
+        size_t k;
+        json_t *bj;
+        if (b->round != idx || pl->amount == 0) {
+            continue;
+        }
+        json_array_foreach(buckets, k, bj)
+        {
+            if (strcmp(json_string_value(json_object_get(bj, "id")),
+                       b->id.ptr) == 0) {
+                ok = json_object_setn_new(json_object_get(bj, "pledges"),
+                                          pl->member.ptr, pl->member.len,
+                                          json_integer(pl->amount)) == 0;
+                break;
+            }
+        }
+    }
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+json_t *ac_api_pb_rounds(const struct ac_state *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < s->round_count; i++) {
+        if (json_array_append_new(arr, ac_api_pb_round(s, &s->rounds[i]))) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}

@@ -106,6 +106,25 @@ enum ac_status ac_api_get_str(const json_t *obj, const char *key, bool optional,
     return AC_OK;
 }
 
+enum ac_status ac_api_get_int(const json_t *obj, const char *key, int64_t *out,
+                              struct ac_err *err)
+{
+    const json_t *v = json_object_get(obj, key);
+    char where[80];
+    pointer(where, sizeof where, key);
+    if (!v) {
+        return ac_err_at(err, where, AC_EINVAL, "%s is required", where);
+    }
+    if (!json_is_integer(v)) {
+        return ac_err_at(err, where, AC_EINVAL,
+                         "%s must be a whole number (of minor units for an "
+                         "amount)",
+                         where);
+    }
+    *out = (int64_t)json_integer_value(v);
+    return AC_OK;
+}
+
 enum ac_status ac_api_get_obj(const json_t *obj, const char *key, bool optional,
                               struct ac_arena *a, struct ac_val **out,
                               struct ac_err *err)

@@ -85,6 +85,10 @@ json_t *ac_api_circles(const struct ac_state *s);
 json_t *ac_api_roles(const struct ac_state *s);
 /* GET /api/v1/ledger: currency, balances and movements. */
 json_t *ac_api_ledger(const struct ac_state *s);
+/* A participatory budgeting round with its buckets and pledges; every
+ * round. */
+json_t *ac_api_pb_round(const struct ac_state *s, const struct ac_pb_round *r);
+json_t *ac_api_pb_rounds(const struct ac_state *s);
 /* The ledger's movements as CSV (RFC 4180, CRLF line ends, a header). */
 void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b);
 
@@ -116,6 +120,10 @@ enum ac_status ac_api_body(struct ac_str body, bool empty_ok,
 enum ac_status ac_api_get_str(const json_t *obj, const char *key, bool optional,
                               size_t max_len, struct ac_arena *a,
                               struct ac_str *out, struct ac_err *err);
+
+/* A required integer member. */
+enum ac_status ac_api_get_int(const json_t *obj, const char *key, int64_t *out,
+                              struct ac_err *err);
 
 /* An object member converted to a value tree in a; absent -> *out NULL
  * when optional. */

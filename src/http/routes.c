@@ -825,6 +825,68 @@ static void post_refusal(struct ac_request *r)
     delegation(r, AC_CMD_REFUSE);
 }
 
+static json_t *find_pb_round(const struct ac_state *s, struct ac_str id,
+                             bool *found)
+{
+    const struct ac_pb_round *round = ac_state_pb_round(s, id);
+    *found = round != NULL;
+    return round ? ac_api_pb_round(s, round) : NULL;
+}
+
+/* POST /api/v1/rounds/{id}/buckets {"title","description","target"} */
+static void post_bucket(struct ac_request *r)
+{
+    static const char *const allowed[] = {"title", "description", "target",
+                                          NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_BUCKET, 201);
+    c->round = r->param;
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "title", false, 0, &r->arena, &c->title, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "description", true, 0, &r->arena, &c->reason,
+                            &e);
+        c->reason = c->reason.ptr ? c->reason : AC_STR("");
+    }
+    if (st == AC_OK) {
+        st = ac_api_get_int(j, "target", &c->amount, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+/* POST /api/v1/buckets/{id}/pledge {"amount"} */
+static void post_pledge(struct ac_request *r)
+{
+    static const char *const allowed[] = {"amount", NULL};
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_PLEDGE, 200);
+    r->job.cmd.bucket = r->param;
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_int(j, "amount", &r->job.cmd.amount, &e);
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
 static json_t *find_role(const struct ac_state *s, struct ac_str id,
                          bool *found)
 {
@@ -1162,6 +1224,11 @@ static const struct route routes[] = {
     {"GET", "/api/v1/power", true, power_query, .fn = get_power},
     {"GET", "/api/v1/ledger", true, none, .render = ac_api_ledger},
     {"GET", "/api/v1/ledger.csv", true, none, .fn = ac_reply_ledger_csv},
+    {"GET", "/api/v1/rounds", true, none, .render = ac_api_pb_rounds},
+    {"GET", "/api/v1/rounds/{id}", true, none, .find = find_pb_round,
+     .noun = "budgeting round"},
+    {"POST", "/api/v1/rounds/{id}/buckets", true, NULL, .fn = post_bucket},
+    {"POST", "/api/v1/buckets/{id}/pledge", true, NULL, .fn = post_pledge},
 };
 
 bool ac_route_match(const char *pattern, const char *path, struct ac_str *param)

@@ -92,6 +92,12 @@ static void render_ok(struct ac_service *svc, struct ac_job *job, int64_t seq,
                job->cmd.type == AC_CMD_REVOKE ||
                job->cmd.type == AC_CMD_REFUSE) {
         j = ac_api_delegations(s);
+    } else if (job->cmd.type == AC_CMD_BUCKET ||
+               job->cmd.type == AC_CMD_PLEDGE) {
+        const struct ac_bucket *b = ac_state_bucket(s, job->cmd.bucket);
+        const struct ac_pb_round *r =
+            b ? &s->rounds[b->round] : ac_state_pb_round(s, job->cmd.round);
+        j = r ? ac_api_pb_round(s, r) : NULL;
     } else {
         const struct ac_proposal *p =
             job->created ? &s->proposals[job->created - 1]

@@ -312,24 +312,31 @@ static struct ac_str param_value(const struct ac_val *data)
     return (struct ac_str){none, 0};
 }
 
-/* An amount in major units of the organisation's currency. */
-static void amount_input(struct ac_page *pg, const struct ac_state *s,
-                         const struct ac_val *data)
+/* An amount at key, in major units of the organisation's currency. */
+static void money_input(struct ac_page *pg, const struct ac_state *s,
+                        const struct ac_val *data, const char *key,
+                        const char *label_text)
 {
     struct ac_currency cur = ac_state_currency(s);
-    const struct ac_val *v = data ? ac_val_get(data, "amount") : NULL;
+    const struct ac_val *v = data ? ac_val_get(data, key) : NULL;
     char label[48], shown[32] = "";
-    snprintf(label, sizeof label, "Amount (%s)", cur.code);
+    snprintf(label, sizeof label, "%s (%s)", label_text, cur.code);
     if (v && v->kind == AC_VAL_INT) {
         ac_money_format(shown, v->i, cur.minor);
     } else if (v && v->kind == AC_VAL_STR) {
         snprintf(shown, sizeof shown, "%.*s",
                  (int)(v->s.len > 31 ? 31 : v->s.len), v->s.ptr);
     }
-    ac_page_input(pg, "text", "amount", label, ac_str_c(shown), true,
+    ac_page_input(pg, "text", key, label, ac_str_c(shown), true,
                   cur.minor == 0   ? "a whole number, e.g. 1200"
                   : cur.minor == 3 ? "e.g. 120.500"
                                    : "e.g. 120.50");
+}
+
+static void amount_input(struct ac_page *pg, const struct ac_state *s,
+                         const struct ac_val *data)
+{
+    money_input(pg, s, data, "amount", "Amount");
 }
 
 void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
@@ -453,6 +460,18 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         amount_input(pg, s, data);
         break;
     }
+    case AC_KIND_BUDGET_ROUND: {
+        char days[24] = "14";
+        const struct ac_val *v = data ? ac_val_get(data, "days") : NULL;
+        if (v && v->kind == AC_VAL_INT) {
+            snprintf(days, sizeof days, "%" PRId64, v->i);
+        }
+        money_input(pg, s, data, "pot", "Pot");
+        ac_page_input(pg, "number", "days", "Days open", ac_str_c(days), true,
+                      "members fund buckets until then; what is not funded "
+                      "goes back to the circle's budget");
+        break;
+    }
     case AC_KIND_SPEND:
         amount_input(pg, s, data);
         ac_page_input(pg, "text", "payee", "Paid to", data_str(data, "payee"),
@@ -546,11 +565,11 @@ static bool put_number(struct ac_request *r, struct ac_val *obj,
             : ac_val_str(&r->arena, ac_str_c(v)));
 }
 
-/* The amount field, written in major units, as minor units; text the
+/* The money field key, written in major units, as minor units; text the
  * core names as wrong when it is not an amount. */
-static bool put_amount(struct ac_request *r, struct ac_val *obj)
+static bool put_money(struct ac_request *r, struct ac_val *obj, const char *key)
 {
-    const char *v = form_text(r, "amount");
+    const char *v = form_text(r, key);
     int64_t n;
     int minor;
     if (!v) {
@@ -559,10 +578,15 @@ static bool put_amount(struct ac_request *r, struct ac_val *obj)
     pthread_rwlock_rdlock(&r->svc->lock);
     minor = ac_state_currency(&r->svc->state).minor;
     pthread_rwlock_unlock(&r->svc->lock);
-    return ac_val_set(&r->arena, obj, "amount",
+    return ac_val_set(&r->arena, obj, key,
                       ac_money_parse(ac_str_c(v), minor, &n)
                           ? ac_val_int(&r->arena, n)
                           : ac_val_str(&r->arena, ac_str_c(v)));
+}
+
+static bool put_amount(struct ac_request *r, struct ac_val *obj)
+{
+    return put_money(r, obj, "amount");
 }
 
 static bool put_array(struct ac_request *r, struct ac_val *obj, const char *key,
@@ -771,6 +795,9 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
     case AC_KIND_BUDGET_ALLOCATE:
         ok = ok && put_field(r, d, "circle", "circle_id", false) &&
              put_amount(r, d);
+        break;
+    case AC_KIND_BUDGET_ROUND:
+        ok = ok && put_money(r, d, "pot") && put_number(r, d, "days", false);
         break;
     case AC_KIND_SPEND:
         /* the circle that pays is the one that decides: the proposal's */

@@ -71,9 +71,12 @@ static void movements(struct ac_page *pg, const struct ac_state *s,
         }
         ac_page_printf(pg,
                        "</td><td><a href=\"/proposals/%.*s\">%.*s</a>, "
-                       "proposed by %.*s</td></tr>",
+                       "%s %.*s</td></tr>",
                        (int)m->proposal.len, m->proposal.ptr,
                        (int)m->proposal.len, m->proposal.ptr,
+                       m->kind == AC_MOVE_FUNDING  ? "bucket by"
+                       : m->kind == AC_MOVE_RETURN ? "closed by"
+                                                   : "proposed by",
                        (int)m->author.len, m->author.ptr);
     }
     ac_page_raw(pg, "</tbody></table></section>");

@@ -162,3 +162,102 @@ Test(money, bad_money_input_is_refused, .fini = org_cleanup)
     cr_assert_eq(head_seq(&o), before, "nothing appended");
     org_down(&o);
 }
+
+/* A budgeting round in ops: buckets proposed, pledges from the equal
+ * shares, a bucket funded when it reaches its target. */
+Test(money, a_budgeting_round_over_http, .fini = org_cleanup)
+{
+    struct org o;
+    struct t_resp r;
+    const json_t *b;
+    long long before;
+    org_up(&o, true);
+    fund(&o);
+    {
+        const char *const who[] = {o.alice, o.bob, NULL};
+        adopt(&o, "ops", "budget.round", "Spring round",
+              "{\"pot\":10000,\"days\":14}", who);
+    }
+
+    r = req(&o, "GET", "/api/v1/rounds/r1", o.carol, NULL);
+    expect_status(r, 200);
+    cr_assert_str_eq(jstr(r.json, "status"), "open");
+    cr_assert_eq(jint(r.json, "pot"), 10000);
+    cr_assert_eq(jint(r.json, "share"), 5000);
+    cr_assert_eq(json_object_size(json_object_get(r.json, "members")), 2);
+    t_resp_free(&r);
+
+    r = req(&o, "POST", "/api/v1/rounds/r1/buckets", o.bob,
+            "{\"title\":\"A workbench\",\"description\":\"Oak, two "
+            "metres\",\"target\":6000}");
+    expect_status(r, 201);
+    b = json_array_get(json_object_get(r.json, "buckets"), 0);
+    cr_assert_str_eq(jstr(b, "id"), "b1");
+    cr_assert_str_eq(jstr(b, "author"), "bob");
+    cr_assert_eq(jint(r.json, "seq"), head_seq(&o));
+    t_resp_free(&r);
+
+    before = head_seq(&o);
+    r = req(&o, "POST", "/api/v1/rounds/r1/buckets", o.carol,
+            "{\"title\":\"Not in ops\",\"target\":100}");
+    expect_status(r, 403);
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/rounds/r1/buckets", o.bob,
+            "{\"title\":\"Too big\",\"target\":10001}");
+    expect_status(r, 400);
+    cr_assert_str_eq(jstr(r.json, "field"), "/target");
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/rounds/r1/buckets", o.bob,
+            "{\"title\":\"Text\",\"target\":\"60.00\"}");
+    expect_status(r, 400);
+    cr_assert(strstr(jstr(r.json, "detail"), "whole number"), "%s",
+              jstr(r.json, "detail"));
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/buckets/b1/pledge", o.alice,
+            "{\"amount\":5001}");
+    expect_status(r, 400);
+    cr_assert(strstr(jstr(r.json, "detail"), "share of 50.00 EUR"), "%s",
+              jstr(r.json, "detail"));
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/buckets/b1/pledge", o.carol, "{\"amount\":1}");
+    expect_status(r, 403);
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/buckets/b9/pledge", o.alice, "{\"amount\":1}");
+    expect_status(r, 404);
+    t_resp_free(&r);
+    cr_assert_eq(head_seq(&o), before, "nothing appended");
+
+    r = req(&o, "POST", "/api/v1/buckets/b1/pledge", o.alice,
+            "{\"amount\":5000}");
+    expect_status(r, 200);
+    t_resp_free(&r);
+    r = req(&o, "POST", "/api/v1/buckets/b1/pledge", o.bob,
+            "{\"amount\":1000}");
+    expect_status(r, 200);
+    b = json_array_get(json_object_get(r.json, "buckets"), 0);
+    cr_assert(json_is_true(json_object_get(b, "funded")));
+    cr_assert_eq(jint(json_object_get(b, "pledges"), "alice"), 5000);
+    cr_assert_eq(jint(json_object_get(b, "pledges"), "bob"), 1000);
+    cr_assert_eq(jint(r.json, "funded"), 6000);
+    t_resp_free(&r);
+
+    r = req(&o, "GET", "/api/v1/ledger", o.carol, NULL);
+    expect_status(r, 200);
+    {
+        const json_t *mv = json_object_get(r.json, "movements");
+        const json_t *last = json_array_get(mv, json_array_size(mv) - 1);
+        cr_assert_str_eq(jstr(last, "kind"), "funding");
+        cr_assert_str_eq(jstr(last, "to"), "bucket:b1");
+        cr_assert_str_eq(jstr(last, "payee"), "bob");
+        cr_assert_eq(jint(json_object_get(r.json, "balances"), "ops"), 5450);
+    }
+    t_resp_free(&r);
+    r = req(&o, "GET", "/api/v1/rounds", o.carol, NULL);
+    expect_status(r, 200);
+    cr_assert_eq(json_array_size(r.json), 1);
+    t_resp_free(&r);
+    r = req(&o, "GET", "/api/v1/rounds/r2", o.carol, NULL);
+    expect_status(r, 404);
+    t_resp_free(&r);
+    org_down(&o);
+}

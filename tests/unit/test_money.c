@@ -319,3 +319,169 @@ Test(money, money_controlled_counts_adopted_spends_and_allocations)
                        4550, 1e-9);
     ac_arena_release(&a);
 }
+
+/* ---- participatory budgeting rounds (docs/money.md#rounds) ---- */
+
+static enum ac_status bucket(const char *actor, const char *round,
+                             const char *title, int64_t target)
+{
+    struct ac_cmd c = {.type = AC_CMD_BUCKET};
+    c.actor = ac_str_c(actor);
+    c.round = ac_str_c(round);
+    c.title = ac_str_c(title);
+    c.reason = AC_STR("What it is for");
+    c.amount = target;
+    O.now += MIN;
+    return run(&c);
+}
+
+static enum ac_status pledge(const char *actor, const char *b, int64_t amount)
+{
+    struct ac_cmd c = {.type = AC_CMD_PLEDGE};
+    c.actor = ac_str_c(actor);
+    c.bucket = ac_str_c(b);
+    c.amount = amount;
+    O.now += MIN;
+    return run(&c);
+}
+
+/* funded() and a round of 100.00 in ops for 7 days: 50.00 each */
+static const struct ac_pb_round *round_in_ops(void)
+{
+    const struct ac_pb_round *r;
+    funded();
+    adopt("alice", "ops", "budget.round", "Spring round",
+          "{\"pot\":10000,\"days\":7}");
+    cr_assert_eq(O.s.round_count, 1);
+    r = &O.s.rounds[0];
+    cr_assert(ac_str_eq_c(r->id, "r1"));
+    cr_assert_eq(r->pot, 10000);
+    cr_assert_eq(r->member_count, 2);
+    cr_assert_eq(r->share, 5000);
+    cr_assert_eq(balance("ops"), 10000, "the pot left the budget");
+    cr_assert_eq(movement(2)->kind, AC_MOVE_ROUND);
+    cr_assert(ac_str_eq_c(movement(2)->to, "round:r1"));
+    return r;
+}
+
+Test(money, a_round_funds_buckets_and_returns_the_rest)
+{
+    const struct ac_pb_round *r = round_in_ops();
+    int64_t closes = r->closes;
+
+    OK(bucket("bob", "r1", "A workbench", 6000));
+    cr_assert_eq(O.s.bucket_count, 1);
+    is_type(last(0), "bucket.proposed");
+    OK(pledge("alice", "b1", 5000));
+    FAILS(pledge("bob", "b1", 2000), AC_EINVAL, "/amount");
+    cr_assert(has(ac_str_c(O.err.msg), "needs only 10.00 EUR more"), "%s",
+              O.err.msg);
+    OK(pledge("bob", "b1", 1000));
+    is_type(last(1), "bucket.pledged");
+    is_type(last(0), "bucket.funded");
+    cr_assert(O.s.buckets[0].funded);
+    cr_assert_eq(movement(3)->kind, AC_MOVE_FUNDING);
+    cr_assert(ac_str_eq_c(movement(3)->from, "round:r1"));
+    cr_assert(ac_str_eq_c(movement(3)->to, "bucket:b1"));
+    cr_assert(ac_str_eq_c(movement(3)->payee, "bob"));
+    cr_assert_eq(movement(3)->amount, 6000);
+    FAILS(pledge("bob", "b1", 0), AC_ECONFLICT, NULL);
+
+    /* alice's share is spent; bob has 40.00 left and may change his mind */
+    OK(bucket("alice", "r1", "Paint", 3000));
+    FAILS(pledge("alice", "b2", 100), AC_EINVAL, "/amount");
+    cr_assert(has(ac_str_c(O.err.msg), "you have 0.00 EUR of your share of "
+                                       "50.00 EUR"),
+              "%s", O.err.msg);
+    OK(pledge("bob", "b2", 2500));
+    OK(pledge("bob", "b2", 1000));
+    cr_assert_eq(O.s.buckets[1].total, 1000, "a pledge is a total, not a sum");
+    cr_assert_eq(O.s.rounds[0].spent[1] + O.s.rounds[0].spent[0], 7000);
+
+    /* the close gives back the pot less the funded bucket */
+    cr_assert_eq(tick_at(closes - 1), 0);
+    FAILS(pledge("bob", "b2", 1500), AC_ECONFLICT, NULL);
+    O.now = closes - MIN;
+    cr_assert_eq(tick_at(closes), 1);
+    is_type(last(0), "budget.round.closed");
+    cr_assert_eq(dint(last(0)->data, "returned"), 4000);
+    cr_assert(O.s.rounds[0].closed);
+    cr_assert_eq(balance("ops"), 14000);
+    cr_assert_eq(movement(4)->kind, AC_MOVE_RETURN);
+    cr_assert(ac_str_eq_c(movement(4)->to, "ops"));
+    FAILS(bucket("bob", "r1", "Too late", 100), AC_ECONFLICT, NULL);
+    replay_matches();
+}
+
+Test(money, round_input_is_checked)
+{
+    funded();
+    FAILS(propose("alice", "ops", "budget.round", "Too big",
+                  "{\"pot\":20001,\"days\":7}"),
+          AC_EINVAL, "/data/pot");
+    cr_assert(has(ac_str_c(O.err.msg), "holds 200.00 EUR"), "%s", O.err.msg);
+    FAILS(propose("alice", "ops", "budget.round", "No days", "{\"pot\":1000}"),
+          AC_EINVAL, "/data/days");
+    FAILS(propose("alice", "ops", "budget.round", "Negative",
+                  "{\"pot\":-1,\"days\":7}"),
+          AC_EINVAL, "/data/pot");
+    FAILS(propose("alice", "ops", "budget.round", "Crumbs",
+                  "{\"pot\":1,\"days\":7}"),
+          AC_EINVAL, "/data/pot");
+    adopt("alice", "ops", "budget.round", "Round", "{\"pot\":1000,\"days\":3}");
+    FAILS(bucket("carol", "r1", "Not my circle", 100), AC_EDENIED, NULL);
+    FAILS(bucket("bob", "r1", "Over the pot", 1001), AC_EINVAL, "/target");
+    cr_assert(has(ac_str_c(O.err.msg), "pot of 10.00 EUR"), "%s", O.err.msg);
+    FAILS(bucket("bob", "r9", "No round", 100), AC_ENOTFOUND, NULL);
+    FAILS(bucket("bob", "r1", "", 100), AC_EINVAL, "/title");
+    OK(bucket("bob", "r1", "Lamps", 800));
+    FAILS(pledge("carol", "b1", 100), AC_EDENIED, NULL);
+    cr_assert(has(ac_str_c(O.err.msg), "no share"), "%s", O.err.msg);
+    FAILS(pledge("bob", "b1", -1), AC_EINVAL, "/amount");
+    FAILS(pledge("bob", "b7", 1), AC_ENOTFOUND, NULL);
+    cr_assert_eq(O.s.pledge_count, 0);
+}
+
+/* Members who join the circle after the opening have no share: the
+ * shares were fixed when it opened. */
+Test(money, shares_are_fixed_at_the_opening)
+{
+    funded();
+    adopt("alice", "ops", "budget.round", "Round", "{\"pot\":1001,\"days\":3}");
+    cr_assert_eq(O.s.rounds[0].share, 500, "rounded down");
+    adopt("alice", "all", "circle.amend", "Carol joins ops",
+          "{\"circle\":\"ops\",\"add\":[\"carol\"]}");
+    OK(bucket("carol", "r1", "Carol's idea", 500));
+    FAILS(pledge("carol", "b1", 100), AC_EDENIED, NULL);
+    OK(pledge("alice", "b1", 500));
+    cr_assert(O.s.buckets[0].funded);
+    tick_at(O.s.rounds[0].closes);
+    cr_assert_eq(dint(last(0)->data, "returned"), 501,
+                 "the remainder of the division goes back too");
+    replay_matches();
+}
+
+Test(money, funded_buckets_count_as_money_controlled)
+{
+    struct ac_arena a;
+    struct ac_power_report r;
+    struct ac_err err = {0};
+    round_in_ops();
+    OK(bucket("bob", "r1", "A workbench", 6000));
+    OK(pledge("alice", "b1", 5000));
+    OK(pledge("bob", "b1", 1000));
+    ac_arena_init(&a, 0);
+    cr_assert_eq(ac_power_report(&O.s, AC_STR("ops"), 0, O.now, &a, &r, &err),
+                 AC_OK, "%s", err.msg);
+    for (size_t i = 0; i < r.n; i++) {
+        if (ac_str_eq_c(r.members[i]->id, "bob")) {
+            cr_assert_float_eq(r.values[AC_DIM_MONEY_CONTROLLED][i], 6000,
+                               1e-9);
+        }
+        if (ac_str_eq_c(r.members[i]->id, "alice")) {
+            cr_assert_float_eq(r.values[AC_DIM_MONEY_CONTROLLED][i], 0, 1e-9,
+                               "opening a round shares control out");
+        }
+    }
+    ac_arena_release(&a);
+}
