@@ -132,6 +132,9 @@ void ac_web_message(struct ac_request *r, unsigned status, const char *title,
 /* The power monitor's page and its charts as SVG (web_power.c). */
 void ac_web_power(struct ac_request *r);
 void ac_web_ledger(struct ac_request *r);
+void ac_web_round(struct ac_request *r);
+void ac_web_post_bucket(struct ac_request *r);
+void ac_web_post_pledge(struct ac_request *r);
 void ac_web_power_svg(struct ac_request *r);
 /* The open power alerts, in plain words, as a "Balance of power" section
  * linking to /power; nothing when none is open. The caller holds the

@@ -851,10 +851,21 @@ static void after_write(struct ac_request *r)
     bool delegation = r->job.cmd.type == AC_CMD_DELEGATE ||
                       r->job.cmd.type == AC_CMD_REVOKE ||
                       r->job.cmd.type == AC_CMD_REFUSE;
+    bool pb =
+        r->job.cmd.type == AC_CMD_BUCKET || r->job.cmd.type == AC_CMD_PLEDGE;
 
-    if (delegation && rp->status != 401) {
-        /* the list shows the change; a refusal's reason on its own page */
-        if (rp->status >= 200 && rp->status < 300) {
+    if ((delegation || pb) && rp->status != 401) {
+        /* the page shows the change; a refusal's reason on its own page */
+        if (rp->status >= 200 && rp->status < 300 && pb) {
+            const char *round = ac_web_field(r, "round");
+            snprintf(to, sizeof to, "/rounds/%.40s%s%.*s",
+                     r->job.cmd.type == AC_CMD_BUCKET ? r->job.cmd.round.ptr
+                                                      : (round ? round : ""),
+                     r->job.cmd.type == AC_CMD_PLEDGE ? "#" : "",
+                     (int)r->job.cmd.bucket.len,
+                     r->job.cmd.bucket.ptr ? r->job.cmd.bucket.ptr : "");
+            ac_web_redirect(r, to);
+        } else if (rp->status >= 200 && rp->status < 300) {
             ac_web_redirect(r, "/delegations");
         } else {
             struct ac_val *v = NULL;
@@ -1025,6 +1036,52 @@ void ac_web_post_revoke(struct ac_request *r)
 void ac_web_post_refuse(struct ac_request *r)
 {
     delegation_form(r, AC_CMD_REFUSE);
+}
+
+/* An amount typed in major units as minor units; false (and the answer
+ * is a problem naming field) when it is not one. */
+static bool form_money(struct ac_request *r, const char *field,
+                       const char *pointer, int64_t *out)
+{
+    const char *v = form_text(r, field);
+    struct ac_currency cur;
+    char msg[160];
+    pthread_rwlock_rdlock(&r->svc->lock);
+    cur = ac_state_currency(&r->svc->state);
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (v && ac_money_parse(ac_str_c(v), cur.minor, out)) {
+        return true;
+    }
+    snprintf(msg, sizeof msg,
+             "%s must be an amount in %s such as 12.50, with at most %d "
+             "decimals",
+             field, cur.code, cur.minor);
+    ac_api_problem(&r->reply, 400, msg, pointer);
+    return false;
+}
+
+void ac_web_post_bucket(struct ac_request *r)
+{
+    job_start(r, AC_CMD_BUCKET, 201);
+    r->job.cmd.round = r->param;
+    r->job.cmd.title = field_str(r, "title");
+    r->job.cmd.reason = field_str(r, "description");
+    if (!form_money(r, "target", "/target", &r->job.cmd.amount)) {
+        after_write(r);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+void ac_web_post_pledge(struct ac_request *r)
+{
+    job_start(r, AC_CMD_PLEDGE, 200);
+    r->job.cmd.bucket = r->param;
+    if (!form_money(r, "amount", "/amount", &r->job.cmd.amount)) {
+        after_write(r);
+        return;
+    }
+    ac_route_submit(r);
 }
 
 void ac_web_post_integration(struct ac_request *r)

@@ -446,6 +446,9 @@ static const struct web_route routes[] = {
     {"GET", "/power.svg", true, ac_web_power_svg},
     {"GET", "/ledger", true, ac_web_ledger},
     {"GET", "/ledger.csv", true, ac_reply_ledger_csv},
+    {"GET", "/rounds/{id}", true, ac_web_round},
+    {"POST", "/rounds/{id}/buckets", true, ac_web_post_bucket},
+    {"POST", "/buckets/{id}/pledge", true, ac_web_post_pledge},
     {"GET", "/log", true, ac_web_log},
 };
 

@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  apiGet, assertAccessible, assertFieldError, consentAll, createCircle, head, idOf, setupOrg,
-  unexpected,
+  apiGet, assertAccessible, assertFieldError, consentAll, createCircle, head, idOf, propose,
+  setupOrg, unexpected,
 } from './harness.mjs';
 
 let org; // alice, bob and carol, each signed in on org.pages
@@ -129,5 +129,70 @@ test('money moved by proposals shows on /ledger; an overspend is refused', { tim
   assert.equal(lines.length, 4);
   assert.match(lines[3], /,spend,.*,ops,outside,4550,45\.50,EUR,,Lamp shop,Lamps for the hall$/);
 
+  assert.deepEqual(unexpected(org.errors, [400]), []);
+});
+
+test('a budgeting round: buckets proposed and funded from equal shares', { timeout: 120_000 }, async () => {
+  const { alice, bob, carol } = org.pages;
+  const round = await propose(org, 'alice', 'ops', 'budget.round', 'Spring round', { pot: 10000, days: 14 });
+  assert.equal(await consentAll(org, round, ['alice', 'bob']), 'adopted');
+
+  /* from the ledger to the round */
+  await alice.goto('/ledger');
+  await alice.getByRole('link', { name: 'Round r1' }).click();
+  await alice.waitForURL((u) => u.pathname === '/rounds/r1');
+  assert.equal(await alice.locator('h1').innerText(), 'Budgeting round r1');
+  assert.equal(
+    await alice.locator('#my-share').innerText(),
+    'Your share: 50.00\u00a0EUR left of 50.00\u00a0EUR.',
+  );
+  await assertAccessible(alice, 'an empty round');
+
+  /* a bucket proposed through the form */
+  await alice.getByLabel('Title').fill('A workbench');
+  await alice.getByLabel('What it is for').fill('Oak, two metres long');
+  await alice.getByLabel('Target (EUR)').fill('60');
+  await alice.getByRole('button', { name: 'Propose the bucket' }).click();
+  await alice.waitForURL((u) => u.pathname === '/rounds/r1');
+  const card = alice.locator('#b1');
+  assert.match(await card.locator('h3').innerText(), /A workbench \(b1, by alice\)/);
+  assert.match(await card.innerText(), /0\.00 of 60\.00\u00a0EUR/);
+
+  /* pledges: alice's whole share, then bob's 10.00 funds it */
+  await card.getByLabel('Your pledge (EUR)').fill('50');
+  await card.getByRole('button', { name: 'Pledge' }).click();
+  await alice.waitForURL((u) => u.pathname === '/rounds/r1');
+  assert.equal(
+    await alice.locator('#my-share').innerText(),
+    'Your share: 0.00\u00a0EUR left of 50.00\u00a0EUR.',
+  );
+  assert.equal(await alice.locator('#b1 progress').getAttribute('value'), '5000');
+  await assertAccessible(alice, 'a round with a pledge');
+
+  /* too much: the reason, nothing appended */
+  const before = (await head(org)).seq;
+  await bob.goto('/rounds/r1');
+  await bob.locator('#b1').getByLabel('Your pledge (EUR)').fill('20');
+  await bob.locator('#b1').getByRole('button', { name: 'Pledge' }).click();
+  assert.match(await bob.locator('main').innerText(), /needs only 10\.00 EUR more/);
+  assert.equal((await head(org)).seq, before);
+
+  await bob.goto('/rounds/r1');
+  await bob.locator('#b1').getByLabel('Your pledge (EUR)').fill('10');
+  await bob.locator('#b1').getByRole('button', { name: 'Pledge' }).click();
+  await bob.waitForURL((u) => u.pathname === '/rounds/r1');
+  assert.equal(await bob.locator('#b1 .badge').innerText(), 'funded');
+  assert.equal(await bob.locator('#b1 form').count(), 0, 'a funded bucket takes no pledge');
+  assert.match(await bob.locator('#b1 .meta').innerText(), /Pledges: alice 50\.00, bob 10\.00/);
+
+  /* carol is not in ops: no share, no forms */
+  await carol.goto('/rounds/r1');
+  assert.match(await carol.locator('#my-share').innerText(), /no share/);
+  assert.equal(await carol.locator('main form').count(), 0);
+  await assertAccessible(carol, 'a round seen from outside its circle');
+
+  const r1 = await apiGet(org, '/api/v1/rounds/r1');
+  assert.equal(r1.funded, 6000);
+  assert.deepEqual(r1.buckets[0].pledges, { alice: 5000, bob: 1000 });
   assert.deepEqual(unexpected(org.errors, [400]), []);
 });
