@@ -422,13 +422,14 @@ static enum ac_status ck_charter_amend(const struct kind_ctx *k,
         if (st != AC_OK) {
             return st;
         }
-        if (p == AC_P_MONEY_CURRENCY && k->s->movement_count > 0 &&
+        if (p == AC_P_MONEY_CURRENCY &&
             !ac_str_eq(set->pairs[i].val->s,
-                       k->s->charter.text[AC_P_MONEY_CURRENCY])) {
+                       k->s->charter.text[AC_P_MONEY_CURRENCY]) &&
+            ac_state_money_in_play(k->s)) {
             return ac_err_at(err, where, AC_EINVAL,
                              "%s: money.currency is fixed once money has "
-                             "moved: the ledger's amounts are minor units "
-                             "of %.*s",
+                             "moved or a proposal to move some is open: "
+                             "their amounts are minor units of %.*s",
                              where,
                              (int)k->s->charter.text[AC_P_MONEY_CURRENCY].len,
                              k->s->charter.text[AC_P_MONEY_CURRENCY].ptr);

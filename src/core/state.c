@@ -1474,6 +1474,10 @@ static enum ac_status fx_charter_amend(struct ac_state *s,
         } else if (!ac_charter_find(set->pairs[i].key, &k) ||
                    ac_charter_check(k, v, "", NULL) != AC_OK) {
             return bad(err, ev, "charter amendment has an invalid parameter");
+        } else if (k == AC_P_MONEY_CURRENCY &&
+                   !ac_str_eq(v->s, s->charter.text[k]) &&
+                   ac_state_money_in_play(s)) {
+            return bad(err, ev, "the currency changed with money in play");
         } else {
             st = ac_charter_set(&next, k, v, p->id, s->arena, err);
         }
@@ -1762,6 +1766,23 @@ static enum ac_status fx_choice_import(struct ac_state *s,
 }
 
 /* ---- money (docs/money.md) ---- */
+
+bool ac_state_money_in_play(const struct ac_state *s)
+{
+    if (s->movement_count > 0) {
+        return true;
+    }
+    for (size_t i = 0; i < s->proposal_count; i++) {
+        const struct ac_proposal *p = &s->proposals[i];
+        if ((p->kind == AC_KIND_INCOME || p->kind == AC_KIND_BUDGET_ALLOCATE ||
+             p->kind == AC_KIND_SPEND || p->kind == AC_KIND_BUDGET_ROUND) &&
+            (p->status == AC_PROP_OPEN ||
+             p->status == AC_PROP_NEEDS_INTEGRATION)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 struct ac_pb_round *ac_state_pb_round(const struct ac_state *s,
                                       struct ac_str id)

@@ -395,6 +395,11 @@ struct ac_delegation *ac_state_delegation(const struct ac_state *s,
  * of its minor unit. */
 struct ac_currency ac_state_currency(const struct ac_state *s);
 
+/* Whether the currency is fixed: money has moved, or a proposal that
+ * would move some is open or waiting for integration (its amounts were
+ * written in the currency in force). */
+bool ac_state_money_in_play(const struct ac_state *s);
+
 /* Lookups of participatory budgeting; NULL when unknown. */
 struct ac_pb_round *ac_state_pb_round(const struct ac_state *s,
                                       struct ac_str id);

@@ -485,3 +485,114 @@ Test(money, funded_buckets_count_as_money_controlled)
     }
     ac_arena_release(&a);
 }
+
+/* A currency change waits for no money proposal: it is refused while one
+ * is open, and one still open when it comes to a close makes it lapse,
+ * so no amount is ever read in another currency than it was written. */
+Test(money, the_currency_cannot_change_under_an_open_money_proposal)
+{
+    const char *income, *charter;
+    org3();
+    O.now += MIN;
+    OK(propose("alice", "all", "charter.amend", "Yen",
+               "{\"set\":{\"money.currency\":\"JPY\"}}"));
+    charter = newest();
+    O.now += MIN;
+    OK(propose("bob", "all", "income", "Fees",
+               "{\"amount\":1000,\"source\":\"Fees\"}"));
+    income = newest();
+    FAILS(propose("carol", "all", "charter.amend", "Dollars",
+                  "{\"set\":{\"money.currency\":\"USD\"}}"),
+          AC_EINVAL, "/data/set/money.currency");
+    cr_assert(has(ac_str_c(O.err.msg), "a proposal to move some is open"), "%s",
+              O.err.msg);
+    all_consent(charter);
+    cr_assert_eq(status(charter), AC_PROP_LAPSED);
+    cr_assert(has(P(charter)->outcome, "cannot take effect"));
+    cr_assert_eq(ac_state_currency(&O.s).minor, 2, "still EUR");
+    all_consent(income);
+    cr_assert_eq(status(income), AC_PROP_ADOPTED);
+    cr_assert(ac_str_eq_c(O.s.charter.text[AC_P_MONEY_CURRENCY], "EUR"));
+    replay_matches();
+}
+
+/* A forged log that changes the currency once money has moved does not
+ * replay. */
+Test(money, the_state_refuses_a_currency_change_after_money_moved)
+{
+    struct ac_event ev;
+    struct ac_err err = {0};
+    struct ac_val *data;
+    const char *charter;
+    org3();
+    O.now += MIN;
+    OK(propose("alice", "all", "charter.amend", "Yen",
+               "{\"set\":{\"money.currency\":\"JPY\"}}"));
+    charter = newest();
+    adopt("bob", "all", "income", "Fees",
+          "{\"amount\":1000,\"source\":\"Fees\"}");
+    data = J("{\"round\":1,\"status\":\"adopted\",\"reason\":\"forged\","
+             "\"tally\":{\"consent\":3,\"concern\":0,\"object\":0,"
+             "\"stand_aside\":0,\"eligible\":3}}");
+    ac_val_set(&O.ea, data, "proposal", ac_val_str(&O.ea, ac_str_c(charter)));
+    ev = (struct ac_event){.seq = O.s.seq + 1,
+                           .time = O.now + MIN,
+                           .actor = AC_STR("system"),
+                           .type = AC_STR("proposal.closed"),
+                           .data = data};
+    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert(strstr(err.msg, "currency"), "%s", err.msg);
+    cr_assert(ac_str_eq_c(O.s.charter.text[AC_P_MONEY_CURRENCY], "EUR"));
+}
+
+/* An allocation the pool no longer covers at its close lapses. */
+Test(money, an_allocation_the_pool_no_longer_covers_lapses)
+{
+    const char *first, *second;
+    org3_ops();
+    adopt("bob", "all", "income", "Fees",
+          "{\"amount\":10000,\"source\":\"Fees\"}");
+    O.now += MIN;
+    OK(propose("alice", "all", "budget.allocate", "Most of it",
+               "{\"circle\":\"ops\",\"amount\":8000}"));
+    first = newest();
+    O.now += MIN;
+    OK(propose("bob", "all", "budget.allocate", "Half of it",
+               "{\"circle\":\"ops\",\"amount\":5000}"));
+    second = newest();
+    all_consent(first);
+    all_consent(second);
+    cr_assert_eq(status(first), AC_PROP_ADOPTED);
+    cr_assert_eq(status(second), AC_PROP_LAPSED);
+    cr_assert(has(P(second)->outcome, "the pool holds 20.00 EUR"));
+    cr_assert_eq(balance("all"), 2000);
+    cr_assert_eq(balance("ops"), 8000);
+    replay_matches();
+}
+
+/* An amendment is checked like a proposal: within the budget, in the
+ * circle that pays. */
+Test(money, amendments_of_money_proposals_are_checked)
+{
+    const char *id;
+    funded();
+    O.now += MIN;
+    OK(propose("alice", "ops", "spend", "Lamps",
+               "{\"circle\":\"ops\",\"amount\":1000,\"payee\":\"x\","
+               "\"purpose\":\"y\"}"));
+    id = newest();
+    FAILS(amend("alice", id, NULL,
+                "{\"circle\":\"ops\",\"amount\":20001,\"payee\":\"x\","
+                "\"purpose\":\"y\"}"),
+          AC_EINVAL, "/data/amount");
+    FAILS(amend("alice", id, NULL,
+                "{\"circle\":\"all\",\"amount\":100,\"payee\":\"x\","
+                "\"purpose\":\"y\"}"),
+          AC_EINVAL, "/data/circle");
+    OK(amend("alice", id, NULL,
+             "{\"circle\":\"ops\",\"amount\":20000,\"payee\":\"x\","
+             "\"purpose\":\"y\"}"));
+    all_consent(id);
+    cr_assert_eq(status(id), AC_PROP_ADOPTED);
+    cr_assert_eq(balance("ops"), 0);
+}
