@@ -183,6 +183,15 @@ static void print_data(const json_t *data)
     {
         char label[80];
         snprintf(label, sizeof label, "  %s", key);
+        if (json_is_integer(v) &&
+            (strcmp(key, "amount") == 0 || strcmp(key, "pot") == 0)) {
+            /* money: the currency is the charter's money.currency */
+            char text[64];
+            snprintf(text, sizeof text, "%lld minor units",
+                     (long long)json_integer_value(v));
+            ac_client_field(stdout, label, LABEL, text);
+            continue;
+        }
         field(label, v);
     }
 }

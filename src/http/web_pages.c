@@ -315,8 +315,10 @@ static void val_text(struct ac_page *pg, const struct ac_val *v)
     }
 }
 
-/* The data of a proposal: its text as Markdown, the rest as a list. */
-static void data_view(struct ac_page *pg, const struct ac_val *data)
+/* The data of a proposal: its text as Markdown, the rest as a list;
+ * with cur (a money proposal), its amount or pot in the currency. */
+static void data_view(struct ac_page *pg, const struct ac_val *data,
+                      const struct ac_currency *cur)
 {
     bool list = false;
     for (size_t i = 0; data && data->kind == AC_VAL_OBJ && i < data->count;
@@ -331,7 +333,18 @@ static void data_view(struct ac_page *pg, const struct ac_val *data)
         ac_page_raw(pg, "<dt>");
         ac_page_text(pg, data->pairs[i].key);
         ac_page_raw(pg, "</dt><dd>");
-        val_text(pg, data->pairs[i].val);
+        if (cur && data->pairs[i].val->kind == AC_VAL_INT &&
+            (ac_str_eq_c(data->pairs[i].key, "amount") ||
+             ac_str_eq_c(data->pairs[i].key, "pot"))) {
+            char num[32];
+            ac_money_format(num, data->pairs[i].val->i, cur->minor);
+            ac_page_printf(pg, "<span class=\"money\">%s&nbsp;%s</span> "
+                               "(%lld minor units)",
+                           num, cur->code,
+                           (long long)data->pairs[i].val->i);
+        } else {
+            val_text(pg, data->pairs[i].val);
+        }
         ac_page_raw(pg, "</dd>");
     }
     if (list) {
@@ -1181,7 +1194,12 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
         }
     } else {
         ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
-        data_view(pg, p->data);
+        struct ac_currency cur = ac_state_currency(s);
+        bool money = p->kind == AC_KIND_INCOME ||
+                     p->kind == AC_KIND_BUDGET_ALLOCATE ||
+                     p->kind == AC_KIND_SPEND ||
+                     p->kind == AC_KIND_BUDGET_ROUND;
+        data_view(pg, p->data, money ? &cur : NULL);
         ac_page_raw(pg, "</section>");
     }
     ac_method_format(method, p->method);

@@ -73,6 +73,8 @@ test('money moved by proposals shows on /ledger; an overspend is refused', { tim
     'Amount (EUR)': '1250', From: 'Town culture fund',
   });
   assert.equal((await apiGet(org, `/api/v1/proposals/${income}`)).data.amount, 125000);
+  /* the page members answer shows the amount in euros, not in cents alone */
+  assert.match(await bob.locator('#text').innerText(), /1250\.00\u00a0EUR \(125000 minor units\)/);
   assert.equal(await consentAll(org, income), 'adopted');
 
   /* 300.50 allocated to ops */
