@@ -101,6 +101,11 @@ bool ac_client_escape(const char *s, char *out, size_t size);
  * anything else compact JSON. Writes into out (truncated to fit). */
 void ac_client_text(const json_t *v, char *out, size_t size);
 
+/* Makes text fit for a terminal in place: control characters (line
+ * ends, escapes) become spaces, and a UTF-8 sequence cut short at the
+ * end is dropped. */
+void ac_client_clean(char *s);
+
 /* Prints rows (an array of objects) as an aligned table with a header
  * line; a message "none" when empty. */
 void ac_client_table(FILE *f, const json_t *rows,

@@ -40,8 +40,11 @@ static void print_ledger(const json_t *l)
     printf("budgets (%s)\n", code);
     json_object_foreach((json_t *)balances, name, v)
     {
+        char shown[64];
+        snprintf(shown, sizeof shown, "%s", name);
+        ac_client_clean(shown);
         amount_text(text, json_integer_value(v), code, minor);
-        printf("  %-20s %24s\n", name, text);
+        printf("  %-20s %24s\n", shown, text);
     }
     if (json_array_size(moves) == 0) {
         puts("no money has moved yet");
@@ -64,6 +67,7 @@ static void print_ledger(const json_t *l)
         } else if (purpose) {
             snprintf(detail, sizeof detail, "%s", purpose);
         }
+        ac_client_clean(detail);
         printf("  %-6" PRId64 " %.10s  %-10s %-10s -> %-10s %20s  %s "
                "(%s, by %s)\n",
                (int64_t)json_integer_value(json_object_get(m, "seq")),

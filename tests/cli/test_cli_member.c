@@ -1033,18 +1033,18 @@ Test(member, ledger_shows_budgets_and_movements)
                               "--data",
                               "{\"circle\":\"tools\",\"amount\":40000}",
                               NULL};
-    const char *spend[] = {
-        "propose",
-        "--circle",
-        "tools",
-        "--kind",
-        "spend",
-        "--title",
-        "A new saw",
-        "--data",
-        "{\"circle\":\"tools\",\"amount\":8990,\"payee\":"
-        "\"Hardware shop\",\"purpose\":\"A saw, \\\"sharp\\\"\"}",
-        NULL};
+    const char *spend[] = {"propose",
+                           "--circle",
+                           "tools",
+                           "--kind",
+                           "spend",
+                           "--title",
+                           "A new saw",
+                           "--data",
+                           "{\"circle\":\"tools\",\"amount\":8990,\"payee\":"
+                           "\"Hardware shop\",\"purpose\":\"A saw, "
+                           "\\\"sharp\\\"\\n\\u001b[31mred\"}",
+                           NULL};
     const char *plain[] = {"ledger", NULL};
     const char *csv[] = {"ledger", "--csv", NULL};
     const char *both[] = {"ledger", "--csv", "--json", NULL};
@@ -1076,7 +1076,9 @@ Test(member, ledger_shows_budgets_and_movements)
     cr_assert(strstr(out, "pool") && strstr(out, "1100.00 EUR"), "%s", out);
     cr_assert(strstr(out, "tools") && strstr(out, "310.10 EUR"), "%s", out);
     cr_assert(strstr(out, "from Membership fees, 2026"), "%s", out);
-    cr_assert(strstr(out, "to Hardware shop: A saw"), "%s", out);
+    cr_assert(strstr(out, "to Hardware shop: A saw, \"sharp\"  [31mred (p"),
+              "text on one line, without its escape: %s", out);
+    cr_assert_null(strchr(out, '\x1b'), "%s", out);
     free(out);
 
     out = ok("erin", csv);
@@ -1084,7 +1086,7 @@ Test(member, ledger_shows_budgets_and_movements)
         strncmp(out, "seq,time,kind,proposal,author,from,to,amount,", 45) == 0,
         "%s", out);
     cr_assert(strstr(out, ",tools,outside,8990,89.90,EUR,,Hardware shop,"
-                          "\"A saw, \"\"sharp\"\"\"\r\n"),
+                          "\"A saw, \"\"sharp\"\"\n\x1b[31mred\"\r\n"),
               "%s", out);
     free(out);
 
