@@ -1049,7 +1049,7 @@ static enum ac_status can_pay(const struct kind_ctx *k,
                               int64_t amount, struct ac_err *err)
 {
     char has[48], needs[48], where[32];
-    struct ac_str name = ac_account_name(c);
+    struct ac_str name = ac_state_account(c);
     if (c->balance >= amount) {
         return AC_OK;
     }

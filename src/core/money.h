@@ -24,8 +24,8 @@
 /* An ISO 4217 currency and the digits of its minor unit (EUR 2, JPY 0,
  * KWD 3). NULL when code is not an active ISO 4217 currency. */
 struct ac_currency {
-    const char *code;
-    int minor;
+    const char *code; /* "EUR" */
+    int minor;        /* digits of the minor unit: 2 for cents */
 };
 
 const struct ac_currency *ac_currency_find(struct ac_str code);
@@ -55,9 +55,9 @@ enum ac_move_kind {
 const char *ac_move_kind_name(enum ac_move_kind k);
 
 struct ac_movement {
-    int64_t seq;  /* the event that made it: the proposal's close */
-    int64_t time; /* ms */
-    enum ac_move_kind kind;
+    int64_t seq;            /* the event that made it: the proposal's close */
+    int64_t time;           /* ms */
+    enum ac_move_kind kind; /* what moved it */
     struct ac_str proposal; /* the adopted proposal */
     struct ac_str author;   /* who proposed it */
     struct ac_str from, to; /* AC_OUTSIDE, AC_POOL or a circle id */

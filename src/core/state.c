@@ -1835,7 +1835,7 @@ struct ac_currency ac_state_currency(const struct ac_state *s)
     return c ? *c : (struct ac_currency){"EUR", 2};
 }
 
-struct ac_str ac_account_name(const struct ac_circle *c)
+struct ac_str ac_state_account(const struct ac_circle *c)
 {
     return is_root(c) ? AC_STR(AC_POOL) : c->id;
 }
@@ -1883,8 +1883,8 @@ static enum ac_status move(struct ac_state *s, struct ac_proposal *p,
     m.kind = kind;
     m.proposal = p->id;
     m.author = p->author;
-    m.from = from ? ac_account_name(from) : AC_STR(AC_OUTSIDE);
-    m.to = to ? ac_account_name(to) : AC_STR(AC_OUTSIDE);
+    m.from = from ? ac_state_account(from) : AC_STR(AC_OUTSIDE);
+    m.to = to ? ac_state_account(to) : AC_STR(AC_OUTSIDE);
     if (!ac_val_get_str(p->data, "source", &m.source)) {
         m.source = AC_STR("");
     }
@@ -2001,7 +2001,7 @@ static enum ac_status fx_budget_round(struct ac_state *s, struct ac_proposal *p,
     m = (struct ac_movement){.kind = AC_MOVE_ROUND,
                              .proposal = p->id,
                              .author = p->author,
-                             .from = ac_account_name(c),
+                             .from = ac_state_account(c),
                              .to = pot_name(name, "round", r->id),
                              .amount = pot,
                              .source = AC_STR(""),
@@ -2178,7 +2178,7 @@ static enum ac_status on_round_closed(struct ac_state *s,
                                 .proposal = r->proposal,
                                 .author = AC_STR("system"),
                                 .from = pot_name(from, "round", r->id),
-                                .to = ac_account_name(c),
+                                .to = ac_state_account(c),
                                 .amount = returned,
                                 .source = AC_STR(""),
                                 .payee = AC_STR(""),

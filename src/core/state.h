@@ -414,7 +414,7 @@ long ac_pb_member(const struct ac_pb_round *r, struct ac_str member);
 
 /* The budget a money proposal of circle draws on, by its ledger name:
  * AC_POOL for the root circle, else the circle's id. */
-struct ac_str ac_account_name(const struct ac_circle *c);
+struct ac_str ac_state_account(const struct ac_circle *c);
 
 /* Roles member holds now. */
 size_t ac_state_roles_held(const struct ac_state *s, struct ac_str member);

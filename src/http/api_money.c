@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The ledger (docs/money.md#ledger): balances and movements as JSON for
- * GET /api/v1/ledger, and the movements as CSV (RFC 4180) for GET
- * /api/v1/ledger.csv. The caller holds the state's lock. */
+ * GET /api/v1/ledger, the movements as CSV (RFC 4180) for GET
+ * /api/v1/ledger.csv, and the budgeting rounds. The renderers expect the
+ * caller to hold the state's lock; ac_api_ledger_csv_reply takes it. */
 #include "http_int.h"
 
 #include <inttypes.h>
@@ -11,6 +12,9 @@
 
 #include "base/json.h"
 #include "base/time.h"
+
+/* Bytes the CSV may take: about four million movements. */
+#define LEDGER_CSV_MAX ((size_t)1 << 30)
 
 static json_t *movement_json(const struct ac_movement *m)
 {
@@ -41,7 +45,7 @@ json_t *ac_api_ledger(const struct ac_state *s)
     json_t *balances = json_object(), *moves = json_array(), *o;
     bool ok = balances && moves;
     for (size_t i = 0; ok && i < s->circle_count; i++) {
-        struct ac_str name = ac_account_name(&s->circles[i]);
+        struct ac_str name = ac_state_account(&s->circles[i]);
         ok = json_object_setn_new(balances, name.ptr, name.len,
                                   json_integer(s->circles[i].balance)) == 0;
     }
@@ -86,7 +90,7 @@ static void csv_field(struct ac_buf *b, struct ac_str v, bool text, bool last)
     ac_buf_add(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
-void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b)
+void ac_api_ledger_csv(const struct ac_state *s, struct ac_buf *b)
 {
     struct ac_currency cur = ac_state_currency(s);
     static const char header[] =
@@ -116,12 +120,12 @@ void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b)
     }
 }
 
-void ac_reply_ledger_csv(struct ac_request *r)
+void ac_api_ledger_csv_reply(struct ac_request *r)
 {
     struct ac_buf b;
-    ac_buf_init(&b, (size_t)1 << 30);
+    ac_buf_init(&b, LEDGER_CSV_MAX);
     pthread_rwlock_rdlock(&r->svc->lock);
-    ac_ledger_csv(&r->svc->state, &b);
+    ac_api_ledger_csv(&r->svc->state, &b);
     pthread_rwlock_unlock(&r->svc->lock);
     if (b.status != AC_OK) {
         ac_buf_release(&b);

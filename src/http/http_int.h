@@ -90,7 +90,7 @@ json_t *ac_api_ledger(const struct ac_state *s);
 json_t *ac_api_pb_round(const struct ac_state *s, const struct ac_pb_round *r);
 json_t *ac_api_pb_rounds(const struct ac_state *s);
 /* The ledger's movements as CSV (RFC 4180, CRLF line ends, a header). */
-void ac_ledger_csv(const struct ac_state *s, struct ac_buf *b);
+void ac_api_ledger_csv(const struct ac_state *s, struct ac_buf *b);
 
 /* Every delegation given and not revoked: {"delegations":[…]}. */
 json_t *ac_api_delegations(const struct ac_state *s);
@@ -314,7 +314,7 @@ void ac_route_submit(struct ac_request *r);
 
 /* Answers with the ledger's CSV (GET /api/v1/ledger.csv and
  * /ledger.csv). */
-void ac_reply_ledger_csv(struct ac_request *r);
+void ac_api_ledger_csv_reply(struct ac_request *r);
 
 /* The web pages (web_*.c): true when url is a page's path and the
  * request was answered or submitted. */

@@ -565,23 +565,40 @@ static bool put_number(struct ac_request *r, struct ac_val *obj,
             : ac_val_str(&r->arena, ac_str_c(v)));
 }
 
-/* The money field key, written in major units, as minor units; text the
- * core names as wrong when it is not an amount. */
-static bool put_money(struct ac_request *r, struct ac_val *obj, const char *key)
+/* An amount typed in major units as minor units; false (and the answer
+ * is a problem naming field) when it is not one. */
+static bool form_money(struct ac_request *r, const char *field,
+                       const char *pointer, int64_t *out)
 {
-    const char *v = form_text(r, key);
-    int64_t n;
-    int minor;
-    if (!v) {
+    const char *v = form_text(r, field);
+    struct ac_currency cur;
+    char msg[160];
+    pthread_rwlock_rdlock(&r->svc->lock);
+    cur = ac_state_currency(&r->svc->state);
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (v && ac_money_parse(ac_str_c(v), cur.minor, out)) {
         return true;
     }
-    pthread_rwlock_rdlock(&r->svc->lock);
-    minor = ac_state_currency(&r->svc->state).minor;
-    pthread_rwlock_unlock(&r->svc->lock);
-    return ac_val_set(&r->arena, obj, key,
-                      ac_money_parse(ac_str_c(v), minor, &n)
-                          ? ac_val_int(&r->arena, n)
-                          : ac_val_str(&r->arena, ac_str_c(v)));
+    snprintf(msg, sizeof msg,
+             "%s must be an amount in %s such as %s, with at most %d "
+             "decimals",
+             field, cur.code, cur.minor ? "12.50" : "1250", cur.minor);
+    ac_api_problem(&r->reply, 400, msg, pointer);
+    return false;
+}
+
+/* The money field key, written in major units, as minor units; false
+ * when it is not an amount (the answer says so) or out of memory. */
+static bool put_money(struct ac_request *r, struct ac_val *obj, const char *key)
+{
+    char where[32];
+    int64_t n;
+    if (!form_text(r, key)) {
+        return true;
+    }
+    snprintf(where, sizeof where, "/data/%s", key);
+    return form_money(r, key, where, &n) &&
+           ac_val_set(&r->arena, obj, key, ac_val_int(&r->arena, n));
 }
 
 static bool put_amount(struct ac_request *r, struct ac_val *obj)
@@ -1036,28 +1053,6 @@ void ac_web_post_revoke(struct ac_request *r)
 void ac_web_post_refuse(struct ac_request *r)
 {
     delegation_form(r, AC_CMD_REFUSE);
-}
-
-/* An amount typed in major units as minor units; false (and the answer
- * is a problem naming field) when it is not one. */
-static bool form_money(struct ac_request *r, const char *field,
-                       const char *pointer, int64_t *out)
-{
-    const char *v = form_text(r, field);
-    struct ac_currency cur;
-    char msg[160];
-    pthread_rwlock_rdlock(&r->svc->lock);
-    cur = ac_state_currency(&r->svc->state);
-    pthread_rwlock_unlock(&r->svc->lock);
-    if (v && ac_money_parse(ac_str_c(v), cur.minor, out)) {
-        return true;
-    }
-    snprintf(msg, sizeof msg,
-             "%s must be an amount in %s such as 12.50, with at most %d "
-             "decimals",
-             field, cur.code, cur.minor);
-    ac_api_problem(&r->reply, 400, msg, pointer);
-    return false;
 }
 
 void ac_web_post_bucket(struct ac_request *r)

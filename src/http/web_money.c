@@ -26,7 +26,7 @@ static void balances(struct ac_page *pg, const struct ac_state *s,
                     "</tr></thead><tbody>");
     for (size_t i = 0; i < s->circle_count; i++) {
         const struct ac_circle *c = &s->circles[i];
-        struct ac_str name = ac_account_name(c);
+        struct ac_str name = ac_state_account(c);
         ac_page_printf(pg,
                        "<tr id=\"budget-%.*s\"><th scope=\"row\">%.*s</th>"
                        "<td>the circle %.*s</td>",

@@ -338,10 +338,10 @@ static void data_view(struct ac_page *pg, const struct ac_val *data,
              ac_str_eq_c(data->pairs[i].key, "pot"))) {
             char num[32];
             ac_money_format(num, data->pairs[i].val->i, cur->minor);
-            ac_page_printf(pg, "<span class=\"money\">%s&nbsp;%s</span> "
-                               "(%lld minor units)",
-                           num, cur->code,
-                           (long long)data->pairs[i].val->i);
+            ac_page_printf(pg,
+                           "<span class=\"money\">%s&nbsp;%s</span> "
+                           "(%lld minor units)",
+                           num, cur->code, (long long)data->pairs[i].val->i);
         } else {
             val_text(pg, data->pairs[i].val);
         }
@@ -1195,10 +1195,9 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
     } else {
         ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
         struct ac_currency cur = ac_state_currency(s);
-        bool money = p->kind == AC_KIND_INCOME ||
-                     p->kind == AC_KIND_BUDGET_ALLOCATE ||
-                     p->kind == AC_KIND_SPEND ||
-                     p->kind == AC_KIND_BUDGET_ROUND;
+        bool money =
+            p->kind == AC_KIND_INCOME || p->kind == AC_KIND_BUDGET_ALLOCATE ||
+            p->kind == AC_KIND_SPEND || p->kind == AC_KIND_BUDGET_ROUND;
         data_view(pg, p->data, money ? &cur : NULL);
         ac_page_raw(pg, "</section>");
     }

@@ -445,7 +445,7 @@ static const struct web_route routes[] = {
     {"GET", "/power", true, ac_web_power},
     {"GET", "/power.svg", true, ac_web_power_svg},
     {"GET", "/ledger", true, ac_web_ledger},
-    {"GET", "/ledger.csv", true, ac_reply_ledger_csv},
+    {"GET", "/ledger.csv", true, ac_api_ledger_csv_reply},
     {"GET", "/rounds/{id}", true, ac_web_round},
     {"POST", "/rounds/{id}/buckets", true, ac_web_post_bucket},
     {"POST", "/buckets/{id}/pledge", true, ac_web_post_pledge},

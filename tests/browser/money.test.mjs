@@ -83,6 +83,16 @@ test('money moved by proposals shows on /ledger; an overspend is refused', { tim
   });
   assert.equal(await consentAll(org, allocation), 'adopted');
 
+  /* an amount that is not one is named in the currency's terms */
+  await alice.goto('/proposals/new?kind=spend');
+  await alice.getByLabel('Circle that decides').selectOption('ops');
+  await alice.getByLabel('Title').fill('Typo');
+  await alice.getByLabel('Amount (EUR)').fill('12.345');
+  await alice.getByLabel('Paid to').fill('Lamp shop');
+  await alice.getByLabel('What for').fill('Lamps');
+  await alice.getByRole('button', { name: 'Propose' }).click();
+  await assertFieldError(alice, 'amount', /amount must be an amount in EUR such as 12\.50, with at most 2 decimals/);
+
   /* an overspend comes back with the message next to the amount */
   const before = (await head(org)).seq;
   await alice.goto('/proposals/new?kind=spend');
