@@ -82,6 +82,8 @@ static const struct ac_param_def defs[AC_PARAM_COUNT] = {
            AC_M_SUPERMAJORITY),
     DECIDE(AC_P_DECISION_SPEND, "spend", AC_M_SUPERMAJORITY),
     DECIDE(AC_P_DECISION_BUDGET_ROUND, "budget.round", AC_M_SUPERMAJORITY),
+    DECIDE(AC_P_DECISION_AGREEMENT_REVIEW, "agreement.review",
+           AC_M_SUPERMAJORITY),
 #undef DECIDE
     [AC_P_OBJECTION_CRITERIA] = {"objection.criteria", AC_PARAM_TEXT, 0, 0,
                                  2000, "", false,

@@ -1201,6 +1201,66 @@ static enum ac_status ck_budget_round(const struct kind_ctx *k,
     return can_pay(k, c, "pot", pot, err);
 }
 
+/* A date field, optional, not in the past when proposed. */
+static enum ac_status field_date(const struct kind_ctx *k,
+                                 const struct ac_val *data, const char *key,
+                                 struct ac_err *err)
+{
+    struct ac_str v;
+    int64_t ms;
+    char where[32];
+    enum ac_status st = field_str(data, key, true, 0, 64, &v, err);
+    snprintf(where, sizeof where, "/data/%s", key);
+    if (st != AC_OK || !v.ptr) {
+        return st;
+    }
+    if (ac_date_parse(v, &ms, NULL) != AC_OK) {
+        return ac_err_at(err, where, AC_EINVAL, "%s must be a date YYYY-MM-DD",
+                         where);
+    }
+    if (k->now && ms + AC_MS_PER_DAY <= k->now) {
+        return ac_err_at(err, where, AC_EINVAL, "%s \"%.*s\" is in the past",
+                         where, (int)v.len, v.ptr);
+    }
+    return AC_OK;
+}
+
+static enum ac_status ck_agreement_review(const struct kind_ctx *k,
+                                          const struct ac_val *data,
+                                          struct ac_err *err)
+{
+    static const char *const allowed[] = {"agreement", "outcome", "text",
+                                          "review_by", NULL};
+    struct ac_str outcome, text;
+    enum ac_status st = check_members(data, allowed, err);
+    if (st == AC_OK) {
+        st = agreement_ref(k, data, err);
+    }
+    if (st == AC_OK) {
+        st = field_str(data, "outcome", false, 1, 16, &outcome, err);
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    if (!ac_str_eq_c(outcome, "keep") && !ac_str_eq_c(outcome, "amend") &&
+        !ac_str_eq_c(outcome, "retire")) {
+        return ac_err_at(err, "/data/outcome", AC_EINVAL,
+                         "/data/outcome must be keep, amend or retire");
+    }
+    st = field_str(data, "text", !ac_str_eq_c(outcome, "amend"), 1, AC_TEXT_MAX,
+                   &text, err);
+    if (st == AC_OK && text.ptr && !ac_str_eq_c(outcome, "amend")) {
+        return ac_err_at(err, "/data/text", AC_EINVAL,
+                         "/data/text is for an amend outcome only");
+    }
+    if (st == AC_OK && ac_str_eq_c(outcome, "retire") &&
+        ac_val_get(data, "review_by")) {
+        return ac_err_at(err, "/data/review_by", AC_EINVAL,
+                         "/data/review_by: a retired agreement has no review");
+    }
+    return st == AC_OK ? field_date(k, data, "review_by", err) : st;
+}
+
 typedef enum ac_status (*check_fn)(const struct kind_ctx *,
                                    const struct ac_val *, struct ac_err *);
 
@@ -1224,6 +1284,7 @@ static const check_fn checks[AC_KIND_COUNT] = {
     [AC_KIND_BUDGET_ALLOCATE] = ck_budget_allocate,
     [AC_KIND_SPEND] = ck_spend,
     [AC_KIND_BUDGET_ROUND] = ck_budget_round,
+    [AC_KIND_AGREEMENT_REVIEW] = ck_agreement_review,
 };
 
 /* ---- the consent process ---- */
@@ -2810,6 +2871,89 @@ static enum ac_status do_pledge(struct ac_state *s, const struct ac_cmd *cmd,
     return st;
 }
 
+/* ---- commitments (docs/accountability.md) ---- */
+
+static enum ac_status do_commit(struct ac_state *s, const struct ac_cmd *cmd,
+                                int64_t now, struct ac_arena *a,
+                                struct ac_batch *out, struct ac_err *err)
+{
+    const struct ac_circle *c = ac_state_circle(s, cmd->circle);
+    struct obj d = obj_new(a);
+    char id[24];
+    int64_t day;
+    enum ac_status st;
+    if (!c) {
+        return ac_err_at(err, "/circle", AC_EINVAL, "no circle \"%.*s\"",
+                         (int)(cmd->circle.len > 40 ? 40 : cmd->circle.len),
+                         cmd->circle.ptr);
+    }
+    if ((st = actor_in(s, cmd->actor, c, err)) != AC_OK ||
+        (st = check_text(cmd->title, "/what", 1, AC_TITLE_MAX, err)) != AC_OK) {
+        return st;
+    }
+    if (ac_str_is_blank(cmd->title)) {
+        return ac_err_at(err, "/what", AC_EINVAL, "/what must not be blank");
+    }
+    if (ac_date_parse(cmd->due, &day, NULL) != AC_OK) {
+        return ac_err_at(err, "/due", AC_EINVAL,
+                         "/due must be a date YYYY-MM-DD");
+    }
+    if (day + AC_MS_PER_DAY <= now) {
+        return ac_err_at(err, "/due", AC_EINVAL, "/due \"%.*s\" is in the past",
+                         (int)cmd->due.len, cmd->due.ptr);
+    }
+    snprintf(id, sizeof id, "c%zu", s->commitment_count + 1);
+    put_str(&d, "commitment", ac_str_c(id));
+    put_str(&d, "circle", c->id);
+    put_str(&d, "what", cmd->title);
+    put_str(&d, "due", cmd->due);
+    return emit(s, a, out, now, cmd->actor, "commitment.made", obj_done(&d),
+                err);
+}
+
+static enum ac_status do_update(struct ac_state *s, const struct ac_cmd *cmd,
+                                int64_t now, struct ac_arena *a,
+                                struct ac_batch *out, struct ac_err *err)
+{
+    const struct ac_commitment *c = ac_state_commitment(s, cmd->commitment);
+    enum ac_commitment_status next;
+    struct obj d = obj_new(a);
+    enum ac_status st;
+    if (!c) {
+        return ac_err_set(
+            err, AC_ENOTFOUND, "no commitment \"%.*s\"",
+            (int)(cmd->commitment.len > 40 ? 40 : cmd->commitment.len),
+            cmd->commitment.ptr);
+    }
+    if (!ac_str_eq(c->member, cmd->actor)) {
+        return ac_err_set(
+            err, AC_EDENIED, "commitment %.*s is %.*s's: only they update it",
+            (int)c->id.len, c->id.ptr, (int)c->member.len, c->member.ptr);
+    }
+    if (c->status != AC_COMMIT_OPEN) {
+        return ac_err_set(err, AC_ECONFLICT, "commitment %.*s is %s already",
+                          (int)c->id.len, c->id.ptr,
+                          ac_commitment_status_name(c->status));
+    }
+    if (!ac_commitment_update_parse(cmd->status, &next)) {
+        return ac_err_at(err, "/status", AC_EINVAL,
+                         "/status must be progress, done or released");
+    }
+    if ((st = check_text(cmd->reason, "/note", 0, AC_REASON_MAX, err)) !=
+        AC_OK) {
+        return st;
+    }
+    if (next == AC_COMMIT_OPEN && ac_str_is_blank(cmd->reason)) {
+        return ac_err_at(err, "/note", AC_EINVAL,
+                         "/note must say what progress was made");
+    }
+    put_str(&d, "commitment", c->id);
+    put_str(&d, "status", cmd->status);
+    put_str(&d, "note", cmd->reason);
+    return emit(s, a, out, now, cmd->actor, "commitment.updated", obj_done(&d),
+                err);
+}
+
 static enum ac_status do_tick(struct ac_state *s, int64_t now,
                               struct ac_arena *a, struct ac_batch *out,
                               struct ac_err *err)
@@ -2827,6 +2971,18 @@ static enum ac_status do_tick(struct ac_state *s, int64_t now,
         if (s->due[0].kind == AC_DUE_PB_ROUND) {
             st = close_pb_round(s, &s->rounds[s->due[0].index], now, a, out,
                                 err);
+            continue;
+        }
+        if (s->due[0].kind == AC_DUE_REVIEW) {
+            const struct ac_agreement *ag = &s->agreements[s->due[0].index];
+            struct obj d = obj_new(a);
+            char date[AC_TIME_LEN + 1];
+            ac_time_format(date, ag->review_by);
+            date[10] = '\0';
+            put_str(&d, "agreement", ag->id);
+            put_str(&d, "review_by", ac_str_c(date));
+            st = emit(s, a, out, now, AC_STR("system"), "agreement.review_due",
+                      obj_done(&d), err);
             continue;
         }
         p = &s->proposals[s->due[0].index];
@@ -2925,6 +3081,10 @@ enum ac_status ac_exec(struct ac_state *s, const struct ac_cmd *cmd,
         return do_bucket(s, cmd, now, a, out, err);
     case AC_CMD_PLEDGE:
         return do_pledge(s, cmd, now, a, out, err);
+    case AC_CMD_COMMIT:
+        return do_commit(s, cmd, now, a, out, err);
+    case AC_CMD_UPDATE:
+        return do_update(s, cmd, now, a, out, err);
     case AC_CMD_TICK:
         return do_tick(s, now, a, out, err);
     case AC_CMD_POWER:

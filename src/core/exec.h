@@ -32,6 +32,9 @@ enum ac_cmd_type {
                          description (reason) and a target (amount) */
     AC_CMD_PLEDGE,    /* bucket amount: one's pledge to it, 0 to take it
                          back */
+    AC_CMD_COMMIT,    /* circle title due: a commitment, what by when */
+    AC_CMD_UPDATE,    /* commitment status reason: progress, done or
+                         released, with a note */
     AC_CMD_TICK,      /* actor "system": close due rounds, lapse proposals */
     AC_CMD_POWER      /* actor "system": raise and clear power alerts */
 };
@@ -56,6 +59,9 @@ struct ac_cmd {
     struct ac_str round;  /* BUCKET: the budgeting round */
     struct ac_str bucket; /* PLEDGE */
     int64_t amount;       /* BUCKET: target; PLEDGE: the pledge; minor units */
+    struct ac_str due;    /* COMMIT: a date YYYY-MM-DD */
+    struct ac_str commitment; /* UPDATE */
+    struct ac_str status;     /* UPDATE: progress, done or released */
 };
 
 /* A secret answer for the store to keep apart from the log until the

@@ -22,11 +22,13 @@ static const char *const proposal_status_names[] = {
     "open",   "needs_integration", "adopted", "withdrawn",
     "lapsed", "rejected",          "decided"};
 static const char *const kind_names[] = {
-    "agreement.adopt", "agreement.amend", "agreement.retire", "charter.amend",
-    "member.admit",    "member.remove",   "circle.create",    "circle.amend",
-    "choice",          "role.create",     "role.amend",       "role.retire",
-    "role.elect",      "role.draw",       "choice.import",    "income",
-    "budget.allocate", "spend",           "budget.round"};
+    "agreement.adopt", "agreement.amend", "agreement.retire",
+    "charter.amend",   "member.admit",    "member.remove",
+    "circle.create",   "circle.amend",    "choice",
+    "role.create",     "role.amend",      "role.retire",
+    "role.elect",      "role.draw",       "choice.import",
+    "income",          "budget.allocate", "spend",
+    "budget.round",    "agreement.review"};
 _Static_assert(sizeof kind_names / sizeof kind_names[0] == AC_KIND_COUNT,
                "a name for every proposal kind");
 
@@ -466,6 +468,11 @@ static bool due_valid(const struct ac_state *s, const struct ac_due *d)
     }
     if (d->kind == AC_DUE_PB_ROUND) {
         return !s->rounds[d->index].closed;
+    }
+    if (d->kind == AC_DUE_REVIEW) {
+        const struct ac_agreement *ag = &s->agreements[d->index];
+        return ag->status == AC_AGREEMENT_ACTIVE && !ag->review_due &&
+               ag->review_by == d->at;
     }
     p = &s->proposals[d->index];
     return (p->status == AC_PROP_OPEN && p->deadline == d->at) ||
@@ -1392,6 +1399,10 @@ static enum ac_status fx_agreement_adopt(struct ac_state *s,
         return NOMEM(err);
     }
     ag->count = 1;
+    if (review_by >= 0 &&
+        !due_add(s, review_by, s->agreement_count, AC_DUE_REVIEW)) {
+        return NOMEM(err);
+    }
     s->agreement_count++;
     p->effect = ag->id;
     return AC_OK;
@@ -1432,6 +1443,42 @@ static enum ac_status fx_agreement_amend(struct ac_state *s,
         return NOMEM(err);
     }
     ag->count++;
+    p->effect = ag->id;
+    return AC_OK;
+}
+
+/* agreement.review: keep (with a next review date or none), amend (a
+ * new version) or retire; in every case the due review is answered. */
+static enum ac_status fx_agreement_review(struct ac_state *s,
+                                          struct ac_proposal *p,
+                                          const struct ac_event *ev,
+                                          struct ac_err *err)
+{
+    struct ac_agreement *ag = data_agreement(s, p);
+    struct ac_str outcome, review;
+    int64_t next = -1;
+    enum ac_status st = AC_OK;
+    if (!ag || !ac_val_get_str(p->data, "outcome", &outcome) ||
+        (ac_val_get_str(p->data, "review_by", &review) &&
+         ac_date_parse(review, &next, NULL) != AC_OK)) {
+        return bad(err, ev, "a review of no active agreement");
+    }
+    if (ac_str_eq_c(outcome, "amend")) {
+        st = fx_agreement_amend(s, p, ev, err);
+    } else if (ac_str_eq_c(outcome, "retire")) {
+        ag->status = AC_AGREEMENT_RETIRED;
+    } else if (!ac_str_eq_c(outcome, "keep")) {
+        return bad(err, ev, "a review keeps, amends or retires");
+    }
+    if (st != AC_OK) {
+        return st;
+    }
+    ag->review_due = false;
+    ag->review_by = next;
+    if (ag->status == AC_AGREEMENT_ACTIVE && next >= 0 &&
+        !due_add(s, next, (size_t)(ag - s->agreements), AC_DUE_REVIEW)) {
+        return NOMEM(err);
+    }
     p->effect = ag->id;
     return AC_OK;
 }
@@ -2193,6 +2240,122 @@ static enum ac_status on_round_closed(struct ac_state *s,
     return st;
 }
 
+/* ---- reviews and commitments (docs/accountability.md) ---- */
+
+static enum ac_status
+on_review_due(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_str id;
+    struct ac_agreement *ag;
+    if (!ac_str_eq_c(ev->actor, "system") ||
+        !ac_val_get_str(ev->data, "agreement", &id) ||
+        !(ag = ac_state_agreement(s, id)) ||
+        ag->status != AC_AGREEMENT_ACTIVE || ag->review_due ||
+        ag->review_by < 0 || ev->time < ag->review_by) {
+        return bad(err, ev, "a review marked due before its date");
+    }
+    ag->review_due = true;
+    return AC_OK;
+}
+
+static const char *const commitment_status_names[AC_COMMIT_STATUS_COUNT] = {
+    "open", "done", "released"};
+
+const char *ac_commitment_status_name(enum ac_commitment_status st)
+{
+    return (unsigned)st < AC_COMMIT_STATUS_COUNT ? commitment_status_names[st]
+                                                 : NULL;
+}
+
+bool ac_commitment_update_parse(struct ac_str s, enum ac_commitment_status *out)
+{
+    /* an update says what happened: progress leaves it open */
+    static const char *const words[AC_COMMIT_STATUS_COUNT] = {
+        "progress", "done", "released"};
+    unsigned i;
+    if (!parse_name(s, words, AC_COMMIT_STATUS_COUNT, &i)) {
+        return false;
+    }
+    *out = (enum ac_commitment_status)i;
+    return true;
+}
+
+struct ac_commitment *ac_state_commitment(const struct ac_state *s,
+                                          struct ac_str id)
+{
+    size_t i;
+    return numbered(id, 'c', s->commitment_count, &i) ? &s->commitments[i]
+                                                      : NULL;
+}
+
+static enum ac_status
+on_committed(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
+{
+    struct ac_str id, circle, what, due;
+    struct ac_commitment *c;
+    int64_t day;
+    char want[24];
+    snprintf(want, sizeof want, "c%zu", s->commitment_count + 1);
+    if (!ac_val_get_str(ev->data, "commitment", &id) ||
+        !ac_str_eq_c(id, want) ||
+        !ac_val_get_str(ev->data, "circle", &circle) ||
+        !ac_val_get_str(ev->data, "what", &what) || what.len == 0 ||
+        !ac_val_get_str(ev->data, "due", &due) ||
+        ac_date_parse(due, &day, NULL) != AC_OK ||
+        !ac_state_in_circle(s, ac_state_circle(s, circle), ev->actor)) {
+        return bad(err, ev, "a commitment a member cannot make");
+    }
+    if (!GROW(s->arena, s->commitments, s->commitment_room,
+              s->commitment_count)) {
+        return NOMEM(err);
+    }
+    c = &s->commitments[s->commitment_count];
+    memset(c, 0, sizeof *c);
+    c->id = keep(s, id);
+    c->member = keep(s, ev->actor);
+    c->circle = ac_state_circle(s, circle)->id;
+    c->what = keep(s, what);
+    c->due = day + AC_MS_PER_DAY;
+    c->made = ev->time;
+    c->status = AC_COMMIT_OPEN;
+    if (!c->id.ptr || !c->member.ptr || !c->what.ptr) {
+        return NOMEM(err);
+    }
+    s->commitment_count++;
+    return AC_OK;
+}
+
+static enum ac_status on_commitment_updated(struct ac_state *s,
+                                            const struct ac_event *ev,
+                                            struct ac_err *err)
+{
+    struct ac_str id, status, note;
+    struct ac_commitment *c;
+    enum ac_commitment_status next;
+    struct ac_commitment_note *n;
+    if (!ac_val_get_str(ev->data, "commitment", &id) ||
+        !(c = ac_state_commitment(s, id)) || !ac_str_eq(c->member, ev->actor) ||
+        c->status != AC_COMMIT_OPEN ||
+        !ac_val_get_str(ev->data, "status", &status) ||
+        !ac_commitment_update_parse(status, &next) ||
+        !ac_val_get_str(ev->data, "note", &note)) {
+        return bad(err, ev, "an update of a commitment by another");
+    }
+    if (!GROW(s->arena, c->notes, c->note_room, c->note_count)) {
+        return NOMEM(err);
+    }
+    n = &c->notes[c->note_count];
+    n->time = ev->time;
+    n->status = next;
+    n->note = keep(s, note);
+    if (!n->note.ptr) {
+        return NOMEM(err);
+    }
+    c->note_count++;
+    c->status = next;
+    return AC_OK;
+}
+
 typedef enum ac_status (*effect_fn)(struct ac_state *, struct ac_proposal *,
                                     const struct ac_event *, struct ac_err *);
 
@@ -2214,6 +2377,7 @@ static const effect_fn effects[AC_KIND_COUNT] = {
     [AC_KIND_BUDGET_ALLOCATE] = fx_budget_allocate,
     [AC_KIND_SPEND] = fx_spend,
     [AC_KIND_BUDGET_ROUND] = fx_budget_round,
+    [AC_KIND_AGREEMENT_REVIEW] = fx_agreement_review,
 };
 
 /* The tally members a close of method m carries (besides "eligible"). */
@@ -2438,6 +2602,9 @@ static const struct {
     {"delegation.given", on_delegation},
     {"delegation.revoked", on_delegation},
     {"delegation.refused", on_delegation},
+    {"agreement.review_due", on_review_due},
+    {"commitment.made", on_committed},
+    {"commitment.updated", on_commitment_updated},
     {"bucket.proposed", on_bucket},
     {"bucket.pledged", on_pledged},
     {"bucket.funded", on_funded},

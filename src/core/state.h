@@ -66,7 +66,9 @@ struct ac_agreement {
     struct ac_str circle;
     struct ac_str title;
     enum ac_agreement_status status;
-    int64_t review_by;                     /* ms of a date, or -1 when none */
+    int64_t review_by; /* ms of a date, or -1 when none */
+    bool review_due;   /* review_by came (agreement.review_due) and no
+                        * agreement.review has answered it yet */
     struct ac_agreement_version *versions; /* oldest first */
     size_t count;                          /* versions; the last is current */
     size_t room;
@@ -170,6 +172,7 @@ enum ac_kind {
     AC_KIND_BUDGET_ALLOCATE, /* from the pool to a circle's budget */
     AC_KIND_SPEND,           /* a payment from the deciding circle's budget */
     AC_KIND_BUDGET_ROUND,    /* a participatory budgeting round with a pot */
+    AC_KIND_AGREEMENT_REVIEW, /* keep, amend or retire an agreement */
     AC_KIND_COUNT
 };
 
@@ -300,11 +303,39 @@ struct ac_pb_round {
     int64_t returned; /* back to the circle's budget at the close */
 };
 
+/* A commitment a member makes to a circle (docs/accountability.md):
+ * what, by when, and what became of it. No score is kept. */
+enum ac_commitment_status {
+    AC_COMMIT_OPEN,     /* being worked on */
+    AC_COMMIT_DONE,     /* done */
+    AC_COMMIT_RELEASED, /* let go, honestly: never a failure mark */
+    AC_COMMIT_STATUS_COUNT
+};
+
+struct ac_commitment_note {
+    int64_t time;
+    enum ac_commitment_status status; /* after the update */
+    struct ac_str note;
+};
+
+struct ac_commitment {
+    struct ac_str id; /* "c1", "c2", ...: index + 1 */
+    struct ac_str member;
+    struct ac_str circle;
+    struct ac_str what;
+    int64_t due;  /* ms: the start of the day after its date */
+    int64_t made; /* ms */
+    enum ac_commitment_status status;
+    struct ac_commitment_note *notes; /* updates, oldest first */
+    size_t note_count, note_room;
+};
+
 /* What a pending deadline ends. */
 enum ac_due_kind {
     AC_DUE_PROPOSAL, /* a proposal's round or lapse */
     AC_DUE_TERM,     /* a role's term */
-    AC_DUE_PB_ROUND  /* a participatory budgeting round */
+    AC_DUE_PB_ROUND, /* a participatory budgeting round */
+    AC_DUE_REVIEW    /* an agreement's review date */
 };
 
 /* A pending deadline. */
@@ -361,6 +392,9 @@ struct ac_state {
     size_t pledge_count, pledge_room;
     struct ac_map pledge_index; /* "bucket member" -> pledges index */
 
+    struct ac_commitment *commitments; /* commitments[i].id == "c<i+1>" */
+    size_t commitment_count, commitment_room;
+
     struct ac_power power; /* the power monitor's facts and open alerts */
 };
 
@@ -394,6 +428,14 @@ struct ac_delegation *ac_state_delegation(const struct ac_state *s,
 /* The organisation's currency (charter money.currency) and the digits
  * of its minor unit. */
 struct ac_currency ac_state_currency(const struct ac_state *s);
+
+struct ac_commitment *ac_state_commitment(const struct ac_state *s,
+                                          struct ac_str id);
+const char *ac_commitment_status_name(enum ac_commitment_status st);
+/* The word of an update, "progress" (it stays open), "done" or
+ * "released", as the status it leaves. */
+bool ac_commitment_update_parse(struct ac_str s,
+                                enum ac_commitment_status *out);
 
 /* Whether the currency is fixed: money has moved, or a proposal that
  * would move some is open or waiting for integration (its amounts were

@@ -474,6 +474,7 @@ json_t *ac_api_agreement(const struct ac_agreement *ag)
         json_string(ag->status == AC_AGREEMENT_ACTIVE ? "active" : "retired"));
     put_int(&o, "version", cur ? cur->version : 0);
     put_str(&o, "text", cur ? cur->text : AC_STR(""));
+    put(&o, "review_due", json_boolean(ag->review_due));
     if (ag->review_by >= 0) {
         char t[AC_TIME_LEN + 1];
         ac_time_format(t, ag->review_by);
@@ -482,5 +483,34 @@ json_t *ac_api_agreement(const struct ac_agreement *ag)
         put(&o, "review_by", json_null());
     }
     put(&o, "versions", versions);
+    return obj_done(&o);
+}
+
+json_t *ac_api_commitment(const struct ac_commitment *c)
+{
+    struct obj o = obj_new();
+    json_t *notes = json_array();
+    char due[AC_TIME_LEN + 1];
+    for (size_t i = 0; notes && i < c->note_count; i++) {
+        const struct ac_commitment_note *n = &c->notes[i];
+        struct obj q = obj_new();
+        put(&q, "time", ac_api_time(n->time));
+        put(&q, "status", json_string(ac_commitment_status_name(n->status)));
+        put_str(&q, "note", n->note);
+        if (!push(notes, obj_done(&q))) {
+            json_decref(notes);
+            notes = NULL;
+        }
+    }
+    /* the date given: the day before the moment it falls due */
+    ac_time_format(due, c->due - AC_MS_PER_DAY);
+    put_str(&o, "id", c->id);
+    put_str(&o, "member", c->member);
+    put_str(&o, "circle", c->circle);
+    put_str(&o, "what", c->what);
+    put(&o, "due", json_stringn(due, 10));
+    put(&o, "made", ac_api_time(c->made));
+    put(&o, "status", json_string(ac_commitment_status_name(c->status)));
+    put(&o, "updates", notes);
     return obj_done(&o);
 }

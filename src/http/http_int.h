@@ -102,6 +102,7 @@ json_t *ac_api_proposal(const struct ac_state *s, const struct ac_proposal *p);
  * matrix and strongest paths of a Schulze count. */
 json_t *ac_api_result(const struct ac_state *s, const struct ac_proposal *p);
 json_t *ac_api_agreement(const struct ac_agreement *ag);
+json_t *ac_api_commitment(const struct ac_commitment *c);
 
 /* Adds "seq" and "hash" to obj; false when out of memory. */
 bool ac_api_add_head(json_t *obj, int64_t seq, const uint8_t hash[AC_HASH_LEN]);

@@ -865,6 +865,168 @@ static void post_bucket(struct ac_request *r)
     ac_route_submit(r);
 }
 
+/* POST /api/v1/commitments {"circle","what","due","member"?}: "member",
+ * when given, must be the one making it. */
+static void post_commitment(struct ac_request *r)
+{
+    static const char *const allowed[] = {"circle", "what", "due", "member",
+                                          NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_str member = {NULL, 0};
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_COMMIT, 201);
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "circle", false, 0, &r->arena, &c->circle, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "what", false, 0, &r->arena, &c->title, &e);
+    }
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "due", false, 0, &r->arena, &c->due, &e);
+    }
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "member", true, 0, &r->arena, &member, &e);
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    if (member.ptr && !ac_str_eq(member, ac_str_c(r->member))) {
+        problem(r, 403, "/member",
+                "a commitment is made by the member who makes it: %s cannot "
+                "commit %.40s",
+                r->member, member.ptr);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+/* POST /api/v1/commitments/{id}/updates {"status","note"} */
+static void post_update(struct ac_request *r)
+{
+    static const char *const allowed[] = {"status", "note", NULL};
+    struct ac_cmd *c = &r->job.cmd;
+    struct ac_err e = {0};
+    json_t *j = NULL;
+    enum ac_status st;
+
+    ac_route_job_init(r, AC_CMD_UPDATE, 200);
+    c->commitment = r->param;
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    st = ac_api_get_str(j, "status", false, 0, &r->arena, &c->status, &e);
+    if (st == AC_OK) {
+        st = ac_api_get_str(j, "note", true, 0, &r->arena, &c->reason, &e);
+        c->reason = c->reason.ptr ? c->reason : AC_STR("");
+    }
+    json_decref(j);
+    if (st != AC_OK) {
+        fail(r, &e);
+        return;
+    }
+    ac_route_submit(r);
+}
+
+/* GET /api/v1/commitments?circle=&member=&status= */
+static void get_commitments(struct ac_request *r)
+{
+    const char *circle = arg(r, "circle"), *member = arg(r, "member");
+    const char *status = arg(r, "status");
+    const struct ac_state *s = &r->svc->state;
+    enum ac_commitment_status want = AC_COMMIT_OPEN;
+    json_t *arr;
+
+    if (status && !(strcmp(status, "open") == 0 ||
+                    ac_commitment_update_parse(ac_str_c(status), &want))) {
+        problem(r, 400, NULL,
+                "unknown status \"%.40s\": status is open, done or released",
+                status);
+        return;
+    }
+    if (status && strcmp(status, "open") == 0) {
+        want = AC_COMMIT_OPEN;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    arr = json_array();
+    for (size_t i = 0; arr && i < s->commitment_count; i++) {
+        const struct ac_commitment *c = &s->commitments[i];
+        if ((circle && !ac_str_eq_c(c->circle, circle)) ||
+            (member && !ac_str_eq_c(c->member, member)) ||
+            (status && c->status != want)) {
+            continue;
+        }
+        if (json_array_append_new(arr, ac_api_commitment(c)) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
+    ac_api_json(&r->reply, 200, arr);
+}
+
+/* GET /api/v1/circles/{id}/checkin: the circle's open commitments whose
+ * date has passed, by date; nobody is ranked. */
+static int by_due(const void *x, const void *y)
+{
+    const struct ac_commitment *a = *(const struct ac_commitment *const *)x;
+    const struct ac_commitment *b = *(const struct ac_commitment *const *)y;
+    if (a->due != b->due) {
+        return a->due < b->due ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+static void get_checkin(struct ac_request *r)
+{
+    const struct ac_state *s = &r->svc->state;
+    int64_t now = ac_service_now();
+    const struct ac_commitment **late;
+    size_t n = 0;
+    json_t *o = NULL, *arr;
+    pthread_rwlock_rdlock(&r->svc->lock);
+    if (!ac_state_circle(s, r->param)) {
+        pthread_rwlock_unlock(&r->svc->lock);
+        problem(r, 404, NULL, "no circle \"%.40s\"", r->param.ptr);
+        return;
+    }
+    arr = json_array();
+    late = malloc((s->commitment_count + 1) * sizeof *late);
+    for (size_t i = 0; late && i < s->commitment_count; i++) {
+        const struct ac_commitment *c = &s->commitments[i];
+        if (ac_str_eq(c->circle, r->param) && c->status == AC_COMMIT_OPEN &&
+            c->due <= now) {
+            late[n++] = c;
+        }
+    }
+    /* by date, then as made: an order of the calendar, not of people */
+    if (late) {
+        qsort(late, n, sizeof *late, by_due);
+    }
+    for (size_t i = 0; arr && i < n; i++) {
+        if (json_array_append_new(arr, ac_api_commitment(late[i])) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    if (!late) {
+        json_decref(arr);
+        arr = NULL;
+    }
+    free(late);
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (arr) {
+        o = json_pack("{s:s%,s:o,s:o}", "circle", r->param.ptr, r->param.len,
+                      "time", ac_api_time(now), "overdue", arr);
+    }
+    ac_api_json(&r->reply, 200, o);
+}
+
 /* POST /api/v1/buckets/{id}/pledge {"amount"} */
 static void post_pledge(struct ac_request *r)
 {
@@ -1181,6 +1343,8 @@ static const char *const proposals_query[] = {"status", "circle", "after",
 static const char *const agreements_query[] = {"status", NULL};
 static const char *const events_query[] = {"after", "limit", NULL};
 static const char *const power_query[] = {"circle", "days", NULL};
+static const char *const commitments_query[] = {"circle", "member", "status",
+                                                NULL};
 
 static const struct route routes[] = {
     {"GET", "/api/v1/health", false, NULL, .fn = get_health},
@@ -1229,6 +1393,11 @@ static const struct route routes[] = {
      .noun = "budgeting round"},
     {"POST", "/api/v1/rounds/{id}/buckets", true, NULL, .fn = post_bucket},
     {"POST", "/api/v1/buckets/{id}/pledge", true, NULL, .fn = post_pledge},
+    {"GET", "/api/v1/commitments", true, commitments_query,
+     .fn = get_commitments},
+    {"POST", "/api/v1/commitments", true, NULL, .fn = post_commitment},
+    {"POST", "/api/v1/commitments/{id}/updates", true, NULL, .fn = post_update},
+    {"GET", "/api/v1/circles/{id}/checkin", true, none, .fn = get_checkin},
 };
 
 bool ac_route_match(const char *pattern, const char *path, struct ac_str *param)

@@ -92,6 +92,15 @@ static void render_ok(struct ac_service *svc, struct ac_job *job, int64_t seq,
                job->cmd.type == AC_CMD_REVOKE ||
                job->cmd.type == AC_CMD_REFUSE) {
         j = ac_api_delegations(s);
+    } else if (job->cmd.type == AC_CMD_COMMIT ||
+               job->cmd.type == AC_CMD_UPDATE) {
+        const struct ac_commitment *c =
+            job->cmd.type == AC_CMD_COMMIT
+                ? (s->commitment_count
+                       ? &s->commitments[s->commitment_count - 1]
+                       : NULL)
+                : ac_state_commitment(s, job->cmd.commitment);
+        j = c ? ac_api_commitment(c) : NULL;
     } else if (job->cmd.type == AC_CMD_BUCKET ||
                job->cmd.type == AC_CMD_PLEDGE) {
         const struct ac_bucket *b = ac_state_bucket(s, job->cmd.bucket);

@@ -460,6 +460,23 @@ void ac_web_kind_fields(struct ac_page *pg, const struct ac_state *s,
         amount_input(pg, s, data);
         break;
     }
+    case AC_KIND_AGREEMENT_REVIEW: {
+        struct ac_str cur =
+            ac_page_value(pg, "outcome", data_str(data, "outcome"));
+        select_agreement(pg, s, data);
+        select_begin(pg, "outcome", "Outcome",
+                     "keep it as it is, amend its text, or retire it");
+        select_option(pg, AC_STR("keep"), AC_STR("keep"), cur);
+        select_option(pg, AC_STR("amend"), AC_STR("amend"), cur);
+        select_option(pg, AC_STR("retire"), AC_STR("retire"), cur);
+        select_end(pg);
+        ac_page_textarea(pg, "text", "New text", data_str(data, "text"), false,
+                         "for amend only: the whole new text, in Markdown");
+        ac_page_input(pg, "date", "review_by", "Next review",
+                      data_str(data, "review_by"), false,
+                      "optional date YYYY-MM-DD to look at it again");
+        break;
+    }
     case AC_KIND_BUDGET_ROUND: {
         char days[24] = "14";
         const struct ac_val *v = data ? ac_val_get(data, "days") : NULL;
@@ -815,6 +832,12 @@ static struct ac_val *form_data(struct ac_request *r, enum ac_kind kind)
         break;
     case AC_KIND_BUDGET_ROUND:
         ok = ok && put_money(r, d, "pot") && put_number(r, d, "days", false);
+        break;
+    case AC_KIND_AGREEMENT_REVIEW:
+        ok = ok && put_field(r, d, "agreement", "agreement", false) &&
+             put_field(r, d, "outcome", "outcome", false) &&
+             put_field(r, d, "text", "text", true) &&
+             put_field(r, d, "review_by", "review_by", true);
         break;
     case AC_KIND_SPEND:
         /* the circle that pays is the one that decides: the proposal's */
