@@ -193,6 +193,7 @@ static const struct nav_item nav[] = {
     {"/circles", "Circles"},
     {"/roles", "Roles"},
     {"/delegations", "Delegations"},
+    {"/commitments", "Commitments"},
     {"/ledger", "Ledger"},
     {"/power", "Power"},
     {"/log", "Log"},

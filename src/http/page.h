@@ -133,6 +133,11 @@ void ac_web_message(struct ac_request *r, unsigned status, const char *title,
 void ac_web_power(struct ac_request *r);
 void ac_web_ledger(struct ac_request *r);
 void ac_web_round(struct ac_request *r);
+void ac_web_commitments(struct ac_request *r);
+void ac_web_post_commitment(struct ac_request *r);
+void ac_web_post_update(struct ac_request *r);
+/* The agreements whose review is due, for the home page. */
+void ac_web_reviews_due(struct ac_page *pg, const struct ac_state *s);
 void ac_web_post_bucket(struct ac_request *r);
 void ac_web_post_pledge(struct ac_request *r);
 void ac_web_power_svg(struct ac_request *r);

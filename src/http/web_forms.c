@@ -893,8 +893,10 @@ static void after_write(struct ac_request *r)
                       r->job.cmd.type == AC_CMD_REFUSE;
     bool pb =
         r->job.cmd.type == AC_CMD_BUCKET || r->job.cmd.type == AC_CMD_PLEDGE;
+    bool commit =
+        r->job.cmd.type == AC_CMD_COMMIT || r->job.cmd.type == AC_CMD_UPDATE;
 
-    if ((delegation || pb) && rp->status != 401) {
+    if ((delegation || pb || commit) && rp->status != 401) {
         /* the page shows the change; a refusal's reason on its own page */
         if (rp->status >= 200 && rp->status < 300 && pb) {
             const char *round = ac_web_field(r, "round");
@@ -906,7 +908,7 @@ static void after_write(struct ac_request *r)
                      r->job.cmd.bucket.ptr ? r->job.cmd.bucket.ptr : "");
             ac_web_redirect(r, to);
         } else if (rp->status >= 200 && rp->status < 300) {
-            ac_web_redirect(r, "/delegations");
+            ac_web_redirect(r, commit ? "/commitments" : "/delegations");
         } else {
             struct ac_val *v = NULL;
             struct ac_str detail = AC_STR("the change was refused");
@@ -1076,6 +1078,24 @@ void ac_web_post_revoke(struct ac_request *r)
 void ac_web_post_refuse(struct ac_request *r)
 {
     delegation_form(r, AC_CMD_REFUSE);
+}
+
+void ac_web_post_commitment(struct ac_request *r)
+{
+    job_start(r, AC_CMD_COMMIT, 201);
+    r->job.cmd.circle = field_str(r, "circle");
+    r->job.cmd.title = field_str(r, "what");
+    r->job.cmd.due = field_str(r, "due");
+    ac_route_submit(r);
+}
+
+void ac_web_post_update(struct ac_request *r)
+{
+    job_start(r, AC_CMD_UPDATE, 200);
+    r->job.cmd.commitment = r->param;
+    r->job.cmd.status = field_str(r, "status");
+    r->job.cmd.reason = field_str(r, "note");
+    ac_route_submit(r);
 }
 
 void ac_web_post_bucket(struct ac_request *r)

@@ -150,6 +150,7 @@ void ac_web_home(struct ac_request *r)
         }
     }
     ac_web_power_alerts(&pg, s);
+    ac_web_reviews_due(&pg, s);
     ac_page_raw(&pg, "<h2>Recent decisions</h2>");
     if (done == 0) {
         ac_page_raw(&pg, "<p class=\"empty\">No decisions yet.</p>");
