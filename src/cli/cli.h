@@ -68,6 +68,14 @@ enum ac_status ac_cli_tally(struct ac_cli_args *a, struct ac_err *err);
 /* Online like a member command, or offline on an exported log. */
 enum ac_status ac_cli_power(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_ledger(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_commit(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_update(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_commitments(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_checkin(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_rounds(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_round(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_bucket(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_pledge(struct ac_cli_args *a, struct ac_err *err);
 
 /* Member commands (cmd_login.c, cmd_org.c, cmd_proposal.c,
  * cmd_agreement.c, cmd_events.c): they talk to a server. */

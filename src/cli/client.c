@@ -734,3 +734,15 @@ void ac_client_field(FILE *f, const char *label, int width, const char *text)
     }
     fputc('\n', f);
 }
+
+enum ac_status ac_client_id_path(char *out, size_t size, const char *prefix,
+                                 const char *id, const char *suffix,
+                                 struct ac_err *err)
+{
+    char esc[256];
+    if (!id[0] || !ac_client_escape(id, esc, sizeof esc)) {
+        return ac_err_set(err, AC_EINVAL, "\"%.40s\" is not a valid id", id);
+    }
+    snprintf(out, size, "%s%s%s", prefix, esc, suffix);
+    return AC_OK;
+}

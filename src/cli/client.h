@@ -92,6 +92,12 @@ enum ac_status ac_client_call(const struct ac_cli_args *a, const char *method,
                               const char *path, const json_t *body,
                               json_t **plain, struct ac_err *err);
 
+/* prefix, the escaped id, suffix: "/proposals/p3/positions"; an empty
+ * id or one too long is refused, naming it. */
+enum ac_status ac_client_id_path(char *out, size_t size, const char *prefix,
+                                 const char *id, const char *suffix,
+                                 struct ac_err *err);
+
 /* Percent-encodes s for a URL path segment or query value into out.
  * False when it does not fit. */
 bool ac_client_escape(const char *s, char *out, size_t size);

@@ -23,18 +23,6 @@
 #define LABEL 11                        /* width of a field label */
 
 /* path = prefix + escaped id + suffix. */
-static enum ac_status id_path(char *out, size_t size, const char *prefix,
-                              const char *id, const char *suffix,
-                              struct ac_err *err)
-{
-    char esc[256];
-    if (!id[0] || !ac_client_escape(id, esc, sizeof esc)) {
-        return ac_err_set(err, AC_EINVAL, "\"%.40s\" is not a valid id", id);
-    }
-    snprintf(out, size, "%s%s%s", prefix, esc, suffix);
-    return AC_OK;
-}
-
 /* Reads all of f, up to max bytes. */
 static char *slurp(FILE *f, size_t max, size_t *len)
 {
@@ -329,7 +317,7 @@ enum ac_status ac_cli_show(struct ac_cli_args *a, struct ac_err *err)
     char path[PATH_MAX_LEN];
     json_t *p;
     enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", a->pos[0], "", err);
+        ac_client_id_path(path, sizeof path, "/proposals/", a->pos[0], "", err);
     if (st == AC_OK) {
         st = ac_client_call(a, "GET", path, NULL, &p, err);
     }
@@ -521,7 +509,8 @@ enum ac_status ac_cli_position(struct ac_cli_args *a, struct ac_err *err)
                             "stand_aside, yes, no or abstain, not \"%.40s\"",
                             pos);
     }
-    st = id_path(path, sizeof path, "/proposals/", id, "/positions", err);
+    st = ac_client_id_path(path, sizeof path, "/proposals/", id, "/positions",
+                           err);
     if (st != AC_OK) {
         return st;
     }
@@ -554,7 +543,8 @@ static enum ac_status data_with_text(const struct ac_cli_args *a,
     struct ac_client_resp r = {0};
     char path[PATH_MAX_LEN];
     json_t *data;
-    enum ac_status st = id_path(path, sizeof path, "/proposals/", id, "", err);
+    enum ac_status st =
+        ac_client_id_path(path, sizeof path, "/proposals/", id, "", err);
     (void)a;
     *out = NULL;
     if (st == AC_OK) {
@@ -597,7 +587,7 @@ enum ac_status ac_cli_amend(struct ac_cli_args *a, struct ac_err *err)
     if (raw && text) {
         return AC_CLI_USAGE(a, err, "give either --data or --text");
     }
-    st = id_path(path, sizeof path, "/proposals/", id, "/amend", err);
+    st = ac_client_id_path(path, sizeof path, "/proposals/", id, "/amend", err);
     if (st == AC_OK && raw) {
         st = read_data(raw, &data, err);
     } else if (st == AC_OK && text) {
@@ -630,8 +620,8 @@ enum ac_status ac_cli_withdraw(struct ac_cli_args *a, struct ac_err *err)
 {
     char path[PATH_MAX_LEN];
     json_t *body = json_object(), *r = NULL;
-    enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", a->pos[0], "/withdraw", err);
+    enum ac_status st = ac_client_id_path(path, sizeof path, "/proposals/",
+                                          a->pos[0], "/withdraw", err);
     if (st == AC_OK && !body) {
         st = ac_err_set(err, AC_ENOMEM, "out of memory");
     }
@@ -651,8 +641,8 @@ enum ac_status ac_cli_invite(struct ac_cli_args *a, struct ac_err *err)
     struct ac_client c;
     char path[PATH_MAX_LEN];
     json_t *r = NULL;
-    enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", a->pos[0], "/invite", err);
+    enum ac_status st = ac_client_id_path(path, sizeof path, "/proposals/",
+                                          a->pos[0], "/invite", err);
     if (st == AC_OK) {
         st = ac_client_call(a, "GET", path, NULL, &r, err);
     }
@@ -747,7 +737,8 @@ enum ac_status ac_cli_ballot(struct ac_cli_args *a, struct ac_err *err)
     if (which < 0) {
         return AC_CLI_USAGE(a, err, "give --rank, --approve or --scores");
     }
-    st = id_path(path, sizeof path, "/proposals/", id, "/ballot", err);
+    st =
+        ac_client_id_path(path, sizeof path, "/proposals/", id, "/ballot", err);
     if (st != AC_OK) {
         return st;
     }
@@ -841,8 +832,8 @@ enum ac_status ac_cli_result(struct ac_cli_args *a, struct ac_err *err)
 {
     char path[PATH_MAX_LEN];
     json_t *r = NULL;
-    enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", a->pos[0], "/result", err);
+    enum ac_status st = ac_client_id_path(path, sizeof path, "/proposals/",
+                                          a->pos[0], "/result", err);
     if (st != AC_OK) {
         return st;
     }
@@ -859,8 +850,8 @@ enum ac_status ac_cli_integrate(struct ac_cli_args *a, struct ac_err *err)
     const char *id = a->pos[0];
     char path[PATH_MAX_LEN];
     json_t *body, *r = NULL;
-    enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", id, "/integrations", err);
+    enum ac_status st = ac_client_id_path(path, sizeof path, "/proposals/", id,
+                                          "/integrations", err);
     if (st != AC_OK) {
         return st;
     }
@@ -884,8 +875,8 @@ enum ac_status ac_cli_nominate(struct ac_cli_args *a, struct ac_err *err)
     const char *id = a->pos[0], *nominee = a->pos[1];
     char path[PATH_MAX_LEN];
     json_t *body, *r = NULL;
-    enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", id, "/nominations", err);
+    enum ac_status st = ac_client_id_path(path, sizeof path, "/proposals/", id,
+                                          "/nominations", err);
     if (st != AC_OK) {
         return st;
     }
@@ -940,8 +931,8 @@ static enum ac_status draw_post(struct ac_cli_args *a, const char *suffix,
 {
     char path[PATH_MAX_LEN];
     json_t *r = NULL;
-    enum ac_status st =
-        id_path(path, sizeof path, "/proposals/", a->pos[0], suffix, err);
+    enum ac_status st = ac_client_id_path(path, sizeof path, "/proposals/",
+                                          a->pos[0], suffix, err);
     if (st == AC_OK) {
         st = ac_client_call(a, "POST", path, body, &r, err);
     }

@@ -230,6 +230,37 @@ static const struct ac_cli_opt opts_ledger[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_commit[] = {
+    {"--circle", "C", true, "the circle you commit to (you belong to it)"},
+    {"--what", "TEXT", true, "what you will do"},
+    {"--by", "DATE", true, "by when: a date YYYY-MM-DD, today or later"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_update[] = {
+    {"--note", "TEXT", false, "what happened (required for progress)"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_commitments[] = {
+    {"--circle", "C", false, "only this circle's"},
+    {"--member", "M", false, "only this member's"},
+    {"--status", "S", false, "only open, done or released ones"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
+static const struct ac_cli_opt opts_bucket[] = {
+    {"--title", "T", true, "what the bucket is"},
+    {"--target", "MINOR", true,
+     "what it needs, in minor units of the currency (1250 for 12.50)"},
+    {"--description", "TEXT", false, "what it is for"},
+    {"--json", NULL, false, JSON_HELP},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct ac_cli_opt opts_power[] = {
     {"--circle", "C", false,
      "one circle (default: the whole organisation, all)"},
@@ -461,6 +492,40 @@ static const struct command commands[] = {
      "the organisation's currency; the API and the CSV also give them in\n"
      "minor units.",
      opts_ledger, 0, 0, "accord ledger\naccord ledger --csv > ledger.csv"},
+    {"commit", ac_cli_commit, true, "--circle C --what TEXT --by DATE",
+     "make a commitment to one of your circles",
+     "A commitment is yours alone: you make it, you update it (accord\n"
+     "update), and releasing it is honest, never a failure "
+     "(docs/accountability.md).",
+     opts_commit, 0, 0,
+     "accord commit --circle kitchen --what \"Fix the fridge door\" --by "
+     "2026-12-05"},
+    {"update", ac_cli_update, true, "ID (progress|done|released) [--note N]",
+     "update your commitment", NULL, opts_update, 2, 2,
+     "accord update c3 progress --note \"Ordered the seal\"\n"
+     "accord update c3 released --note \"The landlord fixes it\""},
+    {"commitments", ac_cli_commitments, true,
+     "[--circle C] [--member M] [--status S]", "list commitments", NULL,
+     opts_commitments, 0, 0, "accord commitments --member bob --status open"},
+    {"checkin", ac_cli_checkin, true, "CIRCLE",
+     "list a circle's open commitments whose date has passed, by date", NULL,
+     opts_json, 1, 1, "accord checkin kitchen"},
+    {"rounds", ac_cli_rounds, true, "",
+     "list the participatory budgeting rounds with their buckets", NULL,
+     opts_json, 0, 0, NULL},
+    {"round", ac_cli_round, true, "ID", "show a budgeting round", NULL,
+     opts_json, 1, 1, "accord round r1"},
+    {"bucket", ac_cli_bucket, true,
+     "ROUND --title T --target MINOR [--description D]",
+     "propose a bucket in an open budgeting round of your circle",
+     "Amounts are minor units of the currency (docs/money.md#rounds).",
+     opts_bucket, 1, 1,
+     "accord bucket r1 --title \"A workbench\" --target 6000"},
+    {"pledge", ac_cli_pledge, true, "BUCKET MINOR",
+     "pledge from your share to a bucket (0 takes it back)",
+     "The amount is your total for the bucket, in minor units; the pledge\n"
+     "that reaches the bucket's target funds it.",
+     opts_json, 2, 2, "accord pledge b3 2500"},
     {"events", ac_cli_events, true, "[--after N] [--limit M] [--jsonl]",
      "show the event log, or save it for verification", NULL, opts_events, 0, 0,
      "accord events --after 40 --limit 10\n"

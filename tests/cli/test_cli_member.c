@@ -1100,4 +1100,87 @@ Test(member, ledger_shows_budgets_and_movements)
     err = fails("erin", 2, both);
     cr_assert(strstr(err, "--csv or --json"), "%s", err);
     free(err);
+
+    /* a budgeting round in tools: 100.00 shared by alice and bob */
+    {
+        const char *round[] = {"propose",
+                               "--circle",
+                               "tools",
+                               "--kind",
+                               "budget.round",
+                               "--title",
+                               "Spring round",
+                               "--data",
+                               "{\"pot\":10000,\"days\":7}",
+                               NULL};
+        const char *bucket[] = {"bucket",   "r1",   "--title", "A vice",
+                                "--target", "6000", NULL};
+        const char *pledge_a[] = {"pledge", "b1", "5000", NULL};
+        const char *pledge_b[] = {"pledge", "b1", "1000", NULL};
+        const char *too_much[] = {"pledge", "b1", "50.00", NULL};
+        const char *show[] = {"round", "r1", NULL};
+        id = propose_as("alice", round);
+        position("alice", id, "consent", NULL);
+        position("bob", id, "consent", NULL);
+        free(id);
+        out = ok("bob", bucket);
+        cr_assert(strstr(out, "b1    0 of 6000  A vice (by bob)"), "%s", out);
+        free(out);
+        err = fails("alice", 2, too_much);
+        cr_assert(strstr(err, "whole number of minor units"), "%s", err);
+        free(err);
+        free(ok("alice", pledge_a));
+        out = ok("bob", pledge_b);
+        cr_assert(strstr(out, "b1    6000 of 6000 funded  A vice"), "%s", out);
+        free(out);
+        out = ok("carol", show);
+        cr_assert(strstr(out, "round r1 of circle tools"), "%s", out);
+        cr_assert(strstr(out, "share 5000 each, open until"), "%s", out);
+        free(out);
+    }
+}
+
+/* Commitments through the CLI: made, updated by their member only,
+ * listed, and the check-in list of a circle. */
+Test(member, commitments_are_made_and_updated_by_their_member)
+{
+    const char *commit[] = {"commit",        "--circle", "tools",      "--what",
+                            "Oil the drill", "--by",     "2999-01-01", NULL};
+    const char *past[] = {"commit",   "--circle", "tools",      "--what",
+                          "Too late", "--by",     "2001-01-01", NULL};
+    const char *by_bob[] = {"update", "c1", "done", NULL};
+    const char *bare[] = {"update", "c1", "progress", NULL};
+    const char *done[] = {"update", "c1", "done", "--note", "Oiled", NULL};
+    const char *list[] = {"commitments", "--member", "alice", NULL};
+    const char *checkin[] = {"checkin", "tools", NULL};
+    char *out, *err;
+
+    start_demo();
+    login("alice");
+    login("bob");
+    out = ok("alice", commit);
+    cr_assert(strstr(out, "you committed to tools: Oil the drill, by "
+                          "2999-01-01 (c1)"),
+              "%s", out);
+    free(out);
+    err = fails("alice", 1, past);
+    cr_assert(strstr(err, "is in the past"), "%s", err);
+    free(err);
+    err = fails("bob", 5, by_bob);
+    cr_assert(strstr(err, "only they update it"), "%s", err);
+    free(err);
+    err = fails("alice", 1, bare);
+    cr_assert(strstr(err, "must say what progress was made"), "%s", err);
+    free(err);
+    out = ok("alice", done);
+    cr_assert(strstr(out, "c1 is done"), "%s", out);
+    free(out);
+    out = ok("bob", list);
+    cr_assert(strstr(out, "c1") && strstr(out, "Oil the drill") &&
+                  strstr(out, "done"),
+              "%s", out);
+    free(out);
+    out = ok("bob", checkin);
+    cr_assert(strstr(out, "nothing to check in on in tools"), "%s", out);
+    free(out);
 }
