@@ -53,6 +53,8 @@ enum query {
     Q_SEALED_PUT,
     Q_SEALED_DROP,
     Q_SEALED_SCAN,
+    Q_NOTIFY_PUT,
+    Q_NOTIFY_SCAN,
     Q_COUNT
 };
 
@@ -87,6 +89,10 @@ static const char *const queries[Q_COUNT] = {
     [Q_SEALED_DROP] = "DELETE FROM sealed WHERE proposal = ?1",
     [Q_SEALED_SCAN] = "SELECT proposal, member, round, content FROM sealed "
                       "ORDER BY proposal, member",
+    [Q_NOTIFY_PUT] = "INSERT INTO notify(member, settings) VALUES(?1, ?2) "
+                     "ON CONFLICT(member) DO UPDATE SET "
+                     "settings = excluded.settings",
+    [Q_NOTIFY_SCAN] = "SELECT member, settings FROM notify ORDER BY member",
 };
 
 /* Secret answers until their round closes; added to stores of schema 1
@@ -94,7 +100,10 @@ static const char *const queries[Q_COUNT] = {
 static const char sealed_table[] =
     "CREATE TABLE IF NOT EXISTS sealed(proposal TEXT NOT NULL, "
     "member TEXT NOT NULL, round INTEGER NOT NULL, content TEXT NOT NULL, "
-    "PRIMARY KEY(proposal, member));";
+    "PRIMARY KEY(proposal, member));"
+    /* notification settings and delivery state, one JSON per member */
+    "CREATE TABLE IF NOT EXISTS notify(member TEXT PRIMARY KEY, "
+    "settings TEXT NOT NULL);";
 
 /* The events table is pinned (tests and operators rely on it): body is
  * the event's canonical JSON with its hash, exactly the exported line. */
@@ -1050,6 +1059,48 @@ static enum ac_status sq_invite_find(struct ac_store *st, struct ac_str code,
                       NULL, "invited member", "unknown invite code", err);
 }
 
+static enum ac_status sq_notify_put(struct ac_store *st, struct ac_str member,
+                                    struct ac_str settings, struct ac_err *err)
+{
+    const struct ac_str p[] = {member, settings};
+    return write_texts(sq_of(st), Q_NOTIFY_PUT, p, 2, NULL,
+                       "cannot store the notification settings", err);
+}
+
+static enum ac_status sq_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
+                                     void *ctx, struct ac_err *err)
+{
+    struct sq *s = sq_of(st);
+    struct conn *c;
+    sqlite3_stmt *q = NULL;
+    enum ac_status rs = reader_take(s, &c, err);
+    int rc = SQLITE_OK;
+
+    if (rs != AC_OK) {
+        return rs;
+    }
+    rs = prep(c, Q_NOTIFY_SCAN, &q, err);
+    while (rs == AC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(q, 0);
+        const char *v = (const char *)sqlite3_column_text(q, 1);
+        if (!m || !v) {
+            rs = ac_err_set(err, AC_ENOMEM,
+                            "cannot read notification settings: out of "
+                            "memory");
+            break;
+        }
+        rs = fn(ctx, (struct ac_str){m, (size_t)sqlite3_column_bytes(q, 0)},
+                (struct ac_str){v, (size_t)sqlite3_column_bytes(q, 1)});
+        rc = SQLITE_DONE;
+    }
+    if (rs == AC_OK && rc != SQLITE_DONE) {
+        rs = fail(c->db, rc, "cannot read the notification settings", err);
+    }
+    done(q);
+    reader_give(s, c);
+    return rs;
+}
+
 const struct ac_store_ops ac_store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -1066,4 +1117,6 @@ const struct ac_store_ops ac_store_sqlite_ops = {
     .invite_get = sq_invite_get,
     .invite_find = sq_invite_find,
     .sealed_scan = sq_sealed_scan,
+    .notify_put = sq_notify_put,
+    .notify_scan = sq_notify_scan,
 };

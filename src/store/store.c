@@ -12,10 +12,11 @@
 #include "base/ascii.h"
 #include "store/store_int.h"
 
-#define MEMBER_MAX 63 /* bytes: the getters' member[64] */
-#define CODE_MAX 127  /* bytes: ac_store_invite_get's code[128] */
-#define TOKEN_MAX 128 /* bytes of a token hash (64 hex digits today) */
-#define PHC_MAX 1023  /* bytes of a password hash string */
+#define MEMBER_MAX 63    /* bytes: the getters' member[64] */
+#define CODE_MAX 127     /* bytes: ac_store_invite_get's code[128] */
+#define NOTIFY_MAX 65536 /* bytes of one member's notification settings */
+#define TOKEN_MAX 128    /* bytes of a token hash (64 hex digits today) */
+#define PHC_MAX 1023     /* bytes of a password hash string */
 
 /* Backends by location scheme; the first match wins and "" matches a
  * plain path. ops NULL: known but not built. */
@@ -283,6 +284,22 @@ enum ac_status ac_store_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
                                     void *ctx, struct ac_err *err)
 {
     return st->ops->sealed_scan(st, fn, ctx, err);
+}
+
+enum ac_status ac_store_notify_put(struct ac_store *st, struct ac_str member,
+                                   struct ac_str settings, struct ac_err *err)
+{
+    enum ac_status s = check_str(member, "member", MEMBER_MAX, err);
+    if (s == AC_OK) {
+        s = check_str(settings, "notification settings", NOTIFY_MAX, err);
+    }
+    return s == AC_OK ? st->ops->notify_put(st, member, settings, err) : s;
+}
+
+enum ac_status ac_store_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
+                                    void *ctx, struct ac_err *err)
+{
+    return st->ops->notify_scan(st, fn, ctx, err);
 }
 
 enum ac_status ac_store_invite_find(struct ac_store *st, struct ac_str code,

@@ -115,6 +115,17 @@ enum ac_status ac_store_session_delete(struct ac_store *st,
                                        struct ac_str token_hash,
                                        struct ac_err *err);
 
+/* A member's notification settings and delivery state
+ * (docs/notifications.md), kept beside the log and never exported: one
+ * JSON document per member, which the server reads at start and writes
+ * after each change. */
+typedef enum ac_status (*ac_store_notify_fn)(void *ctx, struct ac_str member,
+                                             struct ac_str settings);
+enum ac_status ac_store_notify_put(struct ac_store *st, struct ac_str member,
+                                   struct ac_str settings, struct ac_err *err);
+enum ac_status ac_store_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
+                                    void *ctx, struct ac_err *err);
+
 /* Invites: one code per invited member, until taken. */
 enum ac_status ac_store_invite_put(struct ac_store *st, struct ac_str member,
                                    struct ac_str code, struct ac_err *err);

@@ -52,6 +52,10 @@ struct ac_store_ops {
                                   char member[64], struct ac_err *err);
     enum ac_status (*sealed_scan)(struct ac_store *st, ac_store_sealed_fn fn,
                                   void *ctx, struct ac_err *err);
+    enum ac_status (*notify_put)(struct ac_store *st, struct ac_str member,
+                                 struct ac_str settings, struct ac_err *err);
+    enum ac_status (*notify_scan)(struct ac_store *st, ac_store_notify_fn fn,
+                                  void *ctx, struct ac_err *err);
 };
 
 /* The common head of every backend's handle. */

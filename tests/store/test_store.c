@@ -1585,3 +1585,62 @@ Test(store, sealed_answers_live_and_die_with_appends)
     ac_store_close(st);
     ac_arena_release(&a);
 }
+
+struct notify_rows {
+    int count;
+    char member[4][32];
+    char settings[4][128];
+};
+
+static enum ac_status collect_notify(void *ctx, struct ac_str member,
+                                     struct ac_str settings)
+{
+    struct notify_rows *r = ctx;
+    cr_assert_lt(r->count, 4);
+    snprintf(r->member[r->count], 32, "%.*s", (int)member.len, member.ptr);
+    snprintf(r->settings[r->count], 128, "%.*s", (int)settings.len,
+             settings.ptr);
+    r->count++;
+    return AC_OK;
+}
+
+/* Notification settings: one document per member, replaced by the next
+ * put, read back in member order, in older stores too, and refused when
+ * over the size limit. */
+Test(store, notification_settings_are_kept_per_member)
+{
+    struct ac_store *st = open_store(dir, true);
+    struct ac_err e = {0};
+    struct notify_rows seen = {0};
+    static char big[65538];
+    ac_store_close(st);
+    {
+        char *path = db_path();
+        sqlite3 *db = NULL;
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "DROP TABLE notify", NULL, NULL, NULL),
+                     SQLITE_OK, "%s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        free(path);
+    }
+    st = open_store(dir, false); /* an older store gains the table */
+    cr_assert_eq(ac_store_notify_put(st, AC_STR("carol"),
+                                     AC_STR("{\"digest\":true}"), &e),
+                 AC_OK, "%s", e.msg);
+    cr_assert_eq(ac_store_notify_put(st, AC_STR("alice"), AC_STR("{}"), &e),
+                 AC_OK, "%s", e.msg);
+    cr_assert_eq(ac_store_notify_put(st, AC_STR("carol"),
+                                     AC_STR("{\"digest\":false}"), &e),
+                 AC_OK, "%s", e.msg);
+    memset(big, 'x', sizeof big - 1);
+    cr_assert_eq(ac_store_notify_put(st, AC_STR("bob"), ac_str_c(big), &e),
+                 AC_EINVAL);
+    cr_assert(strstr(e.msg, "longer than"), "%s", e.msg);
+    cr_assert_eq(ac_store_notify_scan(st, collect_notify, &seen, &e), AC_OK,
+                 "%s", e.msg);
+    cr_assert_eq(seen.count, 2);
+    cr_assert_str_eq(seen.member[0], "alice");
+    cr_assert_str_eq(seen.member[1], "carol");
+    cr_assert_str_eq(seen.settings[1], "{\"digest\":false}");
+    ac_store_close(st);
+}
