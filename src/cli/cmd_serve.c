@@ -11,5 +11,6 @@ enum ac_status ac_cli_serve(struct ac_cli_args *a, struct ac_err *err)
     struct ac_server_config cfg = {0};
     cfg.data = ac_cli_get(a, "--data");
     cfg.listen = ac_cli_get(a, "--listen");
+    cfg.config = ac_cli_get(a, "--config");
     return ac_server_run(&cfg, err);
 }

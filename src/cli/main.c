@@ -48,6 +48,9 @@ static const struct ac_cli_opt opts_serve[] = {
     {"--data", "DIR", true, "data folder of the organisation"},
     {"--listen", "ADDR:PORT", false,
      "address to listen on (default 127.0.0.1:8080)"},
+    {"--config", "FILE", false,
+     "server settings such as the SMTP server for notifications (default "
+     "DIR/accord.conf when it exists; docs/notifications.md)"},
     {NULL, NULL, false, NULL},
 };
 

@@ -24,6 +24,7 @@
 #include "base/err.h"
 #include "base/hash.h"
 #include "base/secret.h"
+#include "http/notify.h"
 #include "core/exec.h"
 #include "core/state.h"
 #include "http/server.h"
@@ -223,6 +224,7 @@ struct ac_service {
     char dummy_phc[AC_PHC_MAX];  /* verified for unknown members */
     pthread_mutex_t invite_lock; /* creating invite codes */
     int inflight;                /* requests alive; atomic */
+    struct ac_notify *notify;    /* deliveries; owned */
 };
 
 enum ac_status ac_service_open(struct ac_service *svc,

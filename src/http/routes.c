@@ -1027,6 +1027,35 @@ static void get_checkin(struct ac_request *r)
     ac_api_json(&r->reply, 200, o);
 }
 
+/* GET /api/v1/notifications: the caller's own settings. */
+static void get_notifications(struct ac_request *r)
+{
+    ac_api_json(&r->reply, 200, ac_notify_get(r->svc->notify, r->member));
+}
+
+/* PUT /api/v1/notifications: the caller's own settings, kept beside the
+ * log (nothing is appended to it). */
+static void put_notifications(struct ac_request *r)
+{
+    static const char *const allowed[] = {"email", "webhook", "events",
+                                          "digest", NULL};
+    struct ac_err e = {0};
+    json_t *j = NULL, *out = NULL;
+    int64_t head;
+    if (!parse_body(r, false, allowed, &j)) {
+        return;
+    }
+    pthread_rwlock_rdlock(&r->svc->lock);
+    head = r->svc->state.seq;
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (ac_notify_put(r->svc->notify, r->member, j, head, &out, &e) != AC_OK) {
+        fail(r, &e);
+    } else {
+        ac_api_json(&r->reply, 200, out);
+    }
+    json_decref(j);
+}
+
 /* POST /api/v1/buckets/{id}/pledge {"amount"} */
 static void post_pledge(struct ac_request *r)
 {
@@ -1398,6 +1427,8 @@ static const struct route routes[] = {
     {"POST", "/api/v1/commitments", true, NULL, .fn = post_commitment},
     {"POST", "/api/v1/commitments/{id}/updates", true, NULL, .fn = post_update},
     {"GET", "/api/v1/circles/{id}/checkin", true, none, .fn = get_checkin},
+    {"GET", "/api/v1/notifications", true, none, .fn = get_notifications},
+    {"PUT", "/api/v1/notifications", true, NULL, .fn = put_notifications},
 };
 
 bool ac_route_match(const char *pattern, const char *path, struct ac_str *param)

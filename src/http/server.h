@@ -14,6 +14,7 @@ struct ac_server_config {
     size_t body_limit;   /* bytes; 0 means 1 MiB */
     int64_t token_hours; /* session lifetime; 0 means 24 */
     unsigned threads;    /* HTTP worker threads; 0 means one per core */
+    const char *config;  /* settings file; NULL: DATA/accord.conf if any */
 };
 
 /* Loads the organisation, serves until SIGTERM or SIGINT, then finishes

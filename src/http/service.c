@@ -296,6 +296,9 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
     }
     if (b.count > 0) {
         st = ac_log_commit(svc->store, &b, &extra, &e);
+        if (st == AC_OK && svc->notify) {
+            ac_notify_wake(svc->notify, svc->state.seq);
+        }
     }
     if (st != AC_OK) {
         log_line("the store failed", &e);
@@ -438,6 +441,44 @@ static void *writer_main(void *arg)
 
 /* ---- life cycle ---- */
 
+/* Whether member may hear of events: an active member. */
+static bool member_active(void *ctx, const char *member)
+{
+    struct ac_service *svc = ctx;
+    const struct ac_member *m;
+    bool active;
+    pthread_rwlock_rdlock(&svc->lock);
+    m = ac_state_member(&svc->state, ac_str_c(member));
+    active = m && m->status == AC_MEMBER_ACTIVE;
+    pthread_rwlock_unlock(&svc->lock);
+    return active;
+}
+
+/* The notification settings from the config file and the store. */
+static enum ac_status open_notify(struct ac_service *svc,
+                                  const struct ac_server_config *cfg,
+                                  struct ac_err *err)
+{
+    struct ac_notify_cfg nc;
+    char path[4096], org[128];
+    enum ac_status st;
+    if (cfg->config) {
+        snprintf(path, sizeof path, "%s", cfg->config);
+    } else {
+        snprintf(path, sizeof path, "%s/%s", cfg->data, AC_NOTIFY_CONF);
+    }
+    st = ac_notify_cfg_load(path, cfg->config != NULL, &nc, err);
+    if (st == AC_OK) {
+        st = ac_notify_open(svc->store, &nc, &svc->notify, err);
+    }
+    if (st == AC_OK) {
+        snprintf(org, sizeof org, "%.*s", (int)svc->state.name.len,
+                 svc->state.name.ptr);
+        ac_notify_set_source(svc->notify, org, member_active, svc);
+    }
+    return st;
+}
+
 enum ac_status ac_service_open(struct ac_service *svc,
                                const struct ac_server_config *cfg,
                                struct ac_err *err)
@@ -492,6 +533,10 @@ enum ac_status ac_service_open(struct ac_service *svc,
                           "no organisation in \"%s\": run accord init",
                           cfg->data);
     }
+    st = open_notify(svc, cfg, err);
+    if (st != AC_OK) {
+        return st;
+    }
     /* Unknown members are checked against this, so that a login takes
      * the same time whether the member exists or not. */
     ac_token_new(pw);
@@ -506,7 +551,15 @@ enum ac_status ac_service_tick(struct ac_service *svc, struct ac_err *err)
 
 enum ac_status ac_service_start(struct ac_service *svc, struct ac_err *err)
 {
-    int rc = pthread_create(&svc->writer, NULL, writer_main, svc);
+    int rc;
+    if (svc->notify) {
+        enum ac_status st = ac_notify_start(svc->notify, err);
+        if (st != AC_OK) {
+            return st;
+        }
+        ac_notify_wake(svc->notify, svc->state.seq);
+    }
+    rc = pthread_create(&svc->writer, NULL, writer_main, svc);
     if (rc != 0) {
         return ac_err_set(err, AC_ENOMEM, "cannot start the writer: %s",
                           strerror(rc));
@@ -550,6 +603,8 @@ void ac_service_drain(struct ac_service *svc)
 void ac_service_close(struct ac_service *svc)
 {
     ac_service_drain(svc);
+    ac_notify_close(svc->notify);
+    svc->notify = NULL;
     if (svc->store) {
         ac_store_close(svc->store);
         svc->store = NULL;
