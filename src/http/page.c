@@ -197,6 +197,7 @@ static const struct nav_item nav[] = {
     {"/ledger", "Ledger"},
     {"/power", "Power"},
     {"/log", "Log"},
+    {"/notifications", "Notifications"},
 };
 
 void ac_page_begin(struct ac_page *pg, const char *title, const char *current)

@@ -134,6 +134,8 @@ void ac_web_power(struct ac_request *r);
 void ac_web_ledger(struct ac_request *r);
 void ac_web_round(struct ac_request *r);
 void ac_web_commitments(struct ac_request *r);
+void ac_web_notifications(struct ac_request *r);
+void ac_web_post_notifications(struct ac_request *r);
 void ac_web_post_commitment(struct ac_request *r);
 void ac_web_post_update(struct ac_request *r);
 /* The agreements whose review is due, for the home page. */

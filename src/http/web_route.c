@@ -448,6 +448,8 @@ static const struct web_route routes[] = {
     {"GET", "/ledger.csv", true, ac_api_ledger_csv_reply},
     {"GET", "/rounds/{id}", true, ac_web_round},
     {"GET", "/commitments", true, ac_web_commitments},
+    {"GET", "/notifications", true, ac_web_notifications},
+    {"POST", "/notifications", true, ac_web_post_notifications},
     {"POST", "/commitments", true, ac_web_post_commitment},
     {"POST", "/commitments/{id}/updates", true, ac_web_post_update},
     {"POST", "/rounds/{id}/buckets", true, ac_web_post_bucket},
