@@ -12,9 +12,10 @@
 MODE ?= release
 B ?= build/$(MODE)
 
-# accord links what the server needs, libcurl too for sending notifications
-# (src/http/notify_send.c); member commands load libcurl at run time
-# (src/cli/client.c, docs/performance.md).
+# accord links what the server needs; libcurl (member commands, and the
+# server's notifications) is loaded at run time when first needed
+# (src/base/curl_dl.c), so a server without notifications does not carry
+# it (docs/performance.md).
 PKGS := libmicrohttpd jansson sqlite3 libsodium libcmark-gfm
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -73,7 +74,7 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(B)/src/cli/main.o $(LIB)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(CURL_LIBS) $(LDLIBS)
+	@$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/%.o $(TEST_SUPPORT_OBJ) $(LIB)
 	@echo "  LINK    $@"

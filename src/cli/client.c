@@ -4,8 +4,6 @@
  * handle: a command sends one to three requests, so reuse buys nothing. */
 #include "client.h"
 
-#include <curl/curl.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -18,60 +16,7 @@
 
 #include "base/ascii.h"
 #include "base/buf.h"
-
-/* ---- libcurl, loaded on demand ----
- * The server never makes a request, and libcurl maps dozens of libraries
- * (TLS, Kerberos, LDAP, ...) into a process: several megabytes of the
- * server's memory (docs/performance.md). So the one accord binary does not
- * link it; member commands load it when they first send a request. */
-
-struct curl_api {
-    CURLcode (*global_init)(long);
-    CURL *(*easy_init)(void);
-    CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
-    CURLcode (*easy_perform)(CURL *);
-    CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
-    const char *(*easy_strerror)(CURLcode);
-    void (*easy_cleanup)(CURL *);
-    struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-    void (*slist_free_all)(struct curl_slist *);
-};
-
-static bool load_sym(void *lib, const char *name, void *out)
-{
-    void *sym = dlsym(lib, name);
-    memcpy(out, &sym, sizeof sym);
-    return sym != NULL;
-}
-
-static enum ac_status curl_load(struct curl_api *api, struct ac_err *err)
-{
-    static const char *const names[] = {"libcurl.so.4", "libcurl-gnutls.so.4"};
-    void *lib = NULL;
-    for (size_t i = 0; !lib && i < sizeof names / sizeof names[0]; i++) {
-        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    }
-    if (!lib) {
-        return ac_err_set(err, AC_EIO,
-                          "member commands need libcurl (Debian package "
-                          "libcurl4): %s",
-                          dlerror());
-    }
-    /* the handle stays open: the library is needed until the process ends */
-    if (!load_sym(lib, "curl_global_init", &api->global_init) ||
-        !load_sym(lib, "curl_easy_init", &api->easy_init) ||
-        !load_sym(lib, "curl_easy_setopt", &api->easy_setopt) ||
-        !load_sym(lib, "curl_easy_perform", &api->easy_perform) ||
-        !load_sym(lib, "curl_easy_getinfo", &api->easy_getinfo) ||
-        !load_sym(lib, "curl_easy_strerror", &api->easy_strerror) ||
-        !load_sym(lib, "curl_easy_cleanup", &api->easy_cleanup) ||
-        !load_sym(lib, "curl_slist_append", &api->slist_append) ||
-        !load_sym(lib, "curl_slist_free_all", &api->slist_free_all)) {
-        return ac_err_set(err, AC_EIO, "libcurl lacks a function: %s",
-                          dlerror());
-    }
-    return AC_OK;
-}
+#include "base/curl_dl.h"
 
 /* ---- passwords ---- */
 
@@ -382,7 +327,7 @@ static enum ac_status problem(const struct ac_client_resp *r,
 }
 
 /* Appends a header line; on failure frees the list and gives NULL. */
-static struct curl_slist *add_header(const struct curl_api *api,
+static struct curl_slist *add_header(const struct ac_curl *api,
                                      struct curl_slist *h, const char *line)
 {
     struct curl_slist *more;
@@ -407,7 +352,7 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
     CURL *curl = NULL;
     CURLcode rc;
     enum ac_status st = AC_OK;
-    struct curl_api api = {0};
+    const struct ac_curl *api;
     int n;
 
     memset(out, 0, sizeof *out);
@@ -415,20 +360,20 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
     if (n < 0 || (size_t)n >= sizeof url) {
         return ac_err_set(err, AC_EINVAL, "the request URL is too long");
     }
-    if (curl_load(&api, err) != AC_OK) {
+    /* member commands need libcurl; it is loaded on their first request */
+    if (!(api = ac_curl_load(err))) {
         return err ? err->code : AC_EIO;
     }
-    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
-        !(curl = api.easy_init())) {
+    if (!(curl = api->easy_init())) {
         return ac_err_set(err, AC_ENOMEM, "cannot start the HTTP client");
     }
-    h = api.slist_append(h, "Accept: application/json");
+    h = api->slist_append(h, "Accept: application/json");
     if (body) {
-        h = add_header(&api, h, "Content-Type: application/json");
+        h = add_header(api, h, "Content-Type: application/json");
     }
     if (c->token[0]) {
         snprintf(auth, sizeof auth, "Authorization: Bearer %s", c->token);
-        h = add_header(&api, h, auth);
+        h = add_header(api, h, auth);
     }
     if (body) {
         text = json_dumps(body, JSON_COMPACT);
@@ -437,29 +382,29 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
         st = ac_err_set(err, AC_ENOMEM, "out of memory");
         goto out;
     }
-    api.easy_setopt(curl, CURLOPT_URL, url);
-    api.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    api.easy_setopt(curl, CURLOPT_HTTPHEADER, h);
-    api.easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-    api.easy_setopt(curl, CURLOPT_WRITEDATA, out);
-    api.easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-    api.easy_setopt(curl, CURLOPT_USERAGENT, "accord-cli/1");
-    api.easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-    api.easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
-    api.easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    api.easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    api->easy_setopt(curl, CURLOPT_URL, url);
+    api->easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    api->easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+    api->easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+    api->easy_setopt(curl, CURLOPT_WRITEDATA, out);
+    api->easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    api->easy_setopt(curl, CURLOPT_USERAGENT, "accord-cli/1");
+    api->easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+    api->easy_setopt(curl, CURLOPT_TIMEOUT, 120L);
+    api->easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    api->easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     if (text) {
-        api.easy_setopt(curl, CURLOPT_POSTFIELDS, text);
-        api.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                        (curl_off_t)strlen(text));
+        api->easy_setopt(curl, CURLOPT_POSTFIELDS, text);
+        api->easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)strlen(text));
     }
-    rc = api.easy_perform(curl);
+    rc = api->easy_perform(curl);
     if (rc != CURLE_OK) {
         st = ac_err_set(err, AC_EIO, "cannot reach %s: %s", c->server,
-                        errbuf[0] ? errbuf : api.easy_strerror(rc));
+                        errbuf[0] ? errbuf : api->easy_strerror(rc));
         goto out;
     }
-    api.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
+    api->easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
     if (!out->body) {
         out->body = calloc(1, 1);
         if (!out->body) {
@@ -475,8 +420,8 @@ enum ac_status ac_client_request(const struct ac_client *c, const char *method,
     }
 out:
     free(text);
-    api.slist_free_all(h);
-    api.easy_cleanup(curl);
+    api->slist_free_all(h);
+    api->easy_cleanup(curl);
     return st;
 }
 

@@ -13,6 +13,7 @@
 
 #include "base/ascii.h"
 #include "base/buf.h"
+#include "base/curl_dl.h"
 #include "base/hash.h"
 
 _Static_assert(AC_WEBHOOK_SECRET_LEN == crypto_auth_hmacsha256_KEYBYTES,
@@ -29,18 +30,18 @@ _Static_assert(AC_WEBHOOK_SECRET_LEN == crypto_auth_hmacsha256_KEYBYTES,
  * base64 characters, so "Subject: " and the first word fit in 78 */
 #define WORD_BYTES 39
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static bool curl_ready; /* written once, under curl_once */
-
-static void curl_start(void)
-{
-    curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-}
+/* libcurl, loaded on first use (base/curl_dl.h): a server nobody asked
+ * for notifications never maps it */
+static const struct ac_curl *cu;
 
 bool ac_notify_global_init(void)
 {
-    pthread_once(&curl_once, curl_start);
-    return curl_ready;
+    struct ac_err ignored = {0};
+    const struct ac_curl *c = ac_curl_load(&ignored);
+    if (c) {
+        __atomic_store_n(&cu, c, __ATOMIC_RELEASE);
+    }
+    return c != NULL;
 }
 
 /* ---- checks ---- */
@@ -113,6 +114,11 @@ bool ac_notify_url_ok(const char *url, char *why, size_t why_size)
     char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL;
     CURLUcode rc;
 
+    if (!ac_notify_global_init()) {
+        snprintf(why, why_size,
+                 "the webhook URL cannot be checked: libcurl is missing");
+        return false;
+    }
     if (!url || url[0] == '\0') {
         reason = "the webhook URL is empty";
         goto out;
@@ -133,13 +139,13 @@ bool ac_notify_url_ok(const char *url, char *why, size_t why_size)
         reason = "the webhook URL has no host";
         goto out;
     }
-    h = curl_url();
+    h = cu->url();
     if (!h) {
         reason = "the webhook URL cannot be checked: out of memory";
         goto out;
     }
     /* flags 0: only schemes libcurl supports, no guessing, no spaces */
-    rc = curl_url_set(h, CURLUPART_URL, url, 0);
+    rc = cu->url_set(h, CURLUPART_URL, url, 0);
     if (rc == CURLUE_NO_HOST || rc == CURLUE_BAD_HOSTNAME) {
         reason = rc == CURLUE_NO_HOST ? "the webhook URL has no host"
                                       : "the webhook URL has an invalid host";
@@ -149,28 +155,28 @@ bool ac_notify_url_ok(const char *url, char *why, size_t why_size)
         reason = "the webhook URL is not a valid URL";
         goto out;
     }
-    if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+    if (cu->url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
         reason = "the webhook URL must start with http:// or https://";
         goto out;
     }
-    if (curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+    if (cu->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
         host[0] == '\0') {
         reason = "the webhook URL has no host";
         goto out;
     }
-    if (curl_url_get(h, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
-        curl_url_get(h, CURLUPART_PASSWORD, &password, 0) !=
+    if (cu->url_get(h, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
+        cu->url_get(h, CURLUPART_PASSWORD, &password, 0) !=
             CURLUE_NO_PASSWORD) {
         reason = "the webhook URL must not hold a user name or password";
         goto out;
     }
 out:
-    curl_free(password);
-    curl_free(user);
-    curl_free(host);
-    curl_free(scheme);
-    curl_url_cleanup(h);
+    cu->free(password);
+    cu->free(user);
+    cu->free(host);
+    cu->free(scheme);
+    cu->url_cleanup(h);
     if (reason && why && why_size > 0) {
         snprintf(why, why_size, "%s", reason);
     }
@@ -181,25 +187,29 @@ out:
  * user, password, path and query may hold secrets, so they are left out. */
 static void url_origin(const char *url, char *out, size_t size)
 {
-    CURLU *h = curl_url();
+    CURLU *h;
     char *scheme = NULL, *host = NULL, *port = NULL;
 
     snprintf(out, size, "%s", "an invalid URL");
+    if (!ac_notify_global_init()) {
+        return;
+    }
+    h = cu->url();
     if (h &&
-        curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+        cu->url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
             CURLUE_OK &&
-        curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        if (curl_url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
+        cu->url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        cu->url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        if (cu->url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
             snprintf(out, size, "%s://%s:%s", scheme, host, port);
         } else {
             snprintf(out, size, "%s://%s", scheme, host);
         }
     }
-    curl_free(port);
-    curl_free(host);
-    curl_free(scheme);
-    curl_url_cleanup(h);
+    cu->free(port);
+    cu->free(host);
+    cu->free(scheme);
+    cu->url_cleanup(h);
 }
 
 /* ---- the message ---- */
@@ -427,11 +437,11 @@ static const char *curl_reason(CURL *c, CURLcode rc, const char *errbuf,
 {
     long os_errno = 0;
     if (rc == CURLE_COULDNT_CONNECT &&
-        curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+        cu->easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
         os_errno > 0) {
         return strerror_r((int)os_errno, sys, sys_size);
     }
-    return errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    return errbuf[0] ? errbuf : cu->easy_strerror(rc);
 }
 
 static bool is_smtp_url(const char *url)
@@ -454,6 +464,10 @@ enum ac_status ac_notify_mail(const struct ac_mail_cfg *cfg,
     long code = 0;
     enum ac_status st;
 
+    if (!ac_notify_global_init()) {
+        return ac_err_set(err, AC_EIO, "cannot send email: libcurl is missing");
+    }
+
     ac_buf_init(&msg, 0);
     if (!is_smtp_url(cfg->url)) {
         st = ac_err_at(err, "url", AC_EINVAL,
@@ -471,46 +485,46 @@ enum ac_status ac_notify_mail(const struct ac_mail_cfg *cfg,
     url_origin(cfg->url, where, sizeof where);
     snprintf(from, sizeof from, "<%s>", cfg->from);
     snprintf(to, sizeof to, "<%s>", m->to);
-    c = curl_easy_init();
-    rcpt = curl_slist_append(NULL, to);
+    c = cu->easy_init();
+    rcpt = cu->slist_append(NULL, to);
     if (!c || !rcpt) {
         st = ac_err_set(err, AC_ENOMEM, "cannot send mail: out of memory");
         goto out;
     }
     up = (struct upload){msg.ptr, msg.len};
-    if (curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK) {
+    if (cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK) {
         st = ac_err_set(err, AC_EIO, "this libcurl cannot send mail");
         goto out;
     }
-    curl_easy_setopt(c, CURLOPT_URL, cfg->url);
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(c, CURLOPT_READDATA, &up);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_reply);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &reply);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT,
-                     cfg->timeout_s > 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_URL, cfg->url);
+    cu->easy_setopt(c, CURLOPT_MAIL_FROM, from);
+    cu->easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+    cu->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    cu->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+    cu->easy_setopt(c, CURLOPT_READDATA, &up);
+    cu->easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
+    cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_reply);
+    cu->easy_setopt(c, CURLOPT_HEADERDATA, &reply);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu->easy_setopt(c, CURLOPT_TIMEOUT,
+                    cfg->timeout_s > 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (cfg->username) {
-        curl_easy_setopt(c, CURLOPT_USERNAME, cfg->username);
-        curl_easy_setopt(c, CURLOPT_PASSWORD,
-                         cfg->password ? cfg->password : "");
+        cu->easy_setopt(c, CURLOPT_USERNAME, cfg->username);
+        cu->easy_setopt(c, CURLOPT_PASSWORD,
+                        cfg->password ? cfg->password : "");
         /* a password never crosses the network in clear: STARTTLS or
          * smtps is required when one is sent. Without one, no STARTTLS is
          * tried: a local relay often offers it with a self-signed
          * certificate, which would fail every delivery */
-        curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+        cu->easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
     }
 
-    rc = curl_easy_perform(c);
+    rc = cu->easy_perform(c);
     if (rc == CURLE_OK) {
         goto out;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     snprintf(code_text, sizeof code_text, "%ld", code);
     if (code >= 400 && strncmp(reply.line, code_text, 3) == 0) {
         st = ac_err_set(err, AC_EIO,
@@ -533,8 +547,8 @@ enum ac_status ac_notify_mail(const struct ac_mail_cfg *cfg,
                         where, curl_reason(c, rc, errbuf, sys, sizeof sys));
     }
 out:
-    curl_slist_free_all(rcpt);
-    curl_easy_cleanup(c);
+    cu->slist_free_all(rcpt);
+    cu->easy_cleanup(c);
     ac_buf_release(&msg);
     return st;
 }
@@ -554,7 +568,7 @@ void ac_notify_signature(const uint8_t secret[AC_WEBHOOK_SECRET_LEN],
 
 static bool add_header(struct curl_slist **list, const char *line)
 {
-    struct curl_slist *more = curl_slist_append(*list, line);
+    struct curl_slist *more = cu->slist_append(*list, line);
     if (!more) {
         return false;
     }
@@ -583,6 +597,11 @@ enum ac_status ac_notify_webhook(const char *url,
     long code = 0;
     enum ac_status st = AC_OK;
 
+    if (!ac_notify_global_init()) {
+        return ac_err_set(err, AC_EIO,
+                          "cannot call the webhook: libcurl is missing");
+    }
+
     if (!ac_notify_url_ok(url, why, sizeof why)) {
         st = ac_err_at(err, "url", AC_EINVAL, "%s", why);
         goto out;
@@ -603,7 +622,7 @@ enum ac_status ac_notify_webhook(const char *url,
              signature);
     snprintf(delivery_header, sizeof delivery_header, "X-Accord-Delivery: %s",
              delivery);
-    c = curl_easy_init();
+    c = cu->easy_init();
     if (!c) {
         st = ac_err_set(err, AC_ENOMEM,
                         "cannot send the webhook: out of memory");
@@ -620,24 +639,24 @@ enum ac_status ac_notify_webhook(const char *url,
                         "cannot send the webhook: out of memory");
         goto out;
     }
-    if (curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+    if (cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
         st = ac_err_set(err, AC_EIO, "this libcurl cannot send HTTP requests");
         goto out;
     }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.ptr ? body.ptr : "");
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "accord");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_discard);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT,
-                     timeout_s > 0 ? timeout_s : DEFAULT_TIMEOUT_S);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    cu->easy_setopt(c, CURLOPT_URL, url);
+    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    cu->easy_setopt(c, CURLOPT_POST, 1L);
+    cu->easy_setopt(c, CURLOPT_POSTFIELDS, body.ptr ? body.ptr : "");
+    cu->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
+    cu->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    cu->easy_setopt(c, CURLOPT_USERAGENT, "accord");
+    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_discard);
+    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    cu->easy_setopt(c, CURLOPT_TIMEOUT,
+                    timeout_s > 0 ? timeout_s : DEFAULT_TIMEOUT_S);
+    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 
-    rc = curl_easy_perform(c);
+    rc = cu->easy_perform(c);
     if (rc != CURLE_OK && is_unreachable(rc)) {
         st = ac_err_set(err, AC_EIO, "cannot reach the webhook at %s: %s",
                         where, curl_reason(c, rc, errbuf, sys, sizeof sys));
@@ -648,7 +667,7 @@ enum ac_status ac_notify_webhook(const char *url,
                         where, curl_reason(c, rc, errbuf, sys, sizeof sys));
         goto out;
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     if (code < 200 || code > 299) {
         st = ac_err_set(
             err, AC_EIO, "the webhook at %s answered %ld%s", where, code,
@@ -656,7 +675,7 @@ enum ac_status ac_notify_webhook(const char *url,
                                       : "");
     }
 out:
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(c);
+    cu->slist_free_all(headers);
+    cu->easy_cleanup(c);
     return st;
 }
