@@ -2140,7 +2140,8 @@ static enum ac_status on_pledged(struct ac_state *s, const struct ac_event *ev,
     int64_t amount, old;
     long who;
     if (!b || (who = ac_pb_member(r, ev->actor)) < 0 ||
-        !ac_val_get_int(ev->data, "amount", &amount) || amount < 0) {
+        !ac_val_get_int(ev->data, "amount", &amount) || amount < 0 ||
+        amount > r->share || amount > b->target) {
         return bad(err, ev, "a pledge its round cannot take");
     }
     pl = ac_state_pledge(s, b, ev->actor);
@@ -2167,6 +2168,9 @@ static enum ac_status on_pledged(struct ac_state *s, const struct ac_event *ev,
     r->spent[who] += amount - old;
     b->total += amount - old;
     pl->amount = amount;
+    /* the pledge that reaches the target funds the bucket in the same
+     * batch: the next event must say so */
+    s->funding_due = b->total == b->target ? (size_t)(b - s->buckets) + 1 : 0;
     return AC_OK;
 }
 
@@ -2181,7 +2185,7 @@ static enum ac_status on_funded(struct ac_state *s, const struct ac_event *ev,
     enum ac_status st;
     if (!b || !ac_str_eq_c(ev->actor, "system") ||
         !ac_val_get_int(ev->data, "amount", &amount) || amount != b->target ||
-        b->total != b->target) {
+        b->total != b->target || r->funded > r->pot - amount) {
         return bad(err, ev, "a bucket funded before its target");
     }
     m = (struct ac_movement){.kind = AC_MOVE_FUNDING,
@@ -2198,6 +2202,7 @@ static enum ac_status on_funded(struct ac_state *s, const struct ac_event *ev,
     }
     b->funded = true;
     r->funded += amount;
+    s->funding_due = 0;
     return AC_OK;
 }
 
@@ -2213,7 +2218,7 @@ static enum ac_status on_round_closed(struct ac_state *s,
     if (!ac_str_eq_c(ev->actor, "system") ||
         !ac_val_get_str(ev->data, "round", &id) ||
         !(r = ac_state_pb_round(s, id)) || r->closed || ev->time < r->closes ||
-        !ac_val_get_int(ev->data, "returned", &returned) ||
+        !ac_val_get_int(ev->data, "returned", &returned) || returned < 0 ||
         returned != r->pot - r->funded ||
         !(c = ac_state_circle(s, r->circle)) ||
         c->balance > AC_MONEY_MAX - returned) {
@@ -2245,13 +2250,16 @@ static enum ac_status on_round_closed(struct ac_state *s,
 static enum ac_status
 on_review_due(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
 {
-    struct ac_str id;
+    struct ac_str id, date;
     struct ac_agreement *ag;
+    int64_t day;
     if (!ac_str_eq_c(ev->actor, "system") ||
         !ac_val_get_str(ev->data, "agreement", &id) ||
         !(ag = ac_state_agreement(s, id)) ||
         ag->status != AC_AGREEMENT_ACTIVE || ag->review_due ||
-        ag->review_by < 0 || ev->time < ag->review_by) {
+        ag->review_by < 0 || ev->time < ag->review_by ||
+        !ac_val_get_str(ev->data, "review_by", &date) ||
+        ac_date_parse(date, &day, NULL) != AC_OK || day != ag->review_by) {
         return bad(err, ev, "a review marked due before its date");
     }
     ag->review_due = true;
@@ -2299,9 +2307,11 @@ on_committed(struct ac_state *s, const struct ac_event *ev, struct ac_err *err)
     if (!ac_val_get_str(ev->data, "commitment", &id) ||
         !ac_str_eq_c(id, want) ||
         !ac_val_get_str(ev->data, "circle", &circle) ||
-        !ac_val_get_str(ev->data, "what", &what) || what.len == 0 ||
+        !ac_val_get_str(ev->data, "what", &what) || ac_str_is_blank(what) ||
+        ac_utf8_count(what) > AC_TITLE_MAX ||
         !ac_val_get_str(ev->data, "due", &due) ||
         ac_date_parse(due, &day, NULL) != AC_OK ||
+        day + AC_MS_PER_DAY <= ev->time ||
         !ac_state_in_circle(s, ac_state_circle(s, circle), ev->actor)) {
         return bad(err, ev, "a commitment a member cannot make");
     }
@@ -2338,7 +2348,8 @@ static enum ac_status on_commitment_updated(struct ac_state *s,
         c->status != AC_COMMIT_OPEN ||
         !ac_val_get_str(ev->data, "status", &status) ||
         !ac_commitment_update_parse(status, &next) ||
-        !ac_val_get_str(ev->data, "note", &note)) {
+        !ac_val_get_str(ev->data, "note", &note) ||
+        (next == AC_COMMIT_OPEN && ac_str_is_blank(note))) {
         return bad(err, ev, "an update of a commitment by another");
     }
     if (!GROW(s->arena, c->notes, c->note_room, c->note_count)) {
@@ -2624,6 +2635,15 @@ enum ac_status ac_state_apply(struct ac_state *s, const struct ac_event *ev,
     }
     if (!s->founded && !ac_str_eq_c(ev->type, "org.founded")) {
         return bad(err, ev, "the log does not begin with org.founded");
+    }
+    if (s->funding_due) {
+        struct ac_str b;
+        if (!ac_str_eq_c(ev->type, "bucket.funded") ||
+            !ac_val_get_str(ev->data, "bucket", &b) ||
+            !ac_str_eq(b, s->buckets[s->funding_due - 1].id)) {
+            return bad(err, ev,
+                       "a bucket reached its target and was not funded next");
+        }
     }
     for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++) {
         if (ac_str_eq_c(ev->type, handlers[i].type)) {

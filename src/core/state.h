@@ -391,6 +391,8 @@ struct ac_state {
     struct ac_pledge *pledges; /* in the order given */
     size_t pledge_count, pledge_room;
     struct ac_map pledge_index; /* "bucket member" -> pledges index */
+    size_t funding_due; /* bucket index + 1 whose bucket.funded must be the
+                         * next event (its target was just reached), or 0 */
 
     struct ac_commitment *commitments; /* commitments[i].id == "c<i+1>" */
     size_t commitment_count, commitment_room;

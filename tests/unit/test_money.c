@@ -596,3 +596,42 @@ Test(money, amendments_of_money_proposals_are_checked)
     cr_assert_eq(status(id), AC_PROP_ADOPTED);
     cr_assert_eq(balance("ops"), 0);
 }
+
+/* Forged round events the state must refuse: a pledge past any share
+ * (which would wrap the totals), and a pledge that reaches its target
+ * without bucket.funded right after it. */
+Test(money, the_state_refuses_forged_pledges)
+{
+    struct ac_event ev;
+    struct ac_err err = {0};
+    struct ac_val *data;
+    round_in_ops();
+    OK(bucket("bob", "r1", "A workbench", 6000));
+    data = J("{\"round\":\"r1\",\"bucket\":\"b1\",\"amount\":"
+             "9223372036854775807}");
+    ev = (struct ac_event){.seq = O.s.seq + 1,
+                           .time = O.now + MIN,
+                           .actor = AC_STR("bob"),
+                           .type = AC_STR("bucket.pledged"),
+                           .data = data};
+    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert_eq(O.s.buckets[0].total, 0);
+
+    OK(pledge("alice", "b1", 5000));
+    /* bob's 10.00 reaches the target: only bucket.funded may follow */
+    data = J("{\"round\":\"r1\",\"bucket\":\"b1\",\"amount\":1000}");
+    ev = (struct ac_event){.seq = O.s.seq + 1,
+                           .time = O.now + MIN,
+                           .actor = AC_STR("bob"),
+                           .type = AC_STR("bucket.pledged"),
+                           .data = data};
+    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_OK, "%s", err.msg);
+    data = J("{\"round\":\"r1\",\"bucket\":\"b1\",\"amount\":0}");
+    ev = (struct ac_event){.seq = O.s.seq + 1,
+                           .time = O.now + 2 * MIN,
+                           .actor = AC_STR("bob"),
+                           .type = AC_STR("bucket.pledged"),
+                           .data = data};
+    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert(strstr(err.msg, "was not funded next"), "%s", err.msg);
+}
