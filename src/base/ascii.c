@@ -124,3 +124,18 @@ size_t ac_utf8_count(struct ac_str s)
     }
     return n;
 }
+
+void ac_utf8_cut(char *s)
+{
+    size_t n = strlen(s), k = n;
+    while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80) {
+        k--;
+    }
+    if (k > 0 && (unsigned char)s[k - 1] >= 0xc0) {
+        unsigned char lead = (unsigned char)s[k - 1];
+        size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+        if (n - (k - 1) < need) {
+            s[k - 1] = '\0';
+        }
+    }
+}

@@ -41,4 +41,8 @@ bool ac_utf8_is_valid(struct ac_str s);
 /* Number of code points in valid UTF-8 s. */
 size_t ac_utf8_count(struct ac_str s);
 
+/* Drops, in place, a UTF-8 sequence left incomplete at the end of s (as
+ * a byte-counted cut such as snprintf's leaves). */
+void ac_utf8_cut(char *s);
+
 #endif

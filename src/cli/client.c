@@ -596,24 +596,12 @@ static void put_line(FILE *f, struct ac_buf *line)
 /* One cell: control characters (a title's line break) become spaces. */
 void ac_client_clean(char *s)
 {
-    size_t n = strlen(s), k = n;
     for (char *p = s; *p; p++) {
         if ((unsigned char)*p < 0x20 || *p == 0x7f) {
             *p = ' ';
         }
     }
-    /* a sequence cut short at the end: back to its lead byte, and drop
-     * it when it lacks continuation bytes */
-    while (k > 0 && ((unsigned char)s[k - 1] & 0xc0) == 0x80) {
-        k--;
-    }
-    if (k > 0 && (unsigned char)s[k - 1] >= 0xc0) {
-        unsigned char lead = (unsigned char)s[k - 1];
-        size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-        if (n - (k - 1) < need) {
-            s[k - 1] = '\0';
-        }
-    }
+    ac_utf8_cut(s);
 }
 
 static void cell(const json_t *row, const char *key, char *out, size_t size)

@@ -71,7 +71,7 @@ struct ac_notify {
     bool running, stop;
     struct sub *subs;
     size_t count, room;
-    int64_t head; /* the newest seq committed */
+    int64_t head; /* the newest seq committed; atomic */
     char org[128];
     ac_notify_active_fn active;
     void *active_ctx;
@@ -656,6 +656,7 @@ static void about(const json_t *ev, char *out, size_t size)
         if (v) {
             snprintf(out, size, "%s%s%s", v, title ? " " : "",
                      title ? title : "");
+            ac_utf8_cut(out);
             return;
         }
     }
@@ -669,6 +670,7 @@ static void mail_one(const struct ac_notify *n, const struct event *e,
     about(e->json, what, sizeof what);
     snprintf(subject, ssize, "[%s] %s%s%s", n->org, ev_str(e->json, "type"),
              what[0] ? ": " : "", what);
+    ac_utf8_cut(subject);
     pretty = json_dumps(d, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (asprintf(body,
                  "%s in %s\n"
@@ -715,7 +717,7 @@ static int64_t next_digest(const struct ac_notify_cfg *c, int64_t last)
  * *delivered tells whether anything was sent. */
 static enum ac_status step(struct ac_notify *n, const struct sub *s, bool mail,
                            int64_t head, int64_t *cursor, bool *delivered,
-                           struct ac_err *err)
+                           bool *digest_due, struct ac_err *err)
 {
     struct page p = {0};
     int64_t after = *cursor;
@@ -725,10 +727,12 @@ static enum ac_status step(struct ac_notify *n, const struct sub *s, bool mail,
     enum ac_status st = AC_OK;
 
     *delivered = false;
+    *digest_due = false;
     ac_buf_init(&lines, 0);
     if (digest && now_ms() < next_digest(&n->cfg, s->last_digest)) {
         return AC_OK;
     }
+    *digest_due = digest;
     while (after < head && st == AC_OK) {
         size_t i;
         st = ac_store_scan(n->st, after, PAGE, page_add, &p, err);
@@ -737,6 +741,11 @@ static enum ac_status step(struct ac_notify *n, const struct sub *s, bool mail,
         }
         for (i = 0; i < p.count; i++) {
             const struct event *e = &p.ev[i];
+            if (e->seq > head) {
+                /* past what this pass was told of: a member removed since
+                 * is checked again before the next */
+                break;
+            }
             if (!e->json || !wants(s, ev_str(e->json, "type"))) {
                 after = e->seq;
                 continue;
@@ -778,16 +787,20 @@ static enum ac_status step(struct ac_notify *n, const struct sub *s, bool mail,
             if (st == AC_OK) {
                 after = e->seq;
                 *delivered = true;
+            } else if (st == AC_EINVAL) {
+                /* the event cannot be written as a message: retrying
+                 * would stop every later one; say so and go on */
+                after = e->seq;
             }
             page_free(&p);
             *cursor = after;
             ac_buf_release(&lines);
             return st;
         }
-        page_free(&p);
-        if (in_digest == DIGEST_MAX) {
-            break;
+        if (i < p.count) {
+            break; /* reached head, or a full digest */
         }
+        page_free(&p);
     }
     page_free(&p);
     if (st == AC_OK && digest && in_digest > 0) {
@@ -825,39 +838,60 @@ static enum ac_status step(struct ac_notify *n, const struct sub *s, bool mail,
 
 /* Applies the outcome of a step to member's channel when the settings
  * did not change meanwhile, and keeps it in the store. */
-static void settle(struct ac_notify *n, const char *member, uint64_t gen,
-                   bool mail, int64_t cursor, bool delivered, enum ac_status st,
-                   const struct ac_err *e)
+static void settle(struct ac_notify *n, const struct sub *copy, bool mail,
+                   int64_t cursor, bool delivered, bool digest_due,
+                   enum ac_status st, const struct ac_err *e)
 {
     struct sub *s;
     struct chan *c;
     struct ac_err ignored = {0};
     bool changed;
     pthread_mutex_lock(&n->mu);
-    s = find_sub(n, member);
-    if (!s || s->gen != gen) {
+    s = find_sub(n, copy->member);
+    if (!s) {
         pthread_mutex_unlock(&n->mu);
         return;
     }
     c = mail ? &s->mail : &s->hook;
+    if (s->gen != copy->gen) {
+        /* the settings changed during the attempt: what went to an
+         * address still chosen stays sent (no repeat); the rest is for
+         * the new settings */
+        if (strcmp(mail ? s->email : s->webhook,
+                   mail ? copy->email : copy->webhook) == 0 &&
+            cursor > c->cursor && (st == AC_OK || st == AC_EINVAL)) {
+            c->cursor = cursor;
+            if (save(n, s, &ignored) != AC_OK) {
+                fprintf(stderr, "accord: notifications: %s\n", ignored.msg);
+            }
+        }
+        pthread_mutex_unlock(&n->mu);
+        return;
+    }
     changed = c->cursor != cursor || st != AC_OK || c->tries != 0;
     c->cursor = cursor;
-    if (st == AC_OK) {
+    if (st == AC_EINVAL) {
+        /* moved past an event that cannot be sent: said, not retried */
+        c->tries = 0;
+        c->next_try = 0;
+        snprintf(c->error, sizeof c->error, "event %" PRId64 " not sent: %.200s",
+                 cursor, e->msg);
+        ac_utf8_cut(c->error);
+    } else if (st == AC_OK) {
         c->tries = 0;
         c->next_try = 0;
         c->error[0] = '\0';
-        if (mail && s->digest && delivered) {
-            s->last_digest = now_ms();
-        } else if (mail && s->digest) {
-            /* nothing to send today: the next digest is tomorrow's */
+        if (mail && digest_due) {
+            /* sent, or nothing to send: the next digest is tomorrow's */
             s->last_digest = now_ms();
         }
     } else {
         c->tries++;
         c->next_try = now_ms() + backoff(&n->cfg, c->tries);
         set_text(c->error, sizeof c->error, e->msg);
+        ac_utf8_cut(c->error);
     }
-    if (changed || delivered) {
+    if (changed || delivered || digest_due) {
         if (save(n, s, &ignored) != AC_OK) {
             fprintf(stderr, "accord: notifications: %s\n", ignored.msg);
         }
@@ -881,7 +915,7 @@ static bool pass(struct ac_notify *n)
             break;
         }
         copy = n->subs[i++];
-        head = n->head;
+        head = __atomic_load_n(&n->head, __ATOMIC_ACQUIRE);
         active = n->active;
         ctx = n->active_ctx;
         pthread_mutex_unlock(&n->mu);
@@ -901,8 +935,10 @@ static bool pass(struct ac_notify *n)
                 c->cursor >= head || now < c->next_try) {
                 continue;
             }
-            st = step(n, &copy, mail, head, &cursor, &delivered, &e);
-            settle(n, copy.member, copy.gen, mail, cursor, delivered, st, &e);
+            bool digest_due = false;
+            st = step(n, &copy, mail, head, &cursor, &delivered, &digest_due,
+                      &e);
+            settle(n, &copy, mail, cursor, delivered, digest_due, st, &e);
             busy = busy || delivered;
         }
         sodium_memzero(&copy, sizeof copy);
@@ -947,12 +983,15 @@ enum ac_status ac_notify_start(struct ac_notify *n, struct ac_err *err)
 
 void ac_notify_wake(struct ac_notify *n, int64_t head)
 {
-    pthread_mutex_lock(&n->mu);
-    if (head > n->head) {
-        n->head = head;
+    /* called by the writer under the state's lock: no mutex here, so a
+     * delivery thread saving a cursor never holds up a write (a wake lost
+     * between its check and its wait costs at most WAIT_MS) */
+    int64_t was = __atomic_load_n(&n->head, __ATOMIC_ACQUIRE);
+    while (head > was &&
+           !__atomic_compare_exchange_n(&n->head, &was, head, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     }
     pthread_cond_signal(&n->cond);
-    pthread_mutex_unlock(&n->mu);
 }
 
 void ac_notify_close(struct ac_notify *n)

@@ -33,6 +33,8 @@ _Static_assert(AC_WEBHOOK_SECRET_LEN == crypto_auth_hmacsha256_KEYBYTES,
 /* libcurl, loaded on first use (base/curl_dl.h): a server nobody asked
  * for notifications never maps it */
 static const struct ac_curl *cu;
+/* read after ac_notify_global_init, which published it */
+#define CU (__atomic_load_n(&cu, __ATOMIC_ACQUIRE))
 
 bool ac_notify_global_init(void)
 {
@@ -139,13 +141,13 @@ bool ac_notify_url_ok(const char *url, char *why, size_t why_size)
         reason = "the webhook URL has no host";
         goto out;
     }
-    h = cu->url();
+    h = CU->url();
     if (!h) {
         reason = "the webhook URL cannot be checked: out of memory";
         goto out;
     }
     /* flags 0: only schemes libcurl supports, no guessing, no spaces */
-    rc = cu->url_set(h, CURLUPART_URL, url, 0);
+    rc = CU->url_set(h, CURLUPART_URL, url, 0);
     if (rc == CURLUE_NO_HOST || rc == CURLUE_BAD_HOSTNAME) {
         reason = rc == CURLUE_NO_HOST ? "the webhook URL has no host"
                                       : "the webhook URL has an invalid host";
@@ -155,28 +157,28 @@ bool ac_notify_url_ok(const char *url, char *why, size_t why_size)
         reason = "the webhook URL is not a valid URL";
         goto out;
     }
-    if (cu->url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+    if (CU->url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0)) {
         reason = "the webhook URL must start with http:// or https://";
         goto out;
     }
-    if (cu->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+    if (CU->url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
         host[0] == '\0') {
         reason = "the webhook URL has no host";
         goto out;
     }
-    if (cu->url_get(h, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
-        cu->url_get(h, CURLUPART_PASSWORD, &password, 0) !=
+    if (CU->url_get(h, CURLUPART_USER, &user, 0) != CURLUE_NO_USER ||
+        CU->url_get(h, CURLUPART_PASSWORD, &password, 0) !=
             CURLUE_NO_PASSWORD) {
         reason = "the webhook URL must not hold a user name or password";
         goto out;
     }
 out:
-    cu->free(password);
-    cu->free(user);
-    cu->free(host);
-    cu->free(scheme);
-    cu->url_cleanup(h);
+    CU->free(password);
+    CU->free(user);
+    CU->free(host);
+    CU->free(scheme);
+    CU->url_cleanup(h);
     if (reason && why && why_size > 0) {
         snprintf(why, why_size, "%s", reason);
     }
@@ -194,22 +196,22 @@ static void url_origin(const char *url, char *out, size_t size)
     if (!ac_notify_global_init()) {
         return;
     }
-    h = cu->url();
+    h = CU->url();
     if (h &&
-        cu->url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
+        CU->url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) ==
             CURLUE_OK &&
-        cu->url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-        cu->url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        if (cu->url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
+        CU->url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        CU->url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        if (CU->url_get(h, CURLUPART_PORT, &port, 0) == CURLUE_OK) {
             snprintf(out, size, "%s://%s:%s", scheme, host, port);
         } else {
             snprintf(out, size, "%s://%s", scheme, host);
         }
     }
-    cu->free(port);
-    cu->free(host);
-    cu->free(scheme);
-    cu->url_cleanup(h);
+    CU->free(port);
+    CU->free(host);
+    CU->free(scheme);
+    CU->url_cleanup(h);
 }
 
 /* ---- the message ---- */
@@ -437,11 +439,11 @@ static const char *curl_reason(CURL *c, CURLcode rc, const char *errbuf,
 {
     long os_errno = 0;
     if (rc == CURLE_COULDNT_CONNECT &&
-        cu->easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+        CU->easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
         os_errno > 0) {
         return strerror_r((int)os_errno, sys, sys_size);
     }
-    return errbuf[0] ? errbuf : cu->easy_strerror(rc);
+    return errbuf[0] ? errbuf : CU->easy_strerror(rc);
 }
 
 static bool is_smtp_url(const char *url)
@@ -485,46 +487,46 @@ enum ac_status ac_notify_mail(const struct ac_mail_cfg *cfg,
     url_origin(cfg->url, where, sizeof where);
     snprintf(from, sizeof from, "<%s>", cfg->from);
     snprintf(to, sizeof to, "<%s>", m->to);
-    c = cu->easy_init();
-    rcpt = cu->slist_append(NULL, to);
+    c = CU->easy_init();
+    rcpt = CU->slist_append(NULL, to);
     if (!c || !rcpt) {
         st = ac_err_set(err, AC_ENOMEM, "cannot send mail: out of memory");
         goto out;
     }
     up = (struct upload){msg.ptr, msg.len};
-    if (cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK) {
+    if (CU->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK) {
         st = ac_err_set(err, AC_EIO, "this libcurl cannot send mail");
         goto out;
     }
-    cu->easy_setopt(c, CURLOPT_URL, cfg->url);
-    cu->easy_setopt(c, CURLOPT_MAIL_FROM, from);
-    cu->easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-    cu->easy_setopt(c, CURLOPT_UPLOAD, 1L);
-    cu->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-    cu->easy_setopt(c, CURLOPT_READDATA, &up);
-    cu->easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
-    cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_reply);
-    cu->easy_setopt(c, CURLOPT_HEADERDATA, &reply);
-    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    cu->easy_setopt(c, CURLOPT_TIMEOUT,
+    CU->easy_setopt(c, CURLOPT_URL, cfg->url);
+    CU->easy_setopt(c, CURLOPT_MAIL_FROM, from);
+    CU->easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+    CU->easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    CU->easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+    CU->easy_setopt(c, CURLOPT_READDATA, &up);
+    CU->easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)msg.len);
+    CU->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_reply);
+    CU->easy_setopt(c, CURLOPT_HEADERDATA, &reply);
+    CU->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    CU->easy_setopt(c, CURLOPT_TIMEOUT,
                     cfg->timeout_s > 0 ? cfg->timeout_s : DEFAULT_TIMEOUT_S);
-    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CU->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     if (cfg->username) {
-        cu->easy_setopt(c, CURLOPT_USERNAME, cfg->username);
-        cu->easy_setopt(c, CURLOPT_PASSWORD,
+        CU->easy_setopt(c, CURLOPT_USERNAME, cfg->username);
+        CU->easy_setopt(c, CURLOPT_PASSWORD,
                         cfg->password ? cfg->password : "");
         /* a password never crosses the network in clear: STARTTLS or
          * smtps is required when one is sent. Without one, no STARTTLS is
          * tried: a local relay often offers it with a self-signed
          * certificate, which would fail every delivery */
-        cu->easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+        CU->easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
     }
 
-    rc = cu->easy_perform(c);
+    rc = CU->easy_perform(c);
     if (rc == CURLE_OK) {
         goto out;
     }
-    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    CU->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     snprintf(code_text, sizeof code_text, "%ld", code);
     if (code >= 400 && strncmp(reply.line, code_text, 3) == 0) {
         st = ac_err_set(err, AC_EIO,
@@ -547,8 +549,8 @@ enum ac_status ac_notify_mail(const struct ac_mail_cfg *cfg,
                         where, curl_reason(c, rc, errbuf, sys, sizeof sys));
     }
 out:
-    cu->slist_free_all(rcpt);
-    cu->easy_cleanup(c);
+    CU->slist_free_all(rcpt);
+    CU->easy_cleanup(c);
     ac_buf_release(&msg);
     return st;
 }
@@ -568,7 +570,7 @@ void ac_notify_signature(const uint8_t secret[AC_WEBHOOK_SECRET_LEN],
 
 static bool add_header(struct curl_slist **list, const char *line)
 {
-    struct curl_slist *more = cu->slist_append(*list, line);
+    struct curl_slist *more = CU->slist_append(*list, line);
     if (!more) {
         return false;
     }
@@ -622,7 +624,7 @@ enum ac_status ac_notify_webhook(const char *url,
              signature);
     snprintf(delivery_header, sizeof delivery_header, "X-Accord-Delivery: %s",
              delivery);
-    c = cu->easy_init();
+    c = CU->easy_init();
     if (!c) {
         st = ac_err_set(err, AC_ENOMEM,
                         "cannot send the webhook: out of memory");
@@ -639,24 +641,24 @@ enum ac_status ac_notify_webhook(const char *url,
                         "cannot send the webhook: out of memory");
         goto out;
     }
-    if (cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+    if (CU->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
         st = ac_err_set(err, AC_EIO, "this libcurl cannot send HTTP requests");
         goto out;
     }
-    cu->easy_setopt(c, CURLOPT_URL, url);
-    cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    cu->easy_setopt(c, CURLOPT_POST, 1L);
-    cu->easy_setopt(c, CURLOPT_POSTFIELDS, body.ptr ? body.ptr : "");
-    cu->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
-    cu->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    cu->easy_setopt(c, CURLOPT_USERAGENT, "accord");
-    cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_discard);
-    cu->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    cu->easy_setopt(c, CURLOPT_TIMEOUT,
+    CU->easy_setopt(c, CURLOPT_URL, url);
+    CU->easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    CU->easy_setopt(c, CURLOPT_POST, 1L);
+    CU->easy_setopt(c, CURLOPT_POSTFIELDS, body.ptr ? body.ptr : "");
+    CU->easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body.len);
+    CU->easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    CU->easy_setopt(c, CURLOPT_USERAGENT, "accord");
+    CU->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_discard);
+    CU->easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    CU->easy_setopt(c, CURLOPT_TIMEOUT,
                     timeout_s > 0 ? timeout_s : DEFAULT_TIMEOUT_S);
-    cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    CU->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 
-    rc = cu->easy_perform(c);
+    rc = CU->easy_perform(c);
     if (rc != CURLE_OK && is_unreachable(rc)) {
         st = ac_err_set(err, AC_EIO, "cannot reach the webhook at %s: %s",
                         where, curl_reason(c, rc, errbuf, sys, sizeof sys));
@@ -667,7 +669,7 @@ enum ac_status ac_notify_webhook(const char *url,
                         where, curl_reason(c, rc, errbuf, sys, sizeof sys));
         goto out;
     }
-    cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+    CU->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     if (code < 200 || code > 299) {
         st = ac_err_set(
             err, AC_EIO, "the webhook at %s answered %ld%s", where, code,
@@ -675,7 +677,7 @@ enum ac_status ac_notify_webhook(const char *url,
                                       : "");
     }
 out:
-    cu->slist_free_all(headers);
-    cu->easy_cleanup(c);
+    CU->slist_free_all(headers);
+    CU->easy_cleanup(c);
     return st;
 }

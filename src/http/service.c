@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "base/time.h"
+#include "base/ascii.h"
 #include "store/log.h"
 
 #define BATCH_ARENA_CAP ((size_t)256 << 20) /* bytes of one batch */
@@ -474,6 +475,7 @@ static enum ac_status open_notify(struct ac_service *svc,
     if (st == AC_OK) {
         snprintf(org, sizeof org, "%.*s", (int)svc->state.name.len,
                  svc->state.name.ptr);
+        ac_utf8_cut(org);
         ac_notify_set_source(svc->notify, org, member_active, svc);
     }
     return st;

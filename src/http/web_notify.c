@@ -43,6 +43,26 @@ static bool has_type(const json_t *events, const char *type)
     return false;
 }
 
+/* The words for a common type, or NULL. */
+static const char *label_of(const char *type)
+{
+    for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
+        if (strcmp(choices[i].type, type) == 0) {
+            return choices[i].label;
+        }
+    }
+    return NULL;
+}
+
+static void type_box(struct ac_page *pg, const json_t *events, const char *type,
+                     const char *label)
+{
+    ac_page_printf(pg,
+                   "<div class=\"field\"><label><input type=\"checkbox\" "
+                   "name=\"events\" value=\"%s\"%s> %s</label></div>",
+                   type, has_type(events, type) ? " checked" : "", label);
+}
+
 static void delivery_line(struct ac_page *pg, const json_t *d, const char *what)
 {
     const char *err = json_string_value(json_object_get(d, "last_error"));
@@ -117,14 +137,18 @@ static void render(struct ac_request *r, struct ac_page *pg, const json_t *s,
                 strcmp(json_string_value(json_array_get(events, 0)), "*") == 0
             ? " checked"
             : "");
+    /* every type the settings can hold, so saving the form keeps what
+     * was chosen through the API: the common ones in words first */
     for (size_t i = 0; i < sizeof choices / sizeof choices[0]; i++) {
-        ac_page_printf(pg,
-                       "<div class=\"field\"><label><input type=\"checkbox\" "
-                       "name=\"events\" value=\"%s\"%s> %s</label></div>",
-                       choices[i].type,
-                       has_type(events, choices[i].type) ? " checked" : "",
-                       choices[i].label);
+        type_box(pg, events, choices[i].type, choices[i].label);
     }
+    ac_page_raw(pg, "<details><summary>Other events</summary>");
+    for (size_t i = 0; ac_notify_types[i]; i++) {
+        if (!label_of(ac_notify_types[i])) {
+            type_box(pg, events, ac_notify_types[i], ac_notify_types[i]);
+        }
+    }
+    ac_page_raw(pg, "</details>");
     ac_page_raw(pg, "</fieldset>");
     ac_page_form_end(pg, "Save");
     if (json_is_object(json_object_get(d, "email")) ||

@@ -355,3 +355,44 @@ Test(notify, a_digest_gathers_the_events)
     free(port);
     org_down(&o);
 }
+
+/* A title whose cut falls inside a character still makes a valid
+ * subject: the mail goes out, and the next one too. */
+Test(notify, a_long_non_ascii_title_is_sent)
+{
+    const char *no_args[] = {NULL};
+    struct org o;
+    struct sink *mail;
+    char *conf, title[2 * 199 + 1], *data;
+    json_t *x;
+
+    org_up(&o, true);
+    mail = start_sink("smtp_sink.py", no_args);
+    conf = t_fmt("smtp.url = smtp://127.0.0.1:%d\n"
+                 "smtp.from = accord@test.invalid\n"
+                 "notify.retry_min_seconds = 1\n"
+                 "notify.retry_max_seconds = 1\n",
+                 mail->port);
+    restart_with(&o, conf);
+    free(conf);
+    free(put(
+        &o, o.bob, 200,
+        "{\"email\":\"bob@example.org\",\"events\":[\"proposal.opened\"]}"));
+    for (int i = 0; i < 199; i++) {
+        memcpy(title + 2 * i, "\xd0\x96", 2); /* Ж */
+    }
+    title[2 * 199] = '\0';
+    data = t_fmt("{\"text\":\"x\"}");
+    free(propose(&o, o.alice, "all", "agreement.adopt", title, data));
+    free(data);
+    open_agreement(&o, "After");
+    wait_records(mail, 2);
+    x = rec(mail, 1);
+    cr_assert(strstr(jstr(x, "subject"), "\xd0\x96\xd0\x96"), "%s",
+              jstr(x, "subject"));
+    json_decref(x);
+    x = rec(mail, 2);
+    cr_assert(strstr(jstr(x, "subject"), "After"), "%s", jstr(x, "subject"));
+    json_decref(x);
+    org_down(&o);
+}

@@ -230,3 +230,25 @@ Test(ascii, classes)
     cr_assert_not(ac_ascii_isspace('x') || ac_ascii_isspace(0xa0) ||
                   ac_ascii_isspace(0));
 }
+
+Test(ascii, utf8_cut_drops_only_an_incomplete_last_character)
+{
+    char a[] = "ab\xd0\x96";        /* "abЖ": complete */
+    char b[] = "ab\xd0";            /* cut inside Ж */
+    char c[] = "a\xe2\x82";         /* cut inside € */
+    char d[] = "a\xf0\x9f\x98\x80"; /* complete 4-byte */
+    char e[] = "a\xf0\x9f\x98";     /* cut inside it */
+    char f[] = "";
+    ac_utf8_cut(a);
+    ac_utf8_cut(b);
+    ac_utf8_cut(c);
+    ac_utf8_cut(d);
+    ac_utf8_cut(e);
+    ac_utf8_cut(f);
+    cr_assert_str_eq(a, "ab\xd0\x96");
+    cr_assert_str_eq(b, "ab");
+    cr_assert_str_eq(c, "a");
+    cr_assert_str_eq(d, "a\xf0\x9f\x98\x80");
+    cr_assert_str_eq(e, "a");
+    cr_assert_str_eq(f, "");
+}
