@@ -874,8 +874,8 @@ static void settle(struct ac_notify *n, const struct sub *copy, bool mail,
         /* moved past an event that cannot be sent: said, not retried */
         c->tries = 0;
         c->next_try = 0;
-        snprintf(c->error, sizeof c->error, "event %" PRId64 " not sent: %.200s",
-                 cursor, e->msg);
+        snprintf(c->error, sizeof c->error,
+                 "event %" PRId64 " not sent: %.200s", cursor, e->msg);
         ac_utf8_cut(c->error);
     } else if (st == AC_OK) {
         c->tries = 0;
