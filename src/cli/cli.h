@@ -62,6 +62,7 @@ typedef enum ac_status (*ac_cli_fn)(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_init(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_serve(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_export(struct ac_cli_args *a, struct ac_err *err);
+enum ac_status ac_cli_backup(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_verify(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err);
 enum ac_status ac_cli_tally(struct ac_cli_args *a, struct ac_err *err);

@@ -54,6 +54,12 @@ static const struct ac_cli_opt opts_serve[] = {
     {NULL, NULL, false, NULL},
 };
 
+static const struct ac_cli_opt opts_backup[] = {
+    {"--data", "DIR", true, "data folder of the organisation"},
+    {"--to", "NEWDIR", true, "a new folder for the copy"},
+    {NULL, NULL, false, NULL},
+};
+
 static const struct ac_cli_opt opts_data[] = {
     {"--data", "DIR", true, "data folder of the organisation"},
     {NULL, NULL, false, NULL},
@@ -294,6 +300,13 @@ static const struct command commands[] = {
      "Serves the HTTP API v1 of the organisation in DIR. SIGTERM or SIGINT\n"
      "stop it cleanly: it finishes the writes under way and exits 0.",
      opts_serve, 0, 0, "accord serve --data ./coop --listen 127.0.0.1:8080"},
+    {"backup", ac_cli_backup, false, "--data DIR --to NEWDIR",
+     "copy the whole store, secrets included, while the server runs",
+     "SQLite's online backup: the log, the credentials and the notification\n"
+     "settings as they were at one moment, in a new data folder (0700, the\n"
+     "file 0600), then verified and its head compared. To restore, stop the\n"
+     "server and serve the copy (or copy it back with another backup).",
+     opts_backup, 0, 0, "accord backup --data ./coop --to ./coop-2026-11-28"},
     {"export", ac_cli_export, false, "--data DIR",
      "write the event log as JSON Lines to standard output",
      "One event per line, each with its hash; no secrets.", opts_data, 0, 0,

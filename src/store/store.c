@@ -302,6 +302,15 @@ enum ac_status ac_store_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
     return st->ops->notify_scan(st, fn, ctx, err);
 }
 
+enum ac_status ac_store_backup(struct ac_store *st, const char *dest,
+                               int64_t *seq, struct ac_err *err)
+{
+    if (!dest || !*dest) {
+        return ac_err_at(err, "--to", AC_EINVAL, "no backup folder given");
+    }
+    return st->ops->backup(st, dest, seq, err);
+}
+
 enum ac_status ac_store_invite_find(struct ac_store *st, struct ac_str code,
                                     char member[64], struct ac_err *err)
 {

@@ -126,6 +126,13 @@ enum ac_status ac_store_notify_put(struct ac_store *st, struct ac_str member,
 enum ac_status ac_store_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
                                     void *ctx, struct ac_err *err);
 
+/* Copies the whole store (log, credentials, settings) to a new store at
+ * dest, consistent at one moment, while others keep writing: SQLite's
+ * online backup. dest must not hold a store yet. *seq is the head the
+ * copy holds. */
+enum ac_status ac_store_backup(struct ac_store *st, const char *dest,
+                               int64_t *seq, struct ac_err *err);
+
 /* Invites: one code per invited member, until taken. */
 enum ac_status ac_store_invite_put(struct ac_store *st, struct ac_str member,
                                    struct ac_str code, struct ac_err *err);

@@ -56,6 +56,8 @@ struct ac_store_ops {
                                  struct ac_str settings, struct ac_err *err);
     enum ac_status (*notify_scan)(struct ac_store *st, ac_store_notify_fn fn,
                                   void *ctx, struct ac_err *err);
+    enum ac_status (*backup)(struct ac_store *st, const char *dest,
+                             int64_t *seq, struct ac_err *err);
 };
 
 /* The common head of every backend's handle. */
