@@ -1814,6 +1814,12 @@ static enum ac_status fx_choice_import(struct ac_state *s,
 
 /* ---- money (docs/money.md) ---- */
 
+bool ac_kind_moves_money(enum ac_kind k)
+{
+    return k == AC_KIND_INCOME || k == AC_KIND_BUDGET_ALLOCATE ||
+           k == AC_KIND_SPEND || k == AC_KIND_BUDGET_ROUND;
+}
+
 bool ac_state_money_in_play(const struct ac_state *s)
 {
     if (s->movement_count > 0) {
@@ -1821,8 +1827,7 @@ bool ac_state_money_in_play(const struct ac_state *s)
     }
     for (size_t i = 0; i < s->proposal_count; i++) {
         const struct ac_proposal *p = &s->proposals[i];
-        if ((p->kind == AC_KIND_INCOME || p->kind == AC_KIND_BUDGET_ALLOCATE ||
-             p->kind == AC_KIND_SPEND || p->kind == AC_KIND_BUDGET_ROUND) &&
+        if (ac_kind_moves_money(p->kind) &&
             (p->status == AC_PROP_OPEN ||
              p->status == AC_PROP_NEEDS_INTEGRATION)) {
             return true;

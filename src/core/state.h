@@ -439,6 +439,10 @@ const char *ac_commitment_status_name(enum ac_commitment_status st);
 bool ac_commitment_update_parse(struct ac_str s,
                                 enum ac_commitment_status *out);
 
+/* Whether proposals of kind k move money (their amounts are in the
+ * currency): income, budget.allocate, spend, budget.round. */
+bool ac_kind_moves_money(enum ac_kind k);
+
 /* Whether the currency is fixed: money has moved, or a proposal that
  * would move some is open or waiting for integration (its amounts were
  * written in the currency in force). */

@@ -1196,10 +1196,7 @@ void ac_web_proposal_render(struct ac_request *r, struct ac_page *pg,
     } else {
         ac_page_raw(pg, "<section class=\"card\" id=\"text\">");
         struct ac_currency cur = ac_state_currency(s);
-        bool money =
-            p->kind == AC_KIND_INCOME || p->kind == AC_KIND_BUDGET_ALLOCATE ||
-            p->kind == AC_KIND_SPEND || p->kind == AC_KIND_BUDGET_ROUND;
-        data_view(pg, p->data, money ? &cur : NULL);
+        data_view(pg, p->data, ac_kind_moves_money(p->kind) ? &cur : NULL);
         ac_page_raw(pg, "</section>");
     }
     ac_method_format(method, p->method);
