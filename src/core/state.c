@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/ascii.h"
@@ -2299,6 +2300,31 @@ struct ac_commitment *ac_state_commitment(const struct ac_state *s,
     size_t i;
     return numbered(id, 'c', s->commitment_count, &i) ? &s->commitments[i]
                                                       : NULL;
+}
+
+static int by_due(const void *x, const void *y)
+{
+    const struct ac_commitment *a = *(const struct ac_commitment *const *)x;
+    const struct ac_commitment *b = *(const struct ac_commitment *const *)y;
+    if (a->due != b->due) {
+        return a->due < b->due ? -1 : 1;
+    }
+    return a < b ? -1 : a > b;
+}
+
+size_t ac_state_overdue(const struct ac_state *s, struct ac_str circle,
+                        int64_t now, const struct ac_commitment **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->commitment_count; i++) {
+        const struct ac_commitment *c = &s->commitments[i];
+        if (c->status == AC_COMMIT_OPEN && c->due <= now &&
+            (!circle.ptr || ac_str_eq(c->circle, circle))) {
+            out[n++] = c;
+        }
+    }
+    qsort(out, n, sizeof *out, by_due);
+    return n;
 }
 
 static enum ac_status

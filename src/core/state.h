@@ -434,6 +434,14 @@ struct ac_currency ac_state_currency(const struct ac_state *s);
 struct ac_commitment *ac_state_commitment(const struct ac_state *s,
                                           struct ac_str id);
 const char *ac_commitment_status_name(enum ac_commitment_status st);
+
+/* A check-in list (docs/accountability.md#checkin): the open commitments
+ * of circle (of every circle when circle.ptr is NULL) whose date has
+ * passed at now, by date and then as made, an order of the calendar and
+ * never of people. out has room for commitment_count entries; returns
+ * how many it holds. */
+size_t ac_state_overdue(const struct ac_state *s, struct ac_str circle,
+                        int64_t now, const struct ac_commitment **out);
 /* The word of an update, "progress" (it stays open), "done" or
  * "released", as the status it leaves. */
 bool ac_commitment_update_parse(struct ac_str s,

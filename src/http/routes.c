@@ -972,16 +972,6 @@ static void get_commitments(struct ac_request *r)
 
 /* GET /api/v1/circles/{id}/checkin: the circle's open commitments whose
  * date has passed, by date; nobody is ranked. */
-static int by_due(const void *x, const void *y)
-{
-    const struct ac_commitment *a = *(const struct ac_commitment *const *)x;
-    const struct ac_commitment *b = *(const struct ac_commitment *const *)y;
-    if (a->due != b->due) {
-        return a->due < b->due ? -1 : 1;
-    }
-    return a < b ? -1 : a > b;
-}
-
 static void get_checkin(struct ac_request *r)
 {
     const struct ac_state *s = &r->svc->state;
@@ -997,17 +987,7 @@ static void get_checkin(struct ac_request *r)
     }
     arr = json_array();
     late = malloc((s->commitment_count + 1) * sizeof *late);
-    for (size_t i = 0; late && i < s->commitment_count; i++) {
-        const struct ac_commitment *c = &s->commitments[i];
-        if (ac_str_eq(c->circle, r->param) && c->status == AC_COMMIT_OPEN &&
-            c->due <= now) {
-            late[n++] = c;
-        }
-    }
-    /* by date, then as made: an order of the calendar, not of people */
-    if (late) {
-        qsort(late, n, sizeof *late, by_due);
-    }
+    n = late ? ac_state_overdue(s, r->param, now, late) : 0;
     for (size_t i = 0; arr && i < n; i++) {
         if (json_array_append_new(arr, ac_api_commitment(late[i])) != 0) {
             json_decref(arr);

@@ -102,16 +102,6 @@ static void table_begin(struct ac_page *pg, const char *id)
                    id);
 }
 
-static int by_due(const void *x, const void *y)
-{
-    const struct ac_commitment *a = *(const struct ac_commitment *const *)x;
-    const struct ac_commitment *b = *(const struct ac_commitment *const *)y;
-    if (a->due != b->due) {
-        return a->due < b->due ? -1 : 1;
-    }
-    return a < b ? -1 : a > b;
-}
-
 void ac_web_commitments(struct ac_request *r)
 {
     const struct ac_state *s = &r->svc->state;
@@ -172,15 +162,7 @@ void ac_web_commitments(struct ac_request *r)
                      "passed, by date, for the circles to talk about at "
                      "their next meeting.</p>");
     late = malloc((s->commitment_count + 1) * sizeof *late);
-    for (size_t i = 0; late && i < s->commitment_count; i++) {
-        const struct ac_commitment *c = &s->commitments[i];
-        if (c->status == AC_COMMIT_OPEN && c->due <= now) {
-            late[n++] = c;
-        }
-    }
-    if (late) {
-        qsort(late, n, sizeof *late, by_due);
-    }
+    n = late ? ac_state_overdue(s, (struct ac_str){NULL, 0}, now, late) : 0;
     if (n == 0) {
         ac_page_raw(&pg, "<p class=\"empty\">Nothing to check in on.</p>");
     } else {

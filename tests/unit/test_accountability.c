@@ -182,3 +182,25 @@ Test(accountability, the_state_refuses_forged_dates)
     cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
     cr_assert_eq(O.s.commitment_count, 0);
 }
+
+/* The check-in list: open commitments whose date passed, by date, per
+ * circle or for all; done ones and those still ahead are not in it. */
+Test(accountability, the_checkin_list_is_in_date_order)
+{
+    const struct ac_commitment *out[8];
+    org3_ops(); /* 2026-11-28 */
+    OK(commit("bob", "ops", "Later", "2026-12-10"));
+    OK(commit("alice", "ops", "Sooner", "2026-12-01"));
+    OK(commit("carol", "all", "Elsewhere", "2026-12-02"));
+    OK(commit("alice", "ops", "Ahead", "2027-06-01"));
+    OK(commit("bob", "ops", "Done", "2026-12-01"));
+    OK(update("bob", "c5", "done", ""));
+    cr_assert_eq(ac_state_overdue(&O.s, AC_STR("ops"), O.now, out), 0);
+    O.now = T0 + 30 * DAY;
+    cr_assert_eq(ac_state_overdue(&O.s, AC_STR("ops"), O.now, out), 2);
+    cr_assert(ac_str_eq_c(out[0]->what, "Sooner"));
+    cr_assert(ac_str_eq_c(out[1]->what, "Later"));
+    cr_assert_eq(ac_state_overdue(&O.s, (struct ac_str){NULL, 0}, O.now, out),
+                 3);
+    cr_assert(ac_str_eq_c(out[1]->what, "Elsewhere"));
+}
