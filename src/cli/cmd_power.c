@@ -28,7 +28,6 @@
 static enum ac_status from_file(const char *path, const char *circle,
                                 int64_t days, json_t **out, struct ac_err *err)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     struct ac_arena arena, work;
     struct ac_state s;
     struct ac_power_report r;
@@ -36,17 +35,10 @@ static enum ac_status from_file(const char *path, const char *circle,
     char head[AC_HEX_LEN + 1];
     enum ac_status st;
 
-    if (!f) {
-        return ac_err_set(err, errno == ENOENT ? AC_ENOTFOUND : AC_EIO,
-                          "cannot open %s: %s", path, strerror(errno));
-    }
     ac_arena_init(&arena, 0);
     ac_arena_init(&work, 0);
     ac_state_init(&s, &arena);
-    st = ac_log_replay_file(f, &s, &count, head, err);
-    if (f != stdin) {
-        fclose(f);
-    }
+    st = ac_log_replay_path(path, &s, &count, head, err);
     if (st == AC_OK) {
         st = ac_power_report(&s, ac_str_c(circle),
                              days ? s.time - days * AC_MS_PER_DAY : 0, s.time,

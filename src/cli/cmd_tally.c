@@ -250,7 +250,6 @@ static void print_json(const struct election *e,
 static enum ac_status tally_log(struct ac_cli_args *a, struct ac_err *err)
 {
     const char *path = a->pos[0];
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     struct ac_arena arena;
     struct ac_state s;
     const struct ac_proposal *p;
@@ -259,16 +258,9 @@ static enum ac_status tally_log(struct ac_cli_args *a, struct ac_err *err)
     char head[AC_HEX_LEN + 1];
     enum ac_status st;
 
-    if (!f) {
-        return ac_err_set(err, errno == ENOENT ? AC_ENOTFOUND : AC_EIO,
-                          "cannot open %s: %s", path, strerror(errno));
-    }
     ac_arena_init(&arena, 0);
     ac_state_init(&s, &arena);
-    st = ac_log_replay_file(f, &s, &count, head, err);
-    if (f != stdin) {
-        fclose(f);
-    }
+    st = ac_log_replay_path(path, &s, &count, head, err);
     if (st == AC_OK) {
         p = ac_state_proposal(&s, ac_str_c(a->pos[1]));
         if (!p) {

@@ -457,3 +457,20 @@ enum ac_status ac_log_export(struct ac_store *st, FILE *out, struct ac_err *err)
     }
     return rs;
 }
+
+enum ac_status ac_log_replay_path(const char *path, struct ac_state *state,
+                                  int64_t *count, char head[AC_HEX_LEN + 1],
+                                  struct ac_err *err)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    enum ac_status st;
+    if (!f) {
+        return ac_err_set(err, errno == ENOENT ? AC_ENOTFOUND : AC_EIO,
+                          "cannot open %s: %s", path, strerror(errno));
+    }
+    st = ac_log_replay_file(f, state, count, head, err);
+    if (f != stdin) {
+        fclose(f);
+    }
+    return st;
+}

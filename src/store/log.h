@@ -40,6 +40,12 @@ enum ac_status ac_log_replay_file(FILE *f, struct ac_state *state,
                                   int64_t *count, char head[AC_HEX_LEN + 1],
                                   struct ac_err *err);
 
+/* ac_log_replay_file of the file at path, or of standard input for "-";
+ * AC_ENOTFOUND when there is no such file. */
+enum ac_status ac_log_replay_path(const char *path, struct ac_state *state,
+                                  int64_t *count, char head[AC_HEX_LEN + 1],
+                                  struct ac_err *err);
+
 /* Reads one line of an exported file without its end into line, byte by
  * byte (a NUL byte cannot hide the rest), capped at the longest event
  * line; seq names the event in errors. *more is false at the end. */
