@@ -746,46 +746,65 @@ static enum ac_status drop_sealed(struct conn *c, struct ac_str proposal,
     return st;
 }
 
-static enum ac_status sq_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
-                                     void *ctx, struct ac_err *err)
+/* Runs query q on a reader and hands each row to row; what names the
+ * rows in errors. */
+static enum ac_status
+read_rows(struct sq *s, enum query q,
+          enum ac_status (*row)(sqlite3_stmt *q, void *ctx, struct ac_err *err),
+          void *ctx, const char *what, struct ac_err *err)
 {
-    struct sq *s = sq_of(st);
     struct conn *c;
-    sqlite3_stmt *q = NULL;
+    sqlite3_stmt *stmt = NULL;
     enum ac_status rs = reader_take(s, &c, err);
     int rc = SQLITE_OK;
 
     if (rs != AC_OK) {
         return rs;
     }
-    rs = prep(c, Q_SEALED_SCAN, &q, err);
-    while (rs == AC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct ac_store_sealed row;
-        const char *cols[4];
-        for (int i = 0; i < 4; i++) {
-            cols[i] = i == 2 ? "" : (const char *)sqlite3_column_text(q, i);
-        }
-        if (!cols[0] || !cols[1] || !cols[3]) {
-            rs = ac_err_set(err, AC_ENOMEM,
-                            "cannot read a secret answer: out of memory");
-            break;
-        }
-        row.proposal =
-            (struct ac_str){cols[0], (size_t)sqlite3_column_bytes(q, 0)};
-        row.member =
-            (struct ac_str){cols[1], (size_t)sqlite3_column_bytes(q, 1)};
-        row.round = sqlite3_column_int64(q, 2);
-        row.content =
-            (struct ac_str){cols[3], (size_t)sqlite3_column_bytes(q, 3)};
-        rs = fn(ctx, &row);
-        rc = SQLITE_DONE;
+    rs = prep(c, q, &stmt, err);
+    while (rs == AC_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        rs = row(stmt, ctx, err);
     }
     if (rs == AC_OK && rc != SQLITE_DONE) {
-        rs = fail(c->db, rc, "cannot read the secret answers", err);
+        rs = fail(c->db, rc, what, err);
     }
-    done(q);
+    done(stmt);
     reader_give(s, c);
     return rs;
+}
+
+/* Column i as text; false when SQLite could not make it (memory). */
+static bool column(sqlite3_stmt *q, int i, struct ac_str *out)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    *out = (struct ac_str){t, t ? (size_t)sqlite3_column_bytes(q, i) : 0};
+    return t != NULL;
+}
+
+struct sealed_ctx {
+    ac_store_sealed_fn fn;
+    void *ctx;
+};
+
+static enum ac_status sealed_row(sqlite3_stmt *q, void *ctx, struct ac_err *err)
+{
+    struct sealed_ctx *x = ctx;
+    struct ac_store_sealed row;
+    if (!column(q, 0, &row.proposal) || !column(q, 1, &row.member) ||
+        !column(q, 3, &row.content)) {
+        return ac_err_set(err, AC_ENOMEM,
+                          "cannot read a secret answer: out of memory");
+    }
+    row.round = sqlite3_column_int64(q, 2);
+    return x->fn(x->ctx, &row);
+}
+
+static enum ac_status sq_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
+                                     void *ctx, struct ac_err *err)
+{
+    struct sealed_ctx x = {fn, ctx};
+    return read_rows(sq_of(st), Q_SEALED_SCAN, sealed_row, &x,
+                     "cannot read the secret answers", err);
 }
 
 static enum ac_status sq_append(struct ac_store *st,
@@ -1067,38 +1086,28 @@ static enum ac_status sq_notify_put(struct ac_store *st, struct ac_str member,
                        "cannot store the notification settings", err);
 }
 
+struct notify_ctx {
+    ac_store_notify_fn fn;
+    void *ctx;
+};
+
+static enum ac_status notify_row(sqlite3_stmt *q, void *ctx, struct ac_err *err)
+{
+    struct notify_ctx *x = ctx;
+    struct ac_str member, settings;
+    if (!column(q, 0, &member) || !column(q, 1, &settings)) {
+        return ac_err_set(err, AC_ENOMEM,
+                          "cannot read notification settings: out of memory");
+    }
+    return x->fn(x->ctx, member, settings);
+}
+
 static enum ac_status sq_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
                                      void *ctx, struct ac_err *err)
 {
-    struct sq *s = sq_of(st);
-    struct conn *c;
-    sqlite3_stmt *q = NULL;
-    enum ac_status rs = reader_take(s, &c, err);
-    int rc = SQLITE_OK;
-
-    if (rs != AC_OK) {
-        return rs;
-    }
-    rs = prep(c, Q_NOTIFY_SCAN, &q, err);
-    while (rs == AC_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *m = (const char *)sqlite3_column_text(q, 0);
-        const char *v = (const char *)sqlite3_column_text(q, 1);
-        if (!m || !v) {
-            rs = ac_err_set(err, AC_ENOMEM,
-                            "cannot read notification settings: out of "
-                            "memory");
-            break;
-        }
-        rs = fn(ctx, (struct ac_str){m, (size_t)sqlite3_column_bytes(q, 0)},
-                (struct ac_str){v, (size_t)sqlite3_column_bytes(q, 1)});
-        rc = SQLITE_DONE;
-    }
-    if (rs == AC_OK && rc != SQLITE_DONE) {
-        rs = fail(c->db, rc, "cannot read the notification settings", err);
-    }
-    done(q);
-    reader_give(s, c);
-    return rs;
+    struct notify_ctx x = {fn, ctx};
+    return read_rows(sq_of(st), Q_NOTIFY_SCAN, notify_row, &x,
+                     "cannot read the notification settings", err);
 }
 
 /* The online backup: a reader's snapshot copied page by page into a new
