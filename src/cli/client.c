@@ -679,3 +679,9 @@ enum ac_status ac_client_id_path(char *out, size_t size, const char *prefix,
     snprintf(out, size, "%s%s%s", prefix, esc, suffix);
     return AC_OK;
 }
+
+const char *ac_client_str(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "-";
+}

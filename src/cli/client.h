@@ -102,6 +102,9 @@ enum ac_status ac_client_id_path(char *out, size_t size, const char *prefix,
  * False when it does not fit. */
 bool ac_client_escape(const char *s, char *out, size_t size);
 
+/* A string member of o, or "-" when absent (for plain-text output). */
+const char *ac_client_str(const json_t *o, const char *key);
+
 /* One JSON value as plain text: strings as they are, integers in
  * decimal, arrays of scalars joined by ", ", null or absent as "-",
  * anything else compact JSON. Writes into out (truncated to fit). */

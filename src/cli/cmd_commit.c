@@ -12,12 +12,6 @@
 
 #define PATH_LEN 512
 
-static const char *text_of(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "-";
-}
-
 static void print_commitments(const json_t *list)
 {
     static const struct ac_client_col cols[] = {
@@ -39,8 +33,9 @@ enum ac_status ac_cli_commit(struct ac_cli_args *a, struct ac_err *err)
     }
     st = ac_client_call(a, "POST", "/commitments", body, &r, err);
     if (st == AC_OK && r) {
-        printf("you committed to %s: %s, by %s (%s)\n", text_of(r, "circle"),
-               text_of(r, "what"), text_of(r, "due"), text_of(r, "id"));
+        printf("you committed to %s: %s, by %s (%s)\n",
+               ac_client_str(r, "circle"), ac_client_str(r, "what"),
+               ac_client_str(r, "due"), ac_client_str(r, "id"));
     }
     json_decref(r);
     json_decref(body);
@@ -64,7 +59,8 @@ enum ac_status ac_cli_update(struct ac_cli_args *a, struct ac_err *err)
     }
     st = ac_client_call(a, "POST", path, body, &r, err);
     if (st == AC_OK && r) {
-        printf("%s is %s\n", text_of(r, "id"), text_of(r, "status"));
+        printf("%s is %s\n", ac_client_str(r, "id"),
+               ac_client_str(r, "status"));
     }
     json_decref(r);
     json_decref(body);
@@ -130,10 +126,11 @@ static void print_round(const json_t *r)
     size_t i;
     printf("round %s of circle %s (%s): pot %" PRId64 ", share %" PRId64
            " each, %s until %s\n",
-           text_of(r, "id"), text_of(r, "circle"), text_of(r, "proposal"),
+           ac_client_str(r, "id"), ac_client_str(r, "circle"),
+           ac_client_str(r, "proposal"),
            (int64_t)json_integer_value(json_object_get(r, "pot")),
            (int64_t)json_integer_value(json_object_get(r, "share")),
-           text_of(r, "status"), text_of(r, "closes"));
+           ac_client_str(r, "status"), ac_client_str(r, "closes"));
     if (json_array_size(buckets) == 0) {
         puts("no buckets yet");
         return;
@@ -141,14 +138,14 @@ static void print_round(const json_t *r)
     json_array_foreach(buckets, i, b)
     {
         char title[256];
-        snprintf(title, sizeof title, "%s", text_of(b, "title"));
+        snprintf(title, sizeof title, "%s", ac_client_str(b, "title"));
         ac_client_clean(title);
         printf("  %-5s %" PRId64 " of %" PRId64 "%s  %s (by %s)\n",
-               text_of(b, "id"),
+               ac_client_str(b, "id"),
                (int64_t)json_integer_value(json_object_get(b, "total")),
                (int64_t)json_integer_value(json_object_get(b, "target")),
                json_is_true(json_object_get(b, "funded")) ? " funded" : "",
-               title, text_of(b, "author"));
+               title, ac_client_str(b, "author"));
     }
 }
 

@@ -18,13 +18,6 @@ static void amount_text(char out[48], json_int_t amount, const char *code,
     snprintf(out, 48, "%s %s", num, code);
 }
 
-/* A string member, or "-" when absent. */
-static const char *text_of(const json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "-";
-}
-
 static void print_ledger(const json_t *l)
 {
     const char *code = json_string_value(json_object_get(l, "currency"));
@@ -71,9 +64,9 @@ static void print_ledger(const json_t *l)
         printf("  %-6" PRId64 " %.10s  %-10s %-10s -> %-10s %20s  %s "
                "(%s, by %s)\n",
                (int64_t)json_integer_value(json_object_get(m, "seq")),
-               text_of(m, "time"), text_of(m, "kind"), text_of(m, "from"),
-               text_of(m, "to"), text, detail, text_of(m, "proposal"),
-               text_of(m, "author"));
+               ac_client_str(m, "time"), ac_client_str(m, "kind"),
+               ac_client_str(m, "from"), ac_client_str(m, "to"), text, detail,
+               ac_client_str(m, "proposal"), ac_client_str(m, "author"));
     }
 }
 
