@@ -165,37 +165,34 @@ json_t *ac_api_pb_round(const struct ac_state *s, const struct ac_pb_round *r)
         "returned", (json_int_t)r->returned, "members", "buckets");
     json_t *members = json_object_get(o, "members");
     json_t *buckets = json_object_get(o, "buckets");
+    json_t **pledges;
     bool ok = o != NULL;
     for (size_t i = 0; ok && i < r->member_count; i++) {
         ok = json_object_setn_new(members, r->members[i].ptr, r->members[i].len,
                                   json_integer(r->spent[i])) == 0;
     }
+    /* each bucket's pledges object, by the bucket's index in the state,
+     * so every pledge goes under its bucket in one pass */
+    pledges = calloc(s->bucket_count + 1, sizeof *pledges);
+    ok = ok && pledges;
     for (size_t i = 0; ok && i < s->bucket_count; i++) {
-        if (s->buckets[i].round == idx) {
-            ok = json_array_append_new(buckets, bucket_json(&s->buckets[i])) ==
-                 0;
-        }
-    }
-    /* each pledge under its bucket, found by id among the round's */
-    for (size_t i = 0; ok && i < s->pledge_count; i++) {
-        const struct ac_pledge *pl = &s->pledges[i];
-        const struct ac_bucket *b = &s->buckets[pl->bucket];
-        size_t k;
         json_t *bj;
-        if (b->round != idx || pl->amount == 0) {
+        if (s->buckets[i].round != idx) {
             continue;
         }
-        json_array_foreach(buckets, k, bj)
-        {
-            if (strcmp(json_string_value(json_object_get(bj, "id")),
-                       b->id.ptr) == 0) {
-                ok = json_object_setn_new(json_object_get(bj, "pledges"),
-                                          pl->member.ptr, pl->member.len,
-                                          json_integer(pl->amount)) == 0;
-                break;
-            }
+        bj = bucket_json(&s->buckets[i]);
+        pledges[i] = json_object_get(bj, "pledges");
+        ok = json_array_append_new(buckets, bj) == 0;
+    }
+    for (size_t i = 0; ok && i < s->pledge_count; i++) {
+        const struct ac_pledge *pl = &s->pledges[i];
+        if (pledges[pl->bucket] && pl->amount > 0) {
+            ok = json_object_setn_new(pledges[pl->bucket], pl->member.ptr,
+                                      pl->member.len,
+                                      json_integer(pl->amount)) == 0;
         }
     }
+    free(pledges);
     if (!ok) {
         json_decref(o);
         return NULL;

@@ -438,19 +438,24 @@ void ac_notify_set_source(struct ac_notify *n, const char *org,
 
 static json_t *chan_json(const struct chan *c, bool on)
 {
+    char t[AC_TIME_LEN + 1];
     if (!on) {
         return json_null();
     }
-    /* next_try is set by sub_json when a retry waits */
+    /* next_try as a time while a retry waits */
+    if (c->tries && c->next_try) {
+        ac_time_format(t, c->next_try);
+    }
     return json_pack("{s:I,s:I,s:o,s:o}", "after", (json_int_t)c->cursor,
                      "failed_tries", (json_int_t)c->tries, "next_try",
-                     json_null(), "last_error",
+                     c->tries && c->next_try ? json_string(t) : json_null(),
+                     "last_error",
                      c->error[0] ? json_string(c->error) : json_null());
 }
 
 static json_t *sub_json(const struct ac_notify *n, const struct sub *s)
 {
-    json_t *o = json_pack(
+    return json_pack(
         "{s:o,s:o,s:b,s:o,s:b,s:b,s:{s:o,s:o}}", "email",
         s && s->email[0] ? json_string(s->email) : json_null(), "webhook",
         s && s->webhook[0] ? json_string(s->webhook) : json_null(),
@@ -459,18 +464,6 @@ static json_t *sub_json(const struct ac_notify *n, const struct sub *s)
         "email_available", n->cfg.smtp_url[0] != '\0', "deliveries", "email",
         chan_json(s ? &s->mail : NULL, s && s->email[0]), "webhook",
         chan_json(s ? &s->hook : NULL, s && s->webhook[0]));
-    /* next_try as a time, when a retry waits */
-    for (int k = 0; o && s && k < 2; k++) {
-        const struct chan *c = k ? &s->hook : &s->mail;
-        json_t *d = json_object_get(json_object_get(o, "deliveries"),
-                                    k ? "webhook" : "email");
-        if (json_is_object(d) && c->tries && c->next_try) {
-            char t[AC_TIME_LEN + 1];
-            ac_time_format(t, c->next_try);
-            json_object_set_new(d, "next_try", json_string(t));
-        }
-    }
-    return o;
 }
 
 json_t *ac_notify_get(struct ac_notify *n, const char *member)
