@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "support/harness.h"
 
@@ -118,6 +119,31 @@ static inline char *propose(const struct org *o, const char *token,
     id = strdup(jstr(r.json, "id"));
     t_resp_free(&r);
     return id;
+}
+
+/* The wall clock in ms, as the server reads it. */
+static inline int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Proposes as who[0] in circle, and each of who (NULL-ended) consents;
+ * the last answer must adopt it. */
+static inline void adopt_by(struct org *o, const char *circle, const char *kind,
+                            const char *title, const char *data,
+                            const char *const *who)
+{
+    char *p = propose(o, who[0], circle, kind, title, data);
+    char *st = NULL;
+    for (size_t i = 0; who[i]; i++) {
+        free(st);
+        st = position(o, who[i], p, "consent", NULL);
+    }
+    cr_assert_str_eq(st, "adopted", "%s %s", kind, data);
+    free(st);
+    free(p);
 }
 
 /* Takes an admitted member's invite (read by the author) and logs in. */

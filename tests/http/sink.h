@@ -10,11 +10,13 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -169,6 +171,34 @@ static inline int record_count(const struct sink *s)
         }
         n++;
     }
+}
+
+/* Record n (from 1) of the sink, parsed; the test fails without it. */
+static inline json_t *record(const struct sink *s, int n)
+{
+    char *path = t_fmt("%s/%d.json", s->dir, n);
+    json_error_t jerr;
+    json_t *j = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(j, "%s: %s", path, jerr.text);
+    free(path);
+    return j;
+}
+
+/* The value of the first header called name in a record's
+ * [[name, value], ...] list (case-insensitive), or NULL. */
+static inline const char *header(const json_t *rec, const char *name)
+{
+    const json_t *list = json_object_get(rec, "headers");
+    size_t i;
+    const json_t *pair;
+    json_array_foreach(list, i, pair)
+    {
+        const char *k = json_string_value(json_array_get(pair, 0));
+        if (k && strcasecmp(k, name) == 0) {
+            return json_string_value(json_array_get(pair, 1));
+        }
+    }
+    return NULL;
 }
 
 #endif

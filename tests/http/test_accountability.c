@@ -17,13 +17,6 @@
 
 #define DAY_MS INT64_C(86400000)
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void run_at(struct ac_state *s, struct ac_store *st, struct ac_arena *a,
                    struct ac_cmd *cmd, int64_t at)
 {

@@ -117,19 +117,6 @@ static const struct row rows[] = {
      {401, 401, 200, 200, 200}},
 };
 
-static void adopt(struct org *o, const char *circle, const char *kind,
-                  const char *title, const char *data, const char *const *who)
-{
-    char *p = propose(o, who[0], circle, kind, title, data), *st = NULL;
-    for (size_t i = 0; who[i]; i++) {
-        free(st);
-        st = position(o, who[i], p, "consent", NULL);
-    }
-    cr_assert_str_eq(st, "adopted", "%s", kind);
-    free(st);
-    free(p);
-}
-
 /* Makes what a row needs; the id, malloc'd, or NULL. */
 static char *make(struct org *o, enum prep p)
 {
@@ -196,16 +183,16 @@ Test(authz, every_route_against_every_caller, .fini = org_cleanup,
     {
         const char *who[] = {o.alice, o.bob, o.carol, NULL};
         const char *ops[] = {o.alice, o.bob, NULL};
-        adopt(&o, "all", "circle.create", "Ops",
-              "{\"id\":\"ops\",\"name\":\"Ops\",\"purpose\":\"x\","
-              "\"members\":[\"alice\",\"bob\"]}",
-              who);
-        adopt(&o, "all", "income", "Fees",
-              "{\"amount\":100000,\"source\":\"fees\"}", who);
-        adopt(&o, "all", "budget.allocate", "For ops",
-              "{\"circle\":\"ops\",\"amount\":50000}", who);
-        adopt(&o, "ops", "budget.round", "Round", "{\"pot\":20000,\"days\":30}",
-              ops);
+        adopt_by(&o, "all", "circle.create", "Ops",
+                 "{\"id\":\"ops\",\"name\":\"Ops\",\"purpose\":\"x\","
+                 "\"members\":[\"alice\",\"bob\"]}",
+                 who);
+        adopt_by(&o, "all", "income", "Fees",
+                 "{\"amount\":100000,\"source\":\"fees\"}", who);
+        adopt_by(&o, "all", "budget.allocate", "For ops",
+                 "{\"circle\":\"ops\",\"amount\":50000}", who);
+        adopt_by(&o, "ops", "budget.round", "Round",
+                 "{\"pot\":20000,\"days\":30}", ops);
     }
     expired = expired_token(&o);
     tokens[NONE] = NULL;

@@ -13,13 +13,6 @@
 #include "store/log.h"
 #include "store/store.h"
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* An organisation founded by alice a minute before opened, with one
  * agreement proposal opened at opened (deadline opened + 72 h). */
 static void build_log(const char *data, int64_t opened)

@@ -5,39 +5,24 @@
  * appended. */
 #include "fixture.h"
 
-/* Proposes in circle and has each of the tokens consent; the proposal
- * must be adopted by the last. */
-static void adopt(struct org *o, const char *circle, const char *kind,
-                  const char *title, const char *data, const char *const *who)
-{
-    char *p = propose(o, who[0], circle, kind, title, data);
-    char *st = NULL;
-    for (size_t i = 0; who[i]; i++) {
-        free(st);
-        st = position(o, who[i], p, "consent", NULL);
-    }
-    cr_assert_str_eq(st, "adopted", "%s %s", kind, data);
-    free(st);
-    free(p);
-}
-
 /* pool 500.00 income, 200.00 to ops (alice, bob), 45.50 spent by ops */
 static void fund(struct org *o)
 {
     const char *const all[] = {o->alice, o->bob, o->carol, NULL};
     const char *const ops[] = {o->alice, o->bob, NULL};
-    adopt(o, "all", "circle.create", "Operations",
-          "{\"id\":\"ops\",\"name\":\"Operations\",\"purpose\":\"Keep the "
-          "lights on\",\"members\":[\"alice\",\"bob\"]}",
-          all);
-    adopt(o, "all", "income", "Membership fees",
-          "{\"amount\":50000,\"source\":\"Fees, 2026\"}", all);
-    adopt(o, "all", "budget.allocate", "A budget for ops",
-          "{\"circle\":\"ops\",\"amount\":20000}", all);
-    adopt(o, "ops", "spend", "Lamps",
-          "{\"circle\":\"ops\",\"amount\":4550,\"payee\":\"Lamp \\\"Bright\\\" "
-          "shop, Main St\",\"purpose\":\"=lamps for the hall\"}",
-          ops);
+    adopt_by(o, "all", "circle.create", "Operations",
+             "{\"id\":\"ops\",\"name\":\"Operations\",\"purpose\":\"Keep the "
+             "lights on\",\"members\":[\"alice\",\"bob\"]}",
+             all);
+    adopt_by(o, "all", "income", "Membership fees",
+             "{\"amount\":50000,\"source\":\"Fees, 2026\"}", all);
+    adopt_by(o, "all", "budget.allocate", "A budget for ops",
+             "{\"circle\":\"ops\",\"amount\":20000}", all);
+    adopt_by(
+        o, "ops", "spend", "Lamps",
+        "{\"circle\":\"ops\",\"amount\":4550,\"payee\":\"Lamp \\\"Bright\\\" "
+        "shop, Main St\",\"purpose\":\"=lamps for the hall\"}",
+        ops);
 }
 
 Test(money, the_ledger_as_json_and_csv, .fini = org_cleanup)
@@ -175,8 +160,8 @@ Test(money, a_budgeting_round_over_http, .fini = org_cleanup)
     fund(&o);
     {
         const char *const who[] = {o.alice, o.bob, NULL};
-        adopt(&o, "ops", "budget.round", "Spring round",
-              "{\"pot\":10000,\"days\":14}", who);
+        adopt_by(&o, "ops", "budget.round", "Spring round",
+                 "{\"pot\":10000,\"days\":14}", who);
     }
 
     r = req(&o, "GET", "/api/v1/rounds/r1", o.carol, NULL);

@@ -32,6 +32,17 @@ static void restart_with(struct org *o, const char *conf)
     cr_assert(t_server_start(&o->srv, o->data), "the server did not start");
 }
 
+/* The config of a server that mails through the SMTP sink on port and
+ * retries every second (malloc'd). */
+static char *mail_conf(int port)
+{
+    return t_fmt("smtp.url = smtp://127.0.0.1:%d\n"
+                 "smtp.from = accord@test.invalid\n"
+                 "notify.retry_min_seconds = 1\n"
+                 "notify.retry_max_seconds = 1\n",
+                 port);
+}
+
 static void restart(struct org *o)
 {
     cr_assert_eq(t_server_stop(&o->srv, SIGTERM), 0);
@@ -45,29 +56,6 @@ static void wait_records(const struct sink *s, int n)
         usleep(50 * 1000);
     }
     cr_assert_geq(record_count(s), n, "%d records, not %d", record_count(s), n);
-}
-
-static json_t *rec(const struct sink *s, int n)
-{
-    char *path = t_fmt("%s/%d.json", s->dir, n);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    cr_assert_not_null(j, "%s: %s", path, jerr.text);
-    free(path);
-    return j;
-}
-
-static const char *hdr(const json_t *r, const char *name)
-{
-    size_t i;
-    const json_t *h;
-    json_array_foreach(json_object_get(r, "headers"), i, h)
-    {
-        if (strcasecmp(json_string_value(json_array_get(h, 0)), name) == 0) {
-            return json_string_value(json_array_get(h, 1));
-        }
-    }
-    return NULL;
 }
 
 static char *put(struct org *o, const char *token, int want, const char *body)
@@ -175,10 +163,10 @@ Test(notify, webhooks_are_retried_and_arrive_once_in_order)
     cr_assert_gt(second, first);
     wait_records(down, 2); /* the first event, refused, tried again */
     {
-        json_t *a = rec(down, 1), *b = rec(down, 2);
+        json_t *a = record(down, 1), *b = record(down, 2);
         char *id = t_fmt("alice-%lld", first);
-        cr_assert_str_eq(hdr(a, "X-Accord-Delivery"), id);
-        cr_assert_str_eq(hdr(b, "X-Accord-Delivery"), id, "the same again");
+        cr_assert_str_eq(header(a, "X-Accord-Delivery"), id);
+        cr_assert_str_eq(header(b, "X-Accord-Delivery"), id, "the same again");
         free(id);
         json_decref(a);
         json_decref(b);
@@ -206,13 +194,13 @@ Test(notify, webhooks_are_retried_and_arrive_once_in_order)
     usleep(1500 * 1000); /* time for a repeat to show, were there one */
     cr_assert_eq(record_count(up), 2, "each event once");
     for (int i = 1; i <= 2; i++) {
-        json_t *x = rec(up, i);
+        json_t *x = record(up, i);
         const char *b = json_string_value(json_object_get(x, "body"));
         json_t *ev = json_loads(b, 0, NULL);
         char *id = t_fmt("alice-%lld", i == 1 ? first : second);
         unsigned char mac[crypto_auth_hmacsha256_BYTES], key[32];
         char hex[2 * sizeof mac + 1], *want;
-        cr_assert_str_eq(hdr(x, "X-Accord-Delivery"), id, "in log order");
+        cr_assert_str_eq(header(x, "X-Accord-Delivery"), id, "in log order");
         cr_assert_str_eq(jstr(ev, "type"), "proposal.opened");
         cr_assert_eq(jint(ev, "seq"), i == 1 ? first : second);
         cr_assert_eq(sodium_hex2bin(key, sizeof key, secret, strlen(secret),
@@ -221,7 +209,7 @@ Test(notify, webhooks_are_retried_and_arrive_once_in_order)
         crypto_auth_hmacsha256(mac, (const unsigned char *)b, strlen(b), key);
         sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
         want = t_fmt("sha256=%s", hex);
-        cr_assert_str_eq(hdr(x, "X-Accord-Signature"), want);
+        cr_assert_str_eq(header(x, "X-Accord-Signature"), want);
         free(want);
         free(id);
         json_decref(ev);
@@ -236,7 +224,7 @@ Test(notify, webhooks_are_retried_and_arrive_once_in_order)
 static void subjects(const struct sink *s, int n, char out[][128])
 {
     for (int i = 1; i <= n; i++) {
-        json_t *x = rec(s, i);
+        json_t *x = record(s, i);
         snprintf(out[i - 1], 128, "%s", jstr(x, "subject"));
         json_decref(x);
     }
@@ -253,11 +241,7 @@ Test(notify, email_survives_the_mail_server_and_accord_restarting)
 
     org_up(&o, true);
     mail = start_sink("smtp_sink.py", no_args);
-    conf = t_fmt("smtp.url = smtp://127.0.0.1:%d\n"
-                 "smtp.from = accord@test.invalid\n"
-                 "notify.retry_min_seconds = 1\n"
-                 "notify.retry_max_seconds = 1\n",
-                 mail->port);
+    conf = mail_conf(mail->port);
     restart_with(&o, conf);
     free(conf);
     free(put(
@@ -300,7 +284,7 @@ Test(notify, email_survives_the_mail_server_and_accord_restarting)
     cr_assert(strstr(subj[1], "Second"), "in log order: %s", subj[1]);
     cr_assert(strstr(subj[2], "Third"), "%s", subj[2]);
     {
-        json_t *x = rec(mail, 2);
+        json_t *x = record(mail, 2);
         cr_assert_str_eq(json_string_value(
                              json_array_get(json_object_get(x, "rcpt_tos"), 0)),
                          "bob@example.org");
@@ -322,11 +306,7 @@ Test(notify, a_digest_gathers_the_events)
     org_up(&o, true);
     mail = start_sink("smtp_sink.py", no_args);
     port = t_fmt("%d", mail->port);
-    conf = t_fmt("smtp.url = smtp://127.0.0.1:%d\n"
-                 "smtp.from = accord@test.invalid\n"
-                 "notify.retry_min_seconds = 1\n"
-                 "notify.retry_max_seconds = 1\n",
-                 mail->port);
+    conf = mail_conf(mail->port);
     stop_sink(mail); /* down while the events come */
     restart_with(&o, conf);
     free(conf);
@@ -341,7 +321,7 @@ Test(notify, a_digest_gathers_the_events)
     again[2] = NULL;
     mail = start_sink_in(mail->dir, "smtp_sink.py", again);
     wait_records(mail, 1);
-    x = rec(mail, 1);
+    x = record(mail, 1);
     cr_assert(strstr(jstr(x, "subject"), "events of the day"), "%s",
               jstr(x, "subject"));
     cr_assert(strstr(jstr(x, "body"), "Garden") &&
@@ -368,11 +348,7 @@ Test(notify, a_long_non_ascii_title_is_sent)
 
     org_up(&o, true);
     mail = start_sink("smtp_sink.py", no_args);
-    conf = t_fmt("smtp.url = smtp://127.0.0.1:%d\n"
-                 "smtp.from = accord@test.invalid\n"
-                 "notify.retry_min_seconds = 1\n"
-                 "notify.retry_max_seconds = 1\n",
-                 mail->port);
+    conf = mail_conf(mail->port);
     restart_with(&o, conf);
     free(conf);
     free(put(
@@ -387,11 +363,11 @@ Test(notify, a_long_non_ascii_title_is_sent)
     free(data);
     open_agreement(&o, "After");
     wait_records(mail, 2);
-    x = rec(mail, 1);
+    x = record(mail, 1);
     cr_assert(strstr(jstr(x, "subject"), "\xd0\x96\xd0\x96"), "%s",
               jstr(x, "subject"));
     json_decref(x);
-    x = rec(mail, 2);
+    x = record(mail, 2);
     cr_assert(strstr(jstr(x, "subject"), "After"), "%s", jstr(x, "subject"));
     json_decref(x);
     org_down(&o);

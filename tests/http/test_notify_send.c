@@ -28,33 +28,6 @@
 TestSuite(notify_mail, .fini = stop_sinks);
 TestSuite(notify_webhook, .fini = stop_sinks);
 
-static json_t *record(const struct sink *s, int n)
-{
-    char *path = t_fmt("%s/%d.json", s->dir, n);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    cr_assert_not_null(j, "%s: %s", path, jerr.text);
-    free(path);
-    return j;
-}
-
-/* The value of the first header called name in a record's
- * [[name, value], ...] list (case-insensitive), or NULL. */
-static const char *header(const json_t *rec, const char *name)
-{
-    const json_t *list = json_object_get(rec, "headers");
-    size_t i;
-    const json_t *pair;
-    json_array_foreach(list, i, pair)
-    {
-        const char *k = json_string_value(json_array_get(pair, 0));
-        if (k && strcasecmp(k, name) == 0) {
-            return json_string_value(json_array_get(pair, 1));
-        }
-    }
-    return NULL;
-}
-
 static const char *jstr(const json_t *j, const char *key)
 {
     return json_string_value(json_object_get(j, key));

@@ -15,13 +15,6 @@
 #include "store/log.h"
 #include "store/store.h"
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct past {
     struct ac_arena a;
     struct ac_state s;

@@ -426,6 +426,20 @@ static inline void org3_ops(void)
     O.now += HOUR;
 }
 
+/* Applies to the state an event made by hand, as a forged log would hold
+ * it (not through ac_exec): the next seq, at time, by actor. */
+static inline enum ac_status apply_forged(int64_t time, const char *actor,
+                                          const char *type, struct ac_val *data,
+                                          struct ac_err *err)
+{
+    struct ac_event ev = {.seq = O.s.seq + 1,
+                          .time = time,
+                          .actor = ac_str_c(actor),
+                          .type = ac_str_c(type),
+                          .data = data};
+    return ac_state_apply(&O.s, &ev, err);
+}
+
 /* ---- replay ---- */
 
 /* Folds the log again into fresh states (once from the events as they

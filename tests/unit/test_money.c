@@ -257,7 +257,6 @@ Test(money, ledger_names_cannot_be_circles)
 /* A crafted close that would overdraw a budget is refused by the state. */
 Test(money, the_state_refuses_a_close_that_overdraws)
 {
-    struct ac_event ev;
     struct ac_err err = {0};
     struct ac_val *data;
     const char *id;
@@ -273,12 +272,8 @@ Test(money, the_state_refuses_a_close_that_overdraws)
              "\"reason\":\"forged\",\"tally\":{\"consent\":2,\"concern\":0,"
              "\"object\":0,\"stand_aside\":0,\"eligible\":2}}");
     ac_val_set(&O.ea, data, "proposal", ac_val_str(&O.ea, ac_str_c(id)));
-    ev = (struct ac_event){.seq = O.s.seq + 1,
-                           .time = O.now,
-                           .actor = AC_STR("system"),
-                           .type = AC_STR("proposal.closed"),
-                           .data = data};
-    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert_eq(apply_forged(O.now, "system", "proposal.closed", data, &err),
+                 AC_ECORRUPT);
     cr_assert(strstr(err.msg, "movement of money"), "%s", err.msg);
     cr_assert_eq(ac_state_circle(&O.s, AC_STR("ops"))->balance, 100);
     cr_assert_eq(O.s.movement_count, 2);
@@ -520,7 +515,6 @@ Test(money, the_currency_cannot_change_under_an_open_money_proposal)
  * replay. */
 Test(money, the_state_refuses_a_currency_change_after_money_moved)
 {
-    struct ac_event ev;
     struct ac_err err = {0};
     struct ac_val *data;
     const char *charter;
@@ -535,12 +529,9 @@ Test(money, the_state_refuses_a_currency_change_after_money_moved)
              "\"tally\":{\"consent\":3,\"concern\":0,\"object\":0,"
              "\"stand_aside\":0,\"eligible\":3}}");
     ac_val_set(&O.ea, data, "proposal", ac_val_str(&O.ea, ac_str_c(charter)));
-    ev = (struct ac_event){.seq = O.s.seq + 1,
-                           .time = O.now + MIN,
-                           .actor = AC_STR("system"),
-                           .type = AC_STR("proposal.closed"),
-                           .data = data};
-    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert_eq(
+        apply_forged(O.now + MIN, "system", "proposal.closed", data, &err),
+        AC_ECORRUPT);
     cr_assert(strstr(err.msg, "currency"), "%s", err.msg);
     cr_assert(ac_str_eq_c(O.s.charter.text[AC_P_MONEY_CURRENCY], "EUR"));
 }
@@ -602,36 +593,24 @@ Test(money, amendments_of_money_proposals_are_checked)
  * without bucket.funded right after it. */
 Test(money, the_state_refuses_forged_pledges)
 {
-    struct ac_event ev;
     struct ac_err err = {0};
     struct ac_val *data;
     round_in_ops();
     OK(bucket("bob", "r1", "A workbench", 6000));
     data = J("{\"round\":\"r1\",\"bucket\":\"b1\",\"amount\":"
              "9223372036854775807}");
-    ev = (struct ac_event){.seq = O.s.seq + 1,
-                           .time = O.now + MIN,
-                           .actor = AC_STR("bob"),
-                           .type = AC_STR("bucket.pledged"),
-                           .data = data};
-    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert_eq(apply_forged(O.now + MIN, "bob", "bucket.pledged", data, &err),
+                 AC_ECORRUPT);
     cr_assert_eq(O.s.buckets[0].total, 0);
 
     OK(pledge("alice", "b1", 5000));
     /* bob's 10.00 reaches the target: only bucket.funded may follow */
     data = J("{\"round\":\"r1\",\"bucket\":\"b1\",\"amount\":1000}");
-    ev = (struct ac_event){.seq = O.s.seq + 1,
-                           .time = O.now + MIN,
-                           .actor = AC_STR("bob"),
-                           .type = AC_STR("bucket.pledged"),
-                           .data = data};
-    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_OK, "%s", err.msg);
+    cr_assert_eq(apply_forged(O.now + MIN, "bob", "bucket.pledged", data, &err),
+                 AC_OK, "%s", err.msg);
     data = J("{\"round\":\"r1\",\"bucket\":\"b1\",\"amount\":0}");
-    ev = (struct ac_event){.seq = O.s.seq + 1,
-                           .time = O.now + 2 * MIN,
-                           .actor = AC_STR("bob"),
-                           .type = AC_STR("bucket.pledged"),
-                           .data = data};
-    cr_assert_eq(ac_state_apply(&O.s, &ev, &err), AC_ECORRUPT);
+    cr_assert_eq(
+        apply_forged(O.now + 2 * MIN, "bob", "bucket.pledged", data, &err),
+        AC_ECORRUPT);
     cr_assert(strstr(err.msg, "was not funded next"), "%s", err.msg);
 }
