@@ -9,19 +9,11 @@
 #include "cli/client.h"
 #include "core/money.h"
 
-/* An amount of minor units as the currency writes it: "45.50 EUR". */
-static void amount_text(char out[48], json_int_t amount, const char *code,
-                        int minor)
-{
-    char num[32];
-    ac_money_format(num, (int64_t)amount, minor);
-    snprintf(out, 48, "%s %s", num, code);
-}
-
 static void print_ledger(const json_t *l)
 {
     const char *code = json_string_value(json_object_get(l, "currency"));
     int minor = (int)json_integer_value(json_object_get(l, "minor_units"));
+    struct ac_currency cur;
     const json_t *balances = json_object_get(l, "balances");
     const json_t *moves = json_object_get(l, "movements");
     const char *name;
@@ -30,13 +22,14 @@ static void print_ledger(const json_t *l)
     char text[48];
 
     code = code ? code : "?";
+    cur = (struct ac_currency){code, minor};
     printf("budgets (%s)\n", code);
     json_object_foreach((json_t *)balances, name, v)
     {
         char shown[64];
         snprintf(shown, sizeof shown, "%s", name);
         ac_client_clean(shown);
-        amount_text(text, json_integer_value(v), code, minor);
+        ac_money_text(text, json_integer_value(v), cur);
         printf("  %-20s %24s\n", shown, text);
     }
     if (json_array_size(moves) == 0) {
@@ -50,8 +43,8 @@ static void print_ledger(const json_t *l)
         const char *payee = json_string_value(json_object_get(m, "payee"));
         const char *purpose = json_string_value(json_object_get(m, "purpose"));
         const char *source = json_string_value(json_object_get(m, "source"));
-        amount_text(text, json_integer_value(json_object_get(m, "amount")),
-                    code, minor);
+        ac_money_text(text, json_integer_value(json_object_get(m, "amount")),
+                      cur);
         if (payee) {
             snprintf(detail, sizeof detail, "to %s: %s", payee,
                      purpose ? purpose : "");

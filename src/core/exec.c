@@ -1037,10 +1037,7 @@ static enum ac_status field_amount(const struct kind_ctx *k,
 /* An amount with its currency, for messages. */
 static void money_text(const struct ac_state *s, int64_t amount, char out[48])
 {
-    struct ac_currency cur = ac_state_currency(s);
-    char num[32];
-    ac_money_format(num, amount, cur.minor);
-    snprintf(out, 48, "%s %s", num, cur.code);
+    ac_money_text(out, amount, ac_state_currency(s));
 }
 
 /* The budget of c can give the amount at key. */

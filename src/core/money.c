@@ -79,6 +79,13 @@ void ac_money_format(char out[32], int64_t amount, int minor)
     snprintf(out, 32, "%s%" PRIu64 "%s", amount < 0 ? "-" : "", mag, frac);
 }
 
+void ac_money_text(char out[48], int64_t amount, struct ac_currency cur)
+{
+    char num[32];
+    ac_money_format(num, amount, cur.minor);
+    snprintf(out, 48, "%s %s", num, cur.code);
+}
+
 bool ac_money_parse(struct ac_str text, int minor, int64_t *out)
 {
     uint64_t v = 0;

@@ -34,6 +34,10 @@ const struct ac_currency *ac_currency_find(struct ac_str code);
  * is "1234.56", -5 is "-0.05". out holds at least 32 bytes. */
 void ac_money_format(char out[32], int64_t amount, int minor);
 
+/* amount with its currency code: "1234.56 EUR". out holds at least 48
+ * bytes. */
+void ac_money_text(char out[48], int64_t amount, struct ac_currency cur);
+
 /* Reads an amount written in major units ("12.34", "12", "0.5"; a comma
  * may stand for the point) into minor units. False when text is not such
  * a number, has more decimals than minor, or is over AC_MONEY_MAX. */
