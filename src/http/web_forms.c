@@ -883,32 +883,43 @@ static const char *field_of(struct ac_request *r, struct ac_str where)
     return ac_arena_str(&r->arena, ac_str_c(name)).ptr;
 }
 
+/* Where a command with a page of its own (not a proposal's) shows its
+ * result: into to; false for the commands on proposals. */
+static bool own_page(const struct ac_request *r, char *to, size_t size)
+{
+    const struct ac_cmd *c = &r->job.cmd;
+    switch (c->type) {
+    case AC_CMD_DELEGATE:
+    case AC_CMD_REVOKE:
+    case AC_CMD_REFUSE:
+        snprintf(to, size, "/delegations");
+        return true;
+    case AC_CMD_COMMIT:
+    case AC_CMD_UPDATE:
+        snprintf(to, size, "/commitments");
+        return true;
+    case AC_CMD_BUCKET:
+    case AC_CMD_PLEDGE:
+        snprintf(to, size, "/rounds/%.*s%s%.*s", (int)c->round.len,
+                 c->round.ptr ? c->round.ptr : "",
+                 c->type == AC_CMD_PLEDGE ? "#" : "", (int)c->bucket.len,
+                 c->bucket.ptr ? c->bucket.ptr : "");
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void after_write(struct ac_request *r)
 {
     struct ac_reply *rp = &r->reply;
     struct ac_page pg;
-    char to[96];
-    bool delegation = r->job.cmd.type == AC_CMD_DELEGATE ||
-                      r->job.cmd.type == AC_CMD_REVOKE ||
-                      r->job.cmd.type == AC_CMD_REFUSE;
-    bool pb =
-        r->job.cmd.type == AC_CMD_BUCKET || r->job.cmd.type == AC_CMD_PLEDGE;
-    bool commit =
-        r->job.cmd.type == AC_CMD_COMMIT || r->job.cmd.type == AC_CMD_UPDATE;
+    char to[128];
 
-    if ((delegation || pb || commit) && rp->status != 401) {
+    if (own_page(r, to, sizeof to) && rp->status != 401) {
         /* the page shows the change; a refusal's reason on its own page */
-        if (rp->status >= 200 && rp->status < 300 && pb) {
-            const char *round = ac_web_field(r, "round");
-            snprintf(to, sizeof to, "/rounds/%.40s%s%.*s",
-                     r->job.cmd.type == AC_CMD_BUCKET ? r->job.cmd.round.ptr
-                                                      : (round ? round : ""),
-                     r->job.cmd.type == AC_CMD_PLEDGE ? "#" : "",
-                     (int)r->job.cmd.bucket.len,
-                     r->job.cmd.bucket.ptr ? r->job.cmd.bucket.ptr : "");
+        if (rp->status >= 200 && rp->status < 300) {
             ac_web_redirect(r, to);
-        } else if (rp->status >= 200 && rp->status < 300) {
-            ac_web_redirect(r, commit ? "/commitments" : "/delegations");
         } else {
             struct ac_val *v = NULL;
             struct ac_str detail = AC_STR("the change was refused");
@@ -1113,8 +1124,17 @@ void ac_web_post_bucket(struct ac_request *r)
 
 void ac_web_post_pledge(struct ac_request *r)
 {
+    const struct ac_bucket *b;
     job_start(r, AC_CMD_PLEDGE, 200);
     r->job.cmd.bucket = r->param;
+    /* the round, for the page to come back to (not read by the command) */
+    pthread_rwlock_rdlock(&r->svc->lock);
+    b = ac_state_bucket(&r->svc->state, r->param);
+    if (b) {
+        r->job.cmd.round =
+            ac_arena_str(&r->arena, r->svc->state.rounds[b->round].id);
+    }
+    pthread_rwlock_unlock(&r->svc->lock);
     if (!form_money(r, "amount", "/amount", &r->job.cmd.amount)) {
         after_write(r);
         return;

@@ -153,9 +153,8 @@ void ac_web_ledger(struct ac_request *r)
 /* One bucket: what it is, how far it got, who pledged, and the viewer's
  * pledge form while it can take one. */
 static void bucket_card(struct ac_page *pg, const struct ac_state *s,
-                        const struct ac_pb_round *r, const struct ac_bucket *b,
-                        struct ac_str me, bool can_pledge,
-                        struct ac_currency cur)
+                        const struct ac_bucket *b, struct ac_str me,
+                        bool can_pledge, struct ac_currency cur)
 {
     char total[32], target[32], mine[32] = "";
     const struct ac_pledge *own = ac_state_pledge(s, b, me);
@@ -209,13 +208,12 @@ static void bucket_card(struct ac_page *pg, const struct ac_state *s,
                  b->id.ptr);
         ac_page_form_begin(pg, action, "filters");
         ac_page_printf(pg,
-                       "<input type=\"hidden\" name=\"round\" value=\"%.*s\">"
                        "<div class=\"field\"><label for=\"pledge-%.*s\">Your "
                        "pledge (%s)</label><input type=\"text\" "
                        "inputmode=\"decimal\" id=\"pledge-%.*s\" "
                        "name=\"amount\" value=\"%s\" required></div>",
-                       (int)r->id.len, r->id.ptr, (int)b->id.len, b->id.ptr,
-                       cur.code, (int)b->id.len, b->id.ptr, mine);
+                       (int)b->id.len, b->id.ptr, cur.code, (int)b->id.len,
+                       b->id.ptr, mine);
         ac_page_raw(pg, "<button type=\"submit\">Pledge</button></form>");
     }
     ac_page_raw(pg, "</section>");
@@ -292,8 +290,7 @@ void ac_web_round(struct ac_request *r)
         bool any = false;
         for (size_t i = 0; i < s->bucket_count; i++) {
             if (&s->rounds[s->buckets[i].round] == round) {
-                bucket_card(&pg, s, round, &s->buckets[i], me, open && who >= 0,
-                            cur);
+                bucket_card(&pg, s, &s->buckets[i], me, open && who >= 0, cur);
                 any = true;
             }
         }
