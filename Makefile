@@ -16,7 +16,7 @@ B ?= build/$(MODE)
 # server's notifications) is loaded at run time when first needed
 # (src/base/curl_dl.c), so a server without notifications does not carry
 # it (docs/performance.md).
-PKGS := libmicrohttpd jansson sqlite3 libsodium libcmark-gfm
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcmark-gfm libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
@@ -108,7 +108,7 @@ test: deps
 	@$(MAKE) --no-print-directory node_modules
 	@$(MAKE) --no-print-directory MODE=debug B=build/debug tests-build
 	@$(MAKE) --no-print-directory MODE=asan B=build/asan tests-build
-	@tools/run-tests build/debug build/asan
+	@tools/run-tests --pg build/debug build/asan
 
 check:
 	@$(MAKE) --no-print-directory MODE=debug tests-run

@@ -55,6 +55,11 @@ static inline bool ac_cli_has(const struct ac_cli_args *a, const char *name)
 #define AC_CLI_USAGE(a, err, ...)                                              \
     ((a)->usage = true, ac_err_set((err), AC_EINVAL, __VA_ARGS__))
 
+/* The store of an operator command: --data DIR or --store URL, exactly
+ * one (a usage error otherwise). */
+enum ac_status ac_cli_location(struct ac_cli_args *a, const char **loc,
+                               struct ac_err *err);
+
 typedef enum ac_status (*ac_cli_fn)(struct ac_cli_args *a, struct ac_err *err);
 
 /* Operator commands (cmd_init.c, cmd_serve.c, cmd_export.c,

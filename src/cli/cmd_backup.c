@@ -13,12 +13,15 @@
 
 enum ac_status ac_cli_backup(struct ac_cli_args *a, struct ac_err *err)
 {
-    const char *dir = ac_cli_get(a, "--data"), *to = ac_cli_get(a, "--to");
+    const char *dir = NULL, *to = ac_cli_get(a, "--to");
     struct ac_store *st = NULL, *copy = NULL;
     int64_t seq = 0, count = 0;
     char head[AC_HEX_LEN + 1] = "";
-    enum ac_status rc = ac_store_open(dir, false, &st, err);
+    enum ac_status rc = ac_cli_location(a, &dir, err);
 
+    if (rc == AC_OK) {
+        rc = ac_store_open(dir, false, &st, err);
+    }
     if (rc == AC_ENOTFOUND) {
         return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", dir);
     }

@@ -539,19 +539,22 @@ static enum ac_status gen_proposals(struct demo *d, long n, int64_t now,
 
 static void print_login(const char *dir)
 {
+    char where[512];
+    ac_store_where(dir, where, sizeof where);
     printf("\nmembers alice, bob, carol, dana and erin; password \"%s\"\n"
-           "\nonce the server runs (accord serve --data %s), log in:\n"
+           "\nonce the server runs (accord serve %s %s), log in:\n"
            "  curl -s -X POST http://127.0.0.1:8080/api/v1/session \\\n"
            "       -H 'Content-Type: application/json' \\\n"
            "       -d '{\"member\":\"alice\",\"password\":\"%s\"}'\n"
            "  ACCORD_PASSWORD=%s accord login --server "
            "http://127.0.0.1:8080 --member alice\n",
-           DEMO_PASSWORD, dir, DEMO_PASSWORD, DEMO_PASSWORD);
+           DEMO_PASSWORD, ac_store_is_url(dir) ? "--store" : "--data", where,
+           DEMO_PASSWORD, DEMO_PASSWORD);
 }
 
 enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
 {
-    const char *dir = ac_cli_get(a, "--data");
+    const char *dir = NULL;
     const char *members = ac_cli_get(a, "--members");
     const char *proposals = ac_cli_get(a, "--proposals");
     struct demo *d = NULL;
@@ -570,6 +573,10 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
                                   &more, NULL) != AC_OK) {
         return AC_CLI_USAGE(a, err, "--proposals must be a number from 0 to %d",
                             DEMO_PROPOSALS_MAX);
+    }
+    rc = ac_cli_location(a, &dir, err);
+    if (rc != AC_OK) {
+        return rc;
     }
     d = calloc(1, sizeof *d);
     if (!d) {
@@ -590,9 +597,11 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
     }
     if (seq > 0) {
         ac_hex_encode(hex, head, AC_HASH_LEN);
+        char where[512];
+        ac_store_where(dir, where, sizeof where);
         printf("%s already holds an organisation (%lld events, head %s): "
                "left as it is\n",
-               dir, (long long)seq, hex);
+               where, (long long)seq, hex);
         print_login(dir);
         goto out;
     }
@@ -608,7 +617,11 @@ enum ac_status ac_cli_demo(struct ac_cli_args *a, struct ac_err *err)
         goto out;
     }
     ac_hex_encode(hex, d->s.head, AC_HASH_LEN);
-    printf("demo organisation \"%s\" created in %s\n", DEMO_ORG, dir);
+    {
+        char where[512];
+        ac_store_where(dir, where, sizeof where);
+        printf("demo organisation \"%s\" created in %s\n", DEMO_ORG, where);
+    }
     printf("%zu active members, %zu circles, %zu agreements, %zu "
            "proposals\n",
            d->s.active_count, d->s.circle_count, d->s.agreement_count,

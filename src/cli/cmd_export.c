@@ -12,11 +12,16 @@
 
 enum ac_status ac_cli_export(struct ac_cli_args *a, struct ac_err *err)
 {
-    const char *dir = ac_cli_get(a, "--data");
+    const char *dir = NULL;
     struct ac_store *st = NULL;
-    enum ac_status rc = ac_store_open(dir, false, &st, err);
+    char where[512];
+    enum ac_status rc = ac_cli_location(a, &dir, err);
+    if (rc == AC_OK) {
+        rc = ac_store_open(dir, false, &st, err);
+    }
     if (rc == AC_ENOTFOUND) {
-        return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", dir);
+        ac_store_where(dir, where, sizeof where);
+        return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", where);
     }
     if (rc != AC_OK) {
         return rc;

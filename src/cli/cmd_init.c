@@ -39,8 +39,10 @@ static enum ac_status check_empty(const char *dir, struct ac_err *err)
         rc = ac_store_head(st, &seq, head, err);
     }
     if (rc == AC_OK && seq > 0) {
+        char where[512];
+        ac_store_where(dir, where, sizeof where);
         rc = ac_err_set(err, AC_ECONFLICT,
-                        "%s already holds an organisation (%lld events)", dir,
+                        "%s already holds an organisation (%lld events)", where,
                         (long long)seq);
     }
     if (st) {
@@ -51,7 +53,7 @@ static enum ac_status check_empty(const char *dir, struct ac_err *err)
 
 enum ac_status ac_cli_init(struct ac_cli_args *a, struct ac_err *err)
 {
-    const char *dir = ac_cli_get(a, "--data");
+    const char *dir = NULL;
     const char *org = ac_cli_get(a, "--org");
     const char *founder = ac_cli_get(a, "--founder");
     const char *name = ac_cli_get(a, "--name");
@@ -64,6 +66,7 @@ enum ac_status ac_cli_init(struct ac_cli_args *a, struct ac_err *err)
     char password[AC_CLIENT_PASSWORD_MAX];
     char phc[AC_PHC_MAX];
     char head[AC_HEX_LEN + 1];
+    char where[512];
     enum ac_status rc;
 
     ac_arena_init(&arena, ARENA_CAP);
@@ -75,6 +78,9 @@ enum ac_status ac_cli_init(struct ac_cli_args *a, struct ac_err *err)
     /* the founding is checked before anything touches the disk */
     rc = ac_exec_found(&s, ac_str_c(org), ac_str_c(founder), ac_str_c(name),
                        now_ms(), &arena, &batch, err);
+    if (rc == AC_OK) {
+        rc = ac_cli_location(a, &dir, err);
+    }
     if (rc == AC_OK) {
         rc = check_empty(dir, err);
     }
@@ -102,14 +108,16 @@ enum ac_status ac_cli_init(struct ac_cli_args *a, struct ac_err *err)
     extra.password_count = 1;
     rc = ac_log_commit(st, &batch, &extra, err);
     if (rc == AC_ECONFLICT) {
+        ac_store_where(dir, where, sizeof where);
         rc = ac_err_set(err, AC_ECONFLICT, "%s already holds an organisation",
-                        dir);
+                        where);
     }
     if (rc != AC_OK) {
         goto out;
     }
     ac_hex_encode(head, s.head, AC_HASH_LEN);
-    printf("organisation \"%s\" founded in %s\n", org, dir);
+    ac_store_where(dir, where, sizeof where);
+    printf("organisation \"%s\" founded in %s\n", org, where);
     printf("founder      %s (%s)\n", founder, name);
     printf("head         %lld %s\n", (long long)s.seq, head);
 out:

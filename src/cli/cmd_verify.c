@@ -15,9 +15,11 @@ static enum ac_status verify_dir(const char *dir, int64_t *count,
                                  char head[AC_HEX_LEN + 1], struct ac_err *err)
 {
     struct ac_store *st = NULL;
+    char where[512];
     enum ac_status rc = ac_store_open(dir, false, &st, err);
     if (rc == AC_ENOTFOUND) {
-        return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", dir);
+        ac_store_where(dir, where, sizeof where);
+        return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", where);
     }
     if (rc == AC_OK) {
         rc = ac_log_verify_store(st, count, head, err);
@@ -50,8 +52,16 @@ enum ac_status ac_cli_verify(struct ac_cli_args *a, struct ac_err *err)
     char head[AC_HEX_LEN + 1] = "";
     enum ac_status rc;
 
+    if (!dir) {
+        dir = ac_cli_get(a, "--store");
+    }
     if ((dir != NULL) == (a->pos_count == 1)) {
-        return AC_CLI_USAGE(a, err, "give either --data DIR or FILE");
+        return AC_CLI_USAGE(a, err,
+                            "give either --data DIR, --store URL or "
+                            "FILE");
+    }
+    if (a->pos_count == 0 && (rc = ac_cli_location(a, &dir, err)) != AC_OK) {
+        return rc;
     }
     rc = dir ? verify_dir(dir, &count, head, err)
              : verify_file(a->pos[0], &count, head, err);

@@ -36,7 +36,10 @@ struct command {
 #define JSON_HELP "print the server's JSON unchanged"
 
 static const struct ac_cli_opt opts_init[] = {
-    {"--data", "DIR", true, "data folder to create the organisation in"},
+    {"--data", "DIR", false, "data folder to create the organisation in"},
+    {"--store", "URL", false,
+     "a PostgreSQL database instead of a data folder "
+     "(postgres://USER@HOST/DB; docs/scaling.md)"},
     {"--org", "NAME", true, "the organisation's name"},
     {"--founder", "ID", true,
      "the founding member's id ([a-z0-9][a-z0-9_-]{0,31})"},
@@ -45,7 +48,10 @@ static const struct ac_cli_opt opts_init[] = {
 };
 
 static const struct ac_cli_opt opts_serve[] = {
-    {"--data", "DIR", true, "data folder of the organisation"},
+    {"--data", "DIR", false, "data folder of the organisation"},
+    {"--store", "URL", false,
+     "a PostgreSQL database instead of a data folder "
+     "(postgres://USER@HOST/DB; docs/scaling.md)"},
     {"--listen", "ADDR:PORT", false,
      "address to listen on (default 127.0.0.1:8080)"},
     {"--config", "FILE", false,
@@ -55,23 +61,34 @@ static const struct ac_cli_opt opts_serve[] = {
 };
 
 static const struct ac_cli_opt opts_backup[] = {
-    {"--data", "DIR", true, "data folder of the organisation"},
+    {"--data", "DIR", false, "data folder of the organisation"},
+    {"--store", "URL", false,
+     "a PostgreSQL store: refused, since pg_dump backs it up "
+     "(docs/operations.md#postgresql)"},
     {"--to", "NEWDIR", true, "a new folder for the copy"},
     {NULL, NULL, false, NULL},
 };
 
 static const struct ac_cli_opt opts_data[] = {
-    {"--data", "DIR", true, "data folder of the organisation"},
+    {"--data", "DIR", false, "data folder of the organisation"},
+    {"--store", "URL", false,
+     "a PostgreSQL database instead of a data folder "
+     "(postgres://USER@HOST/DB; docs/scaling.md)"},
     {NULL, NULL, false, NULL},
 };
 
 static const struct ac_cli_opt opts_verify[] = {
     {"--data", "DIR", false, "verify the log stored in this data folder"},
+    {"--store", "URL", false,
+     "verify the log stored in this PostgreSQL database"},
     {NULL, NULL, false, NULL},
 };
 
 static const struct ac_cli_opt opts_demo[] = {
-    {"--data", "DIR", true, "data folder for the demo organisation"},
+    {"--data", "DIR", false, "data folder for the demo organisation"},
+    {"--store", "URL", false,
+     "a PostgreSQL database instead of a data folder "
+     "(postgres://USER@HOST/DB; docs/scaling.md)"},
     {"--members", "N", false,
      "also admit N generated members m0001, m0002, ... (0..100000)"},
     {"--proposals", "N", false,

@@ -6,21 +6,26 @@
  * Invariants: a key's failure times are its newest ones (at most its
  * limit), in order; both tables prune expired entries as they grow; a
  * session is put back into the cache from the store only if no session
- * was revoked since the store was read. */
+ * was revoked since the store was read; a cached session is read from the
+ * store again after RECHECK_MS, so a logout through another server on
+ * the same database ends it here too within that time (while the store
+ * cannot answer, the cached session goes on). */
 #include "http_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_MAX 128   /* "p:ADDR MEMBER" fits */
-#define PRUNE_AT 4096 /* entries before a sweep of expired ones */
+#define KEY_MAX 128     /* "p:ADDR MEMBER" fits */
+#define PRUNE_AT 4096   /* entries before a sweep of expired ones */
+#define RECHECK_MS 5000 /* a cached session's life before the store again */
 
 struct entry {
     struct entry *next;              /* bucket chain */
     char key[KEY_MAX];               /* token hash, "a:ADDR", "p:ADDR ID" */
     char member[AC_MEMBER_BUF];      /* sessions */
     int64_t expires;                 /* sessions: ms */
+    int64_t checked;                 /* sessions: ms, when read or made */
     int64_t times[AC_ADDR_FAILURES]; /* failures: ms, oldest first */
     size_t count;                    /* failures held */
 };
@@ -198,6 +203,7 @@ static void session_put(struct ac_auth *au, const char *token_hash,
     if (e) {
         snprintf(e->member, sizeof e->member, "%s", member);
         e->expires = expires;
+        e->checked = ac_service_now();
     }
 }
 
@@ -234,16 +240,18 @@ bool ac_auth_session_refill(struct ac_auth *au, const char *token_hash,
 }
 
 bool ac_auth_session_get(struct ac_auth *au, const char *token_hash,
-                         int64_t now, char member[AC_MEMBER_BUF])
+                         int64_t now, char member[AC_MEMBER_BUF], bool *stale)
 {
     struct entry **pp;
     bool found = false;
+    *stale = false;
     pthread_mutex_lock(&au->lock);
     pp = slot(&au->sessions, token_hash);
     if (*pp && (*pp)->expires <= now) {
         drop(&au->sessions, pp);
     } else if (*pp) {
         memcpy(member, (*pp)->member, sizeof(*pp)->member);
+        *stale = (*pp)->checked + RECHECK_MS <= now;
         found = true;
     }
     pthread_mutex_unlock(&au->lock);

@@ -143,9 +143,11 @@ void ac_auth_free(struct ac_auth *au);
 /* Remembers a new session (token hash -> member until expires, ms). */
 void ac_auth_session_put(struct ac_auth *au, const char *token_hash,
                          const char *member, int64_t expires);
-/* The member of a live session, false when unknown here or expired. */
+/* The member of a live session, false when unknown here or expired;
+ * *stale when it is due to be read from the store again (a logout may
+ * have ended it through another server). */
 bool ac_auth_session_get(struct ac_auth *au, const char *token_hash,
-                         int64_t now, char member[AC_MEMBER_BUF]);
+                         int64_t now, char member[AC_MEMBER_BUF], bool *stale);
 /* A session read from the store goes back into memory only if no session
  * was revoked since: read the epoch before the store, then refill with
  * it (false: not kept, the answer read may still be used). */
@@ -219,6 +221,10 @@ struct ac_service {
     bool stop;                  /* writer exits once the queue is empty */
     pthread_t writer;
     bool has_writer;
+    bool follow;        /* the log may have moved under us; atomic */
+    bool following;     /* the follower thread runs; atomic stop flag */
+    pthread_t follower; /* waits for other servers' appends */
+    bool has_follower;
 
     struct ac_auth *auth;        /* owned */
     char dummy_phc[AC_PHC_MAX];  /* verified for unknown members */

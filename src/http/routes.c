@@ -207,30 +207,41 @@ enum ac_status ac_route_session(struct ac_request *r, const char *token,
 {
     struct ac_service *svc = r->svc;
     int64_t now = ac_service_now();
-    bool active = true;
+    bool active = true, stale = false;
 
     if (!*token || strlen(token) > BEARER_MAX) {
         return ac_err_set(err, AC_EDENIED, "the token is unknown or expired");
     }
     ac_token_hash(r->token_hash, ac_str_c(token));
-    if (!ac_auth_session_get(svc->auth, r->token_hash, now, r->member)) {
+    if (!ac_auth_session_get(svc->auth, r->token_hash, now, r->member,
+                             &stale) ||
+        stale) {
         /* Read before the store: a logout that deletes the row after
          * this lookup read it keeps the session out of memory. */
         uint64_t epoch = ac_auth_session_epoch(svc->auth);
+        char cached[AC_MEMBER_BUF];
         int64_t expires;
-        enum ac_status st = ac_store_session_get(
-            svc->store, ac_str_c(r->token_hash), now, r->member, &expires, err);
+        enum ac_status st;
+        memcpy(cached, r->member, sizeof cached);
+        st = ac_store_session_get(svc->store, ac_str_c(r->token_hash), now,
+                                  r->member, &expires, err);
         if (st == AC_ENOTFOUND) {
+            /* ended through another server on the same store */
+            ac_auth_session_revoke(svc->auth, r->token_hash);
             r->member[0] = '\0';
             return ac_err_set(err, AC_EDENIED,
                               "the token is unknown or expired");
         }
-        if (st != AC_OK) {
+        if (st != AC_OK && stale) {
+            /* the store is away: what it said last still holds */
+            memcpy(r->member, cached, sizeof cached);
+        } else if (st != AC_OK) {
             r->member[0] = '\0';
             return st;
+        } else {
+            ac_auth_session_refill(svc->auth, r->token_hash, r->member,
+                                   expires, epoch);
         }
-        ac_auth_session_refill(svc->auth, r->token_hash, r->member, expires,
-                               epoch);
     }
     if (check_active) {
         const struct ac_member *m;

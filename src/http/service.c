@@ -22,6 +22,8 @@
 
 #define BATCH_ARENA_CAP ((size_t)256 << 20) /* bytes of one batch */
 #define TICK_MS 1000                        /* the writer's longest sleep */
+#define FOLLOW_MS 500 /* the follower's longest wait for other servers */
+#define POLL_MS 250   /* head checks of a store without notifications */
 
 int64_t ac_service_now(void)
 {
@@ -71,6 +73,59 @@ static enum ac_status reload(struct ac_service *svc, struct ac_err *err)
 static void log_line(const char *what, const struct ac_err *e)
 {
     fprintf(stderr, "accord: %s: %s\n", what, e->msg);
+}
+
+/* Folds in what other servers on the same database appended after the
+ * state's head (seq and hash as the store reports them). The caller holds
+ * the write lock. A state that cannot follow is reloaded. */
+static enum ac_status catch_up(struct ac_service *svc, int64_t seq,
+                               const uint8_t hash[AC_HASH_LEN],
+                               struct ac_err *err)
+{
+    int64_t count = 0;
+    enum ac_status st;
+
+    if (seq == svc->state.seq &&
+        memcmp(hash, svc->state.head, AC_HASH_LEN) == 0) {
+        return AC_OK;
+    }
+    st = seq > svc->state.seq
+             ? ac_log_follow(svc->store, &svc->state, &count, err)
+             : ac_err_set(err, AC_ECORRUPT,
+                          "the stored log (event %" PRId64
+                          ") is behind this server's (event %" PRId64 ")",
+                          seq, svc->state.seq);
+    if (st == AC_OK && (svc->state.seq != seq ||
+                        memcmp(hash, svc->state.head, AC_HASH_LEN) != 0)) {
+        st = ac_err_set(err, AC_ECORRUPT,
+                        "the stored log does not lead to its head (event "
+                        "%" PRId64 ")",
+                        seq);
+    }
+    if (st != AC_OK) {
+        log_line("cannot follow the log", err);
+        st = reload(svc, err);
+    }
+    if (st == AC_OK && count > 0 && svc->notify) {
+        ac_notify_wake(svc->notify, svc->state.seq);
+    }
+    return st;
+}
+
+/* The problem detail of a write the store refused: its reason, and that
+ * nothing was written. */
+static void store_failed(struct ac_job *jobs, const struct ac_err *e)
+{
+    char detail[320];
+    snprintf(detail, sizeof detail,
+             "the store failed (%s); nothing was "
+             "written",
+             e->msg);
+    for (struct ac_job *j = jobs; j; j = j->next) {
+        if (!j->reply.status) {
+            ac_api_problem(&j->reply, 503, detail, NULL);
+        }
+    }
 }
 
 /* ---- one batch ---- */
@@ -252,7 +307,8 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
     bool reload_after = false;
     enum ac_status st = AC_OK;
     struct ac_err e = {0};
-    int64_t now;
+    int64_t now, head_seq;
+    uint8_t head_hash[AC_HASH_LEN];
 
     *rest = NULL;
     for (struct ac_job *j = jobs; j; j = j->next) {
@@ -267,11 +323,23 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
     ac_arena_init(&a, BATCH_ARENA_CAP);
     pthread_rwlock_wrlock(&svc->lock);
     if (svc->broken && reload(svc, &e) != AC_OK) {
-        for (struct ac_job *j = jobs; j; j = j->next) {
-            ac_api_problem(&j->reply, 503,
-                           "the store failed; nothing was written", NULL);
-        }
+        store_failed(jobs, &e);
         st = ac_err_set(err, e.code, "%s", e.msg);
+        goto out;
+    }
+    /* Under the store's write lock, nobody else appends until this batch
+     * committed: what others appended before is folded in first. */
+    st = ac_store_write_begin(svc->store, &head_seq, head_hash, &e);
+    if (st == AC_OK) {
+        __atomic_store_n(&svc->follow, false, __ATOMIC_SEQ_CST);
+        st = catch_up(svc, head_seq, head_hash, &e);
+        if (st != AC_OK) {
+            ac_store_write_end(svc->store);
+        }
+    }
+    if (st != AC_OK) {
+        store_failed(jobs, &e);
+        ac_err_set(err, e.code, "%s", e.msg);
         goto out;
     }
     now = exec_now(svc);
@@ -297,16 +365,20 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
     }
     if (b.count > 0) {
         st = ac_log_commit(svc->store, &b, &extra, &e);
+        /* released by the append, unless the commit failed before it */
+        ac_store_write_end(svc->store);
         if (st == AC_OK && svc->notify) {
             ac_notify_wake(svc->notify, svc->state.seq);
         }
+    } else {
+        ac_store_write_end(svc->store);
     }
     if (st != AC_OK) {
         log_line("the store failed", &e);
         for (i = 0; i < n; i++) {
-            ac_api_problem(&slots[i].job->reply, 503,
-                           "the store failed; nothing was written", NULL);
+            slots[i].job->reply.status = 0;
         }
+        store_failed(jobs, &e);
         ac_err_set(err, e.code, "%s", e.msg);
         reload_after = true;
     }
@@ -392,9 +464,64 @@ static void deadline_at(struct timespec *ts, int64_t ms)
     }
 }
 
+/* Folds in what other servers appended, outside any batch: when the
+ * follower heard of an append, and once per tick in case it could not. */
+static void follow_now(struct ac_service *svc)
+{
+    struct ac_err e = {0};
+    uint8_t hash[AC_HASH_LEN];
+    int64_t seq;
+
+    __atomic_store_n(&svc->follow, false, __ATOMIC_SEQ_CST);
+    if (ac_store_head(svc->store, &seq, hash, &e) != AC_OK) {
+        return; /* the next batch says why */
+    }
+    /* The writer alone changes the state: it may read it unlocked. */
+    if (seq == svc->state.seq &&
+        memcmp(hash, svc->state.head, AC_HASH_LEN) == 0) {
+        return;
+    }
+    pthread_rwlock_wrlock(&svc->lock);
+    catch_up(svc, seq, hash, &e);
+    pthread_rwlock_unlock(&svc->lock);
+}
+
+/* Waits for appends by other servers on the same database and wakes the
+ * writer to fold them in. */
+static void *follower_main(void *arg)
+{
+    struct ac_service *svc = arg;
+    bool told = false;
+    while (__atomic_load_n(&svc->following, __ATOMIC_SEQ_CST)) {
+        struct ac_err e = {0};
+        bool moved = false;
+        if (ac_store_wait(svc->store, FOLLOW_MS, &moved, &e) != AC_OK) {
+            struct timespec ts = {0, FOLLOW_MS * 1000000L};
+            if (!told) {
+                log_line("cannot listen for other servers' appends", &e);
+            }
+            told = true;
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        told = false;
+        if (moved) {
+            __atomic_store_n(&svc->follow, true, __ATOMIC_SEQ_CST);
+            pthread_mutex_lock(&svc->qlock);
+            pthread_cond_signal(&svc->qcond);
+            pthread_mutex_unlock(&svc->qlock);
+        }
+    }
+    return NULL;
+}
+
 static void *writer_main(void *arg)
 {
     struct ac_service *svc = arg;
+    int64_t followed = mono_ms();
+    /* A store that cannot tell of others' appends is asked for its head
+     * this often instead. */
+    int64_t poll_ms = ac_store_can_wait(svc->store) ? TICK_MS : POLL_MS;
     for (;;) {
         struct ac_job *jobs;
         struct ac_err e = {0};
@@ -402,7 +529,7 @@ static void *writer_main(void *arg)
         /* The writer is the only one to change the state, so it may read
          * it without the lock. */
         int64_t due = ac_state_next_due(&svc->state);
-        int64_t wait = TICK_MS;
+        int64_t wait = poll_ms;
 
         if (due != INT64_MAX) {
             int64_t left = due - ac_service_now();
@@ -414,7 +541,8 @@ static void *writer_main(void *arg)
             wait = left < 0 ? 0 : (left < wait ? left : wait);
         }
         pthread_mutex_lock(&svc->qlock);
-        if (!svc->head && !svc->stop && wait > 0) {
+        if (!svc->head && !svc->stop && wait > 0 &&
+            !__atomic_load_n(&svc->follow, __ATOMIC_SEQ_CST)) {
             struct timespec ts;
             deadline_at(&ts, wait);
             pthread_cond_timedwait(&svc->qcond, &svc->qlock, &ts);
@@ -424,6 +552,11 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&svc->qlock);
         if (stop) {
             break;
+        }
+        if (!jobs && (__atomic_load_n(&svc->follow, __ATOMIC_SEQ_CST) ||
+                      mono_ms() - followed >= poll_ms)) {
+            followed = mono_ms();
+            follow_now(svc);
         }
         if (!jobs && (svc->broken || power_due(svc) ||
                       ac_state_next_due(&svc->state) <= ac_service_now())) {
@@ -465,6 +598,9 @@ static enum ac_status open_notify(struct ac_service *svc,
     enum ac_status st;
     if (cfg->config) {
         snprintf(path, sizeof path, "%s", cfg->config);
+    } else if (ac_store_is_url(cfg->data)) {
+        /* a database has no folder for a settings file: none is read */
+        path[0] = '\0';
     } else {
         snprintf(path, sizeof path, "%s/%s", cfg->data, AC_NOTIFY_CONF);
     }
@@ -531,9 +667,10 @@ enum ac_status ac_service_open(struct ac_service *svc,
         return st;
     }
     if (!svc->state.founded) {
+        char where[512];
+        ac_store_where(cfg->data, where, sizeof where);
         return ac_err_set(err, AC_ENOTFOUND,
-                          "no organisation in \"%s\": run accord init",
-                          cfg->data);
+                          "no organisation in \"%s\": run accord init", where);
     }
     st = open_notify(svc, cfg, err);
     if (st != AC_OK) {
@@ -560,6 +697,15 @@ enum ac_status ac_service_start(struct ac_service *svc, struct ac_err *err)
             return st;
         }
         ac_notify_wake(svc->notify, svc->state.seq);
+    }
+    if (ac_store_can_wait(svc->store)) {
+        __atomic_store_n(&svc->following, true, __ATOMIC_SEQ_CST);
+        rc = pthread_create(&svc->follower, NULL, follower_main, svc);
+        if (rc != 0) {
+            return ac_err_set(err, AC_ENOMEM, "cannot start the follower: %s",
+                              strerror(rc));
+        }
+        svc->has_follower = true;
     }
     rc = pthread_create(&svc->writer, NULL, writer_main, svc);
     if (rc != 0) {
@@ -599,6 +745,11 @@ void ac_service_drain(struct ac_service *svc)
     if (svc->has_writer) {
         pthread_join(svc->writer, NULL);
         svc->has_writer = false;
+    }
+    if (svc->has_follower) {
+        __atomic_store_n(&svc->following, false, __ATOMIC_SEQ_CST);
+        pthread_join(svc->follower, NULL);
+        svc->has_follower = false;
     }
 }
 

@@ -214,6 +214,27 @@ enum ac_status ac_log_load(struct ac_store *st, struct ac_state *s,
     return rs;
 }
 
+enum ac_status ac_log_follow(struct ac_store *st, struct ac_state *s,
+                             int64_t *count, struct ac_err *err)
+{
+    struct replay r;
+    struct unseal_ctx u = {s, err};
+    int64_t before = s->seq;
+    enum ac_status rs;
+
+    replay_init(&r, s, "stored text", err);
+    r.chain.seq = s->seq;
+    memcpy(r.chain.head, s->head, AC_HASH_LEN);
+    r.chain.time = s->time;
+    rs = ac_store_scan_rows(st, s->seq, -1, replay_row, &r, err);
+    *count = s->seq - before;
+    replay_release(&r);
+    if (rs == AC_OK && *count > 0) {
+        rs = ac_store_sealed_scan(st, load_sealed, &u, err);
+    }
+    return rs;
+}
+
 enum ac_status ac_log_commit(struct ac_store *st, const struct ac_batch *b,
                              struct ac_store_append *extra, struct ac_err *err)
 {

@@ -18,6 +18,13 @@
 enum ac_status ac_log_load(struct ac_store *st, struct ac_state *s,
                            struct ac_err *err);
 
+/* Folds into s (holding the log up to s->seq) the events stored after
+ * it, checking each as a load does, and then the kept secret answers
+ * again: what other servers on the same database appended. *count is the
+ * number of events folded in. */
+enum ac_status ac_log_follow(struct ac_store *st, struct ac_state *s,
+                             int64_t *count, struct ac_err *err);
+
 /* Encodes the batch's events and appends them (with the side writes in
  * extra, whose events/texts/count are filled here) in one transaction,
  * expecting the head that precedes the first event. */

@@ -128,8 +128,9 @@ struct conn {
 struct sq {
     struct ac_store base;     /* first: the front casts to it */
     char *path;               /* DIR/accord.db; owned */
-    pthread_mutex_t write_mu; /* guards writer */
+    pthread_mutex_t write_mu; /* guards writer and begun */
     struct conn writer;
+    bool begun; /* ac_store_write_begin holds the lock (write_mu held) */
     pthread_mutex_t pool_mu; /* guards readers[].busy */
     struct conn readers[READERS];
 };
@@ -807,6 +808,45 @@ static enum ac_status sq_sealed_scan(struct ac_store *st, ac_store_sealed_fn fn,
                      "cannot read the secret answers", err);
 }
 
+/* The write transaction: BEGIN IMMEDIATE holds off writers in other
+ * processes too. */
+static enum ac_status sq_write_begin(struct ac_store *st, int64_t *seq,
+                                     uint8_t hash[AC_HASH_LEN],
+                                     struct ac_err *err)
+{
+    struct sq *s = sq_of(st);
+    struct conn *c = &s->writer;
+    enum ac_status rs;
+
+    pthread_mutex_lock(&s->write_mu);
+    rs = run(c, Q_BEGIN, "cannot start the append", err);
+    if (rs == AC_OK) {
+        rs = read_head(c, seq, hash, err);
+    }
+    if (rs != AC_OK) {
+        if (!sqlite3_get_autocommit(c->db)) {
+            run(c, Q_ROLLBACK, "cannot roll back", NULL);
+        }
+        pthread_mutex_unlock(&s->write_mu);
+        return rs;
+    }
+    s->begun = true;
+    return AC_OK;
+}
+
+static void sq_write_end(struct ac_store *st)
+{
+    struct sq *s = sq_of(st);
+    if (!s->begun) {
+        return;
+    }
+    if (!sqlite3_get_autocommit(s->writer.db)) {
+        run(&s->writer, Q_ROLLBACK, "cannot roll back", NULL);
+    }
+    s->begun = false;
+    pthread_mutex_unlock(&s->write_mu);
+}
+
 static enum ac_status sq_append(struct ac_store *st,
                                 const struct ac_store_append *w,
                                 int64_t expect_seq,
@@ -819,10 +859,15 @@ static enum ac_status sq_append(struct ac_store *st,
     int64_t seq;
     enum ac_status rs;
 
-    pthread_mutex_lock(&s->write_mu);
-    rs = run(c, Q_BEGIN, "cannot start the append", err);
-    if (rs != AC_OK) {
-        goto out;
+    if (s->begun) {
+        /* the lock is held since ac_store_write_begin */
+        s->begun = false;
+    } else {
+        pthread_mutex_lock(&s->write_mu);
+        rs = run(c, Q_BEGIN, "cannot start the append", err);
+        if (rs != AC_OK) {
+            goto out;
+        }
     }
     rs = read_head(c, &seq, hash, err);
     if (rs != AC_OK) {
@@ -1197,6 +1242,8 @@ const struct ac_store_ops ac_store_sqlite_ops = {
     .open = sq_open,
     .close = sq_close,
     .head = sq_head,
+    .write_begin = sq_write_begin,
+    .write_end = sq_write_end,
     .append = sq_append,
     .scan = sq_scan,
     .password_set = sq_password_set,

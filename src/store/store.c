@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/ascii.h"
@@ -24,8 +25,8 @@ static const struct backend {
     const char *scheme;             /* "name://" prefix, or "" */
     const struct ac_store_ops *ops; /* NULL when not built */
 } backends[] = {
-    {"postgres://", NULL},
-    {"postgresql://", NULL},
+    {"postgres://", &ac_store_pg_ops},
+    {"postgresql://", &ac_store_pg_ops},
     {"", &ac_store_sqlite_ops},
 };
 
@@ -89,6 +90,31 @@ enum ac_status ac_store_open(const char *location, bool create,
     }
     return ac_err_set(err, AC_EINVAL, "unknown store scheme \"%.*s\"", (int)n,
                       location);
+}
+
+bool ac_store_is_url(const char *location)
+{
+    return location && scheme_len(location) > 0;
+}
+
+void ac_store_where(const char *location, char *out, size_t size)
+{
+    size_t n = scheme_len(location), end, at, colon;
+    const char *rest = location + n;
+
+    if (n == 0) {
+        snprintf(out, size, "%s", location);
+        return;
+    }
+    end = strcspn(rest, "?#");
+    at = strcspn(rest, "@/?#");
+    if (rest[at] != '@') {
+        snprintf(out, size, "%.*s%.*s", (int)n, location, (int)end, rest);
+        return;
+    }
+    colon = strcspn(rest, ":@");
+    snprintf(out, size, "%.*s%.*s%.*s", (int)n, location, (int)colon, rest,
+             (int)(end - at), rest + at);
 }
 
 void ac_store_close(struct ac_store *st)
@@ -169,6 +195,35 @@ enum ac_status ac_store_append(struct ac_store *st,
         return s;
     }
     return st->ops->append(st, w, expect_seq, expect_hash, err);
+}
+
+enum ac_status ac_store_write_begin(struct ac_store *st, int64_t *seq,
+                                    uint8_t hash[AC_HASH_LEN],
+                                    struct ac_err *err)
+{
+    return st->ops->write_begin(st, seq, hash, err);
+}
+
+void ac_store_write_end(struct ac_store *st)
+{
+    st->ops->write_end(st);
+}
+
+bool ac_store_can_wait(const struct ac_store *st)
+{
+    return st->ops->wait != NULL;
+}
+
+enum ac_status ac_store_wait(struct ac_store *st, int timeout_ms, bool *moved,
+                             struct ac_err *err)
+{
+    *moved = false;
+    if (!st->ops->wait) {
+        return ac_err_set(err, AC_EINVAL,
+                          "the %s store cannot tell of appends by others",
+                          st->ops->name);
+    }
+    return st->ops->wait(st, timeout_ms < 0 ? 0 : timeout_ms, moved, err);
 }
 
 /* Adapts a full-row callback to the public one. */

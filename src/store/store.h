@@ -15,6 +15,7 @@
 #define ACCORD_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -71,6 +72,14 @@ enum ac_status ac_store_open(const char *location, bool create,
                              struct ac_store **out, struct ac_err *err);
 void ac_store_close(struct ac_store *st);
 
+/* Whether location names a database (postgres://, postgresql://) rather
+ * than a data folder. */
+bool ac_store_is_url(const char *location);
+
+/* The location for messages and logs: a folder as it is, a URL without
+ * its password and query (which may hold one). */
+void ac_store_where(const char *location, char *out, size_t size);
+
 /* The head of the log: seq 0 and zero hash when empty. */
 enum ac_status ac_store_head(struct ac_store *st, int64_t *seq,
                              uint8_t hash[AC_HASH_LEN], struct ac_err *err);
@@ -83,6 +92,28 @@ enum ac_status ac_store_append(struct ac_store *st,
                                int64_t expect_seq,
                                const uint8_t expect_hash[AC_HASH_LEN],
                                struct ac_err *err);
+
+/* Takes the log's write lock, which holds off every other writer (in
+ * this process, other processes and other servers on the same database),
+ * and reads the head under it. The caller may then catch up with the
+ * store, decide, and append: the append expects this head, cannot
+ * conflict, and releases the lock; ac_store_write_end releases it when
+ * nothing is appended. Nothing else may be written meanwhile from the
+ * same thread. */
+enum ac_status ac_store_write_begin(struct ac_store *st, int64_t *seq,
+                                    uint8_t hash[AC_HASH_LEN],
+                                    struct ac_err *err);
+/* Releases a write lock taken by ac_store_write_begin and not yet
+ * released by an append; does nothing otherwise. */
+void ac_store_write_end(struct ac_store *st);
+
+/* Whether ac_store_wait can tell of appends by other servers. */
+bool ac_store_can_wait(const struct ac_store *st);
+/* Waits up to timeout_ms for an append to the log by any server on the
+ * same database. *moved is true when one may have come (after a
+ * reconnection too); the caller reads the head to know. */
+enum ac_status ac_store_wait(struct ac_store *st, int timeout_ms, bool *moved,
+                             struct ac_err *err);
 
 /* Calls fn for events with seq > after, at most limit of them (limit < 0:
  * all), in order. */

@@ -22,6 +22,12 @@ struct ac_store_ops {
     void (*close)(struct ac_store *st);
     enum ac_status (*head)(struct ac_store *st, int64_t *seq,
                            uint8_t hash[AC_HASH_LEN], struct ac_err *err);
+    /* Takes the chain's write lock and reads the head under it; the
+     * next append (or write_end) releases it. */
+    enum ac_status (*write_begin)(struct ac_store *st, int64_t *seq,
+                                  uint8_t hash[AC_HASH_LEN],
+                                  struct ac_err *err);
+    void (*write_end)(struct ac_store *st);
     enum ac_status (*append)(struct ac_store *st,
                              const struct ac_store_append *w,
                              int64_t expect_seq,
@@ -29,6 +35,9 @@ struct ac_store_ops {
                              struct ac_err *err);
     enum ac_status (*scan)(struct ac_store *st, int64_t after, int64_t limit,
                            ac_store_full_row_fn fn, void *ctx,
+                           struct ac_err *err);
+    /* NULL when the backend cannot tell of appends by others. */
+    enum ac_status (*wait)(struct ac_store *st, int timeout_ms, bool *moved,
                            struct ac_err *err);
     enum ac_status (*password_set)(struct ac_store *st, struct ac_str member,
                                    struct ac_str phc, struct ac_err *err);
@@ -67,6 +76,8 @@ struct ac_store {
 
 /* SQLite: location is a data folder holding accord.db. */
 extern const struct ac_store_ops ac_store_sqlite_ops;
+/* PostgreSQL: location is a postgres:// or postgresql:// URL. */
+extern const struct ac_store_ops ac_store_pg_ops;
 
 /* As ac_store_scan, also giving each row's stored hash column. */
 enum ac_status ac_store_scan_rows(struct ac_store *st, int64_t after,

@@ -44,7 +44,7 @@ static void build_past(const char *data)
     cr_assert(ac_secret_init());
     ac_arena_init(&a, 0);
     ac_state_init(&s, &a);
-    cr_assert_eq(ac_store_open(data, true, &st, &e), AC_OK, "%s", e.msg);
+    cr_assert_eq(t_store_open(data, true, &st, &e), AC_OK, "%s", e.msg);
     cr_assert_eq(ac_exec_found(&s, AC_STR("Clockwork"), AC_STR("alice"),
                                AC_STR("Alice"), t0, &a, &b, &e),
                  AC_OK, "%s", e.msg);

@@ -30,7 +30,7 @@ static void build_log(const char *data, int64_t opened)
     cr_assert(ac_secret_init());
     ac_arena_init(&a, 0);
     ac_state_init(&s, &a);
-    cr_assert_eq(ac_store_open(data, true, &st, &e), AC_OK, "%s", e.msg);
+    cr_assert_eq(t_store_open(data, true, &st, &e), AC_OK, "%s", e.msg);
     cr_assert_eq(ac_exec_found(&s, AC_STR("Clockwork"), AC_STR("alice"),
                                AC_STR("Alice"), opened - 60000, &a, &b, &e),
                  AC_OK, "%s", e.msg);

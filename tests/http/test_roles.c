@@ -76,7 +76,7 @@ static void build_log(const char *data, int64_t now)
     cr_assert(ac_secret_init());
     ac_arena_init(&p.a, 0);
     ac_state_init(&p.s, &p.a);
-    cr_assert_eq(ac_store_open(data, true, &p.st, &e), AC_OK, "%s", e.msg);
+    cr_assert_eq(t_store_open(data, true, &p.st, &e), AC_OK, "%s", e.msg);
     cr_assert_eq(ac_exec_found(&p.s, AC_STR("Rota"), AC_STR("alice"),
                                AC_STR("Alice"), t0 - 60000, &p.a, &b, &e),
                  AC_OK, "%s", e.msg);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/arena.h"
 #include "base/ascii.h"
@@ -48,12 +49,13 @@ static int64_t t0(void)
     return INT64_C(1795845600000);
 }
 
+/* Opens the store of a test folder: the folder, or its own database when
+ * the tests run on PostgreSQL (t_pg). */
 static struct ac_store *open_store(const char *path, bool create)
 {
     struct ac_store *st = NULL;
     struct ac_err e = {0};
-    cr_assert_eq(ac_store_open(path, create, &st, &e), AC_OK, "open: %s",
-                 e.msg);
+    cr_assert_eq(t_store_open(path, create, &st, &e), AC_OK, "open: %s", e.msg);
     cr_assert_not_null(st);
     return st;
 }
@@ -63,10 +65,20 @@ static char *db_path(void)
     return t_fmt("%s/accord.db", dir);
 }
 
-/* Runs SQL on the database file behind the store's back. */
+/* Runs SQL on the database behind the store's back. */
 static void tamper(const char *sql)
 {
     char *path = db_path();
+    if (t_pg()) {
+        long changed = 0;
+        char *out = t_sql(dir, sql, &changed);
+        cr_assert_not_null(out, "%s failed", sql);
+        cr_assert_gt(changed + (strstr(sql, "TRIGGER") ? 1 : 0), 0,
+                     "%s changed nothing", sql);
+        free(out);
+        free(path);
+        return;
+    }
     sqlite3 *db = NULL;
     char *msg = NULL;
     cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL),
@@ -227,13 +239,17 @@ Test(store, create_opens_an_empty_store_with_private_files)
     ac_arena_init(&a, 0);
     append_n(st, &a, 1, "first");
 
-    cr_assert_eq(stat(nested, &sb), 0);
-    cr_assert(S_ISDIR(sb.st_mode));
-    cr_assert_eq(sb.st_mode & 0777, 0700, "folder mode %o", sb.st_mode & 0777);
-    cr_assert_eq(stat(file, &sb), 0);
-    cr_assert_eq(sb.st_mode & 0777, 0600, "file mode %o", sb.st_mode & 0777);
-    cr_assert_eq(stat(wal, &sb), 0, "the store is in WAL mode");
-    cr_assert_eq(sb.st_mode & 0777, 0600, "wal mode %o", sb.st_mode & 0777);
+    if (!t_pg()) {
+        cr_assert_eq(stat(nested, &sb), 0);
+        cr_assert(S_ISDIR(sb.st_mode));
+        cr_assert_eq(sb.st_mode & 0777, 0700, "folder mode %o",
+                     sb.st_mode & 0777);
+        cr_assert_eq(stat(file, &sb), 0);
+        cr_assert_eq(sb.st_mode & 0777, 0600, "file mode %o",
+                     sb.st_mode & 0777);
+        cr_assert_eq(stat(wal, &sb), 0, "the store is in WAL mode");
+        cr_assert_eq(sb.st_mode & 0777, 0600, "wal mode %o", sb.st_mode & 0777);
+    }
     ac_store_close(st);
     ac_arena_release(&a);
 
@@ -252,6 +268,19 @@ Test(store, missing_store_without_create_is_not_found)
     struct ac_err e = {0};
     struct stat sb;
 
+    if (t_pg()) {
+        /* a database that is not there; one without the tables */
+        char *url = t_fmt("%s/nowhere_%d", t_pg(), (int)getpid());
+        cr_assert_eq(ac_store_open(url, false, &st, &e), AC_EIO);
+        cr_assert_null(st);
+        cr_assert(strstr(e.msg, "cannot connect to the database"), "%s", e.msg);
+        cr_assert(strstr(e.msg, "nowhere"), "%s", e.msg);
+        free(url);
+        cr_assert_eq(t_store_open(dir, false, &st, &e), AC_ENOTFOUND);
+        cr_assert_str_eq(e.msg, "no accord store in the database");
+        free(missing);
+        return;
+    }
     cr_assert_eq(ac_store_open(missing, false, &st, &e), AC_ENOTFOUND);
     cr_assert_null(st);
     cr_assert(strstr(e.msg, "nowhere"), "%s", e.msg);
@@ -265,9 +294,17 @@ Test(store, other_schemes_are_refused)
 {
     struct ac_store *st = NULL;
     struct ac_err e = {0};
-    cr_assert_eq(ac_store_open("postgres://localhost/accord", true, &st, &e),
-                 AC_EINVAL);
-    cr_assert_str_eq(e.msg, "postgres backend not built yet");
+    char where[128];
+    /* PostgreSQL is a known scheme: nothing listens on port 1 */
+    cr_assert_eq(ac_store_open("postgres://127.0.0.1:1/accord", true, &st, &e),
+                 AC_EIO);
+    cr_assert(strstr(e.msg, "cannot connect to the database"), "%s", e.msg);
+    cr_assert_null(st);
+    ac_store_where("postgresql://ann:s3cret@db.example:5432/coop?password=x",
+                   where, sizeof where);
+    cr_assert_str_eq(where, "postgresql://ann@db.example:5432/coop");
+    ac_store_where("/srv/accord/coop", where, sizeof where);
+    cr_assert_str_eq(where, "/srv/accord/coop");
     cr_assert_eq(ac_store_open("ftp://example.org/x", true, &st, &e),
                  AC_EINVAL);
     cr_assert(strstr(e.msg, "ftp://"), "%s", e.msg);
@@ -283,6 +320,22 @@ Test(store, settings_are_wal_and_schema_is_pinned)
     sqlite3_stmt *q = NULL;
 
     ac_store_close(st);
+    if (t_pg()) {
+        char *cols = t_sql(dir,
+                           "SELECT string_agg(column_name || ' ' || "
+                           "data_type, ', ' ORDER BY ordinal_position) "
+                           "FROM information_schema.columns WHERE "
+                           "table_name = 'events'",
+                           NULL);
+        char *version = t_sql(
+            dir, "SELECT value FROM meta WHERE key = 'schema_version'", NULL);
+        cr_assert_str_eq(cols, "seq bigint, hash text, body text");
+        cr_assert_str_eq(version, "1");
+        free(cols);
+        free(version);
+        free(path);
+        return;
+    }
     cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
                  SQLITE_OK);
     cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL),
@@ -309,7 +362,7 @@ Test(store, a_newer_schema_is_refused)
     ac_store_close(st);
     tamper("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
     st = NULL;
-    cr_assert_eq(ac_store_open(dir, false, &st, &e), AC_EINVAL);
+    cr_assert_eq(t_store_open(dir, false, &st, &e), AC_EINVAL);
     cr_assert(strstr(e.msg, "schema version 2"), "%s", e.msg);
     cr_assert_null(st);
 }
@@ -320,11 +373,18 @@ Test(store, a_foreign_database_is_refused)
     sqlite3 *db = NULL;
     struct ac_store *st = NULL;
     struct ac_err e = {0};
-    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-    cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL),
-                 SQLITE_OK);
-    sqlite3_close(db);
-    cr_assert_eq(ac_store_open(dir, false, &st, &e), AC_ECORRUPT);
+    if (t_pg()) {
+        /* a table of the same name that is not accord's */
+        char *none = t_sql(dir, "CREATE TABLE events(x int)", NULL);
+        cr_assert_not_null(none);
+        free(none);
+    } else {
+        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+        cr_assert_eq(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL),
+                     SQLITE_OK);
+        sqlite3_close(db);
+    }
+    cr_assert_eq(t_store_open(dir, false, &st, &e), AC_ECORRUPT);
     cr_assert(strstr(e.msg, "not an accord store"), "%s", e.msg);
     free(path);
 }
@@ -461,8 +521,18 @@ Test(store, a_database_failure_mid_append_rolls_everything_back)
     cr_assert_eq(ac_store_invite_put(st, AC_STR("ana"), AC_STR("code-1"), &e),
                  AC_OK);
     /* The disk "fills up" on the second event of the batch. */
-    tamper("CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.seq = 2 "
-           "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    if (t_pg()) {
+        tamper("CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql "
+               "AS "
+               "$$BEGIN RAISE EXCEPTION 'database or disk is full'; END$$; "
+               "CREATE FUNCTION ioerr() RETURNS trigger LANGUAGE plpgsql AS "
+               "$$BEGIN RAISE EXCEPTION 'disk I/O error'; END$$; "
+               "CREATE TRIGGER boom BEFORE INSERT ON events FOR EACH ROW "
+               "WHEN (NEW.seq = 2) EXECUTE FUNCTION disk_full()");
+    } else {
+        tamper("CREATE TRIGGER full BEFORE INSERT ON events WHEN NEW.seq = 2 "
+               "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    }
     tb_build(&a, &b, 0, zero, 3, "doomed");
     cr_assert_eq(tb_append(st, &b, 0, zero, &pw, 1, "code-1", &e), AC_EIO);
     cr_assert(strstr(e.msg, "event 2"), "%s", e.msg);
@@ -476,15 +546,20 @@ Test(store, a_database_failure_mid_append_rolls_everything_back)
                  "the invite is not taken");
 
     /* The side writes fail after all the events went in. */
-    tamper("DROP TRIGGER full; CREATE TRIGGER full BEFORE INSERT ON "
-           "passwords BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    if (t_pg()) {
+        tamper("DROP TRIGGER boom ON events; CREATE TRIGGER boom BEFORE "
+               "INSERT ON passwords FOR EACH ROW EXECUTE FUNCTION ioerr()");
+    } else {
+        tamper("DROP TRIGGER full; CREATE TRIGGER full BEFORE INSERT ON "
+               "passwords BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    }
     cr_assert_eq(tb_append(st, &b, 0, zero, &pw, 1, "code-1", &e), AC_EIO);
     cr_assert(strstr(e.msg, "password"), "%s", e.msg);
     cr_assert_eq(count_rows(st), 0);
     cr_assert_eq(ac_store_invite_get(st, AC_STR("ana"), phc, &e), AC_OK);
 
     /* A taken (unknown) invite refuses the append as a whole. */
-    tamper("DROP TRIGGER full");
+    tamper(t_pg() ? "DROP TRIGGER boom ON passwords" : "DROP TRIGGER full");
     cr_assert_eq(tb_append(st, &b, 0, zero, &pw, 1, "code-2", &e),
                  AC_ECONFLICT);
     cr_assert_eq(count_rows(st), 0);
@@ -1533,13 +1608,9 @@ Test(store, sealed_answers_live_and_die_with_appends)
     ac_store_close(st);
     {
         /* as a store made before the table existed */
-        char *path = db_path();
-        sqlite3 *db = NULL;
-        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-        cr_assert_eq(sqlite3_exec(db, "DROP TABLE sealed", NULL, NULL, NULL),
-                     SQLITE_OK, "%s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        free(path);
+        char *none = t_sql(dir, "DROP TABLE sealed", NULL);
+        cr_assert_not_null(none);
+        free(none);
     }
     st = open_store(dir, false); /* an older store gains the table */
     cr_assert_eq(ac_store_head(st, &seq, head, &e), AC_OK);
@@ -1615,13 +1686,9 @@ Test(store, notification_settings_are_kept_per_member)
     static char big[65538];
     ac_store_close(st);
     {
-        char *path = db_path();
-        sqlite3 *db = NULL;
-        cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-        cr_assert_eq(sqlite3_exec(db, "DROP TABLE notify", NULL, NULL, NULL),
-                     SQLITE_OK, "%s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        free(path);
+        char *none = t_sql(dir, "DROP TABLE notify", NULL);
+        cr_assert_not_null(none);
+        free(none);
     }
     st = open_store(dir, false); /* an older store gains the table */
     cr_assert_eq(ac_store_notify_put(st, AC_STR("carol"),

@@ -4,6 +4,9 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -15,9 +18,12 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "store/store.h"
 
 char *t_fmt(const char *fmt, ...)
 {
@@ -64,6 +70,146 @@ const char *t_bin(void)
     return b ? b : "build/debug/accord";
 }
 
+const char *t_pg(void)
+{
+    const char *pg = getenv("ACCORD_TEST_PG");
+    return pg && *pg ? pg : NULL;
+}
+
+/* A database name of the folder's own: "t" and a hash of its path. */
+static void db_name(const char *data, char out[24])
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)data; *p; p++) {
+        h = (h ^ *p) * 1099511628211ULL;
+    }
+    snprintf(out, 24, "t%016llx", (unsigned long long)h);
+}
+
+char *t_store(const char *data)
+{
+    char name[24], *admin, *sql;
+    PGconn *c;
+    PGresult *r;
+
+    if (!t_pg()) {
+        return t_fmt("%s", data);
+    }
+    /* the folder holds the test's other files, such as accord.conf */
+    mkdir(data, 0700);
+    db_name(data, name);
+    admin = t_fmt("%s/postgres", t_pg());
+    sql = t_fmt("CREATE DATABASE %s", name);
+    c = PQconnectdb(admin);
+    r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (!state || strcmp(state, "42P04") != 0) { /* not "exists" */
+            fprintf(stderr, "cannot create database %s: %s\n", name,
+                    PQerrorMessage(c));
+        }
+    }
+    PQclear(r);
+    PQfinish(c);
+    free(sql);
+    free(admin);
+    return t_fmt("%s/%s", t_pg(), name);
+}
+
+static char *sql_sqlite(const char *data, const char *sql, long *changed)
+{
+    char *path = t_fmt("%s/accord.db", data), *out = NULL;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    free(path);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+    }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(q, 0);
+            out = t_fmt("%s", v ? v : "");
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            out = t_fmt("%s", "");
+            rc = SQLITE_OK;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "sqlite: %s: %s\n", sql, sqlite3_errmsg(db));
+    }
+    if (changed) {
+        *changed = sqlite3_changes(db);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return out;
+}
+
+static char *sql_pg(const char *data, const char *sql, long *changed)
+{
+    char *url = t_store(data), *out = NULL;
+    PGconn *c = PQconnectdb(url);
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType s = PQresultStatus(r);
+    if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK) {
+        out = t_fmt("%s", s == PGRES_TUPLES_OK && PQntuples(r) > 0
+                              ? PQgetvalue(r, 0, 0)
+                              : "");
+        if (changed) {
+            *changed = strtol(PQcmdTuples(r), NULL, 10);
+        }
+    } else {
+        fprintf(stderr, "postgresql: %s: %s\n", sql, PQerrorMessage(c));
+    }
+    PQclear(r);
+    PQfinish(c);
+    free(url);
+    return out;
+}
+
+char *t_sql(const char *data, const char *sql, long *changed)
+{
+    if (changed) {
+        *changed = 0;
+    }
+    return t_pg() ? sql_pg(data, sql, changed) : sql_sqlite(data, sql, changed);
+}
+
+int t_store_open(const char *data, bool create, struct ac_store **st,
+                 struct ac_err *err)
+{
+    char *loc = t_store(data);
+    int rc = (int)ac_store_open(loc, create, st, err);
+    free(loc);
+    return rc;
+}
+
+/* Under t_pg(), the operator commands that take --data DIR take
+ * --store URL instead: argv rewritten in place, the URLs kept in urls
+ * (freed by the caller). */
+static void to_store(const char **argv, char **urls)
+{
+    static const char *const verbs[] = {"init", "serve",  "export", "verify",
+                                        "demo", "backup", NULL};
+    bool op = false;
+    if (!t_pg() || !argv[1]) {
+        return;
+    }
+    for (size_t i = 0; verbs[i]; i++) {
+        op = op || strcmp(argv[1], verbs[i]) == 0;
+    }
+    for (size_t i = 2; op && argv[i] && argv[i + 1]; i++) {
+        if (strcmp(argv[i], "--data") == 0) {
+            argv[i] = "--store";
+            argv[i + 1] = *urls++ = t_store(argv[i + 1]);
+        }
+    }
+}
+
 static char *slurp_fd(int fd)
 {
     size_t len = 0, cap = 4096;
@@ -101,6 +247,7 @@ int t_run(const char *const args[], const char *const env[], const char *input,
     int in[2];
     size_t argc = 0;
     const char **argv;
+    char **urls;
     pid_t pid;
     int status = -1;
 
@@ -108,8 +255,10 @@ int t_run(const char *const args[], const char *const env[], const char *input,
         argc++;
     }
     argv = calloc(argc + 2, sizeof *argv);
+    urls = calloc(argc + 1, sizeof *urls);
     argv[0] = t_bin();
     memcpy(argv + 1, args, argc * sizeof *argv);
+    to_store(argv, urls);
     if (pipe(in) != 0) {
         return -1;
     }
@@ -153,6 +302,10 @@ int t_run(const char *const args[], const char *const env[], const char *input,
     unlink(outpath);
     unlink(errpath);
     free(argv);
+    for (size_t i = 0; urls && urls[i]; i++) {
+        free(urls[i]);
+    }
+    free(urls);
     if (WIFSIGNALED(status)) {
         return 128 + WTERMSIG(status);
     }
@@ -211,6 +364,16 @@ bool t_server_start(struct t_server *s, const char *data)
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (!getenv("ACCORD_TEST_VERBOSE")) {
                 dup2(devnull, 1);
+            }
+            if (t_pg()) {
+                char *conf = t_fmt("%s/accord.conf", data);
+                char *url = t_store(data);
+                if (access(conf, F_OK) == 0) {
+                    execl(t_bin(), t_bin(), "serve", "--store", url, "--config",
+                          conf, "--listen", listen, (char *)NULL);
+                }
+                execl(t_bin(), t_bin(), "serve", "--store", url, "--listen",
+                      listen, (char *)NULL);
             }
             execl(t_bin(), t_bin(), "serve", "--data", data, "--listen", listen,
                   (char *)NULL);

@@ -18,6 +18,28 @@ void t_rmrf(const char *path);
 /* The accord binary under test. */
 const char *t_bin(void);
 
+/* The PostgreSQL cluster the store tests run on (ACCORD_TEST_PG, a base
+ * URL such as postgres://postgres@127.0.0.1:5432), or NULL: SQLite data
+ * folders. Under it, accord's operator commands (init, serve, export,
+ * verify, demo) given --data DIR run with --store and a database of
+ * DIR's own instead, so the same tests cover both backends. */
+const char *t_pg(void);
+/* The store location for a test data folder: the folder, or under
+ * t_pg() its database (created on first use). malloc'd. */
+char *t_store(const char *data);
+
+/* Runs one SQL statement on the store of a test data folder, whichever
+ * the backend: the first column of the first row (malloc'd; "" when no
+ * row), or NULL on failure with the reason on stderr. *changed, when not
+ * NULL, gets the number of rows the statement changed. */
+char *t_sql(const char *data, const char *sql, long *changed);
+
+/* ac_store_open on t_store(data). */
+struct ac_store;
+struct ac_err;
+int t_store_open(const char *data, bool create, struct ac_store **st,
+                 struct ac_err *err);
+
 /* Runs accord with args (NULL-ended, without argv[0]) and optional
  * environment additions ("NAME=value", NULL-ended) and standard input.
  * Returns the exit status (or 128+signal); out/err may be NULL. */
