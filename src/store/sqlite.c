@@ -156,11 +156,23 @@ static enum ac_status status_of(int rc)
 }
 
 /* Reports an SQLite failure as "what: why", taking why from the
- * connection while it still describes this failure. */
+ * connection while it still describes this failure. A full disk is named
+ * as such: SQLite reports ENOSPC on a write as SQLITE_FULL, but as an I/O
+ * error when the shared-memory index cannot grow. Other I/O errors carry
+ * the system's reason, which SQLite's "disk I/O error" leaves out. */
 static enum ac_status fail(sqlite3 *db, int rc, const char *what,
                            struct ac_err *err)
 {
+    int sys = db ? sqlite3_system_errno(db) : 0;
     const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+    if ((rc & 0xff) == SQLITE_FULL ||
+        ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))) {
+        return ac_err_set(err, AC_EIO, "%s: the disk is full", what);
+    }
+    if ((rc & 0xff) == SQLITE_IOERR && sys != 0) {
+        return ac_err_set(err, AC_EIO, "%s: %s (%s)", what, why, strerror(sys));
+    }
     return ac_err_set(err, status_of(rc), "%s: %s", what, why);
 }
 
