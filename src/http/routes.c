@@ -1032,13 +1032,23 @@ static void put_notifications(struct ac_request *r)
                                           "digest", NULL};
     struct ac_err e = {0};
     json_t *j = NULL, *out = NULL;
+    const struct ac_member *m;
+    bool active;
     int64_t head;
+    /* No job for the writer, which checks that the member is active:
+     * checked here, as for a read. */
+    pthread_rwlock_rdlock(&r->svc->lock);
+    head = r->svc->state.seq;
+    m = ac_state_member(&r->svc->state, ac_str_c(r->member));
+    active = m && m->status == AC_MEMBER_ACTIVE;
+    pthread_rwlock_unlock(&r->svc->lock);
+    if (!active) {
+        unauthorized(r, "the token's member is not an active member");
+        return;
+    }
     if (!parse_body(r, false, allowed, &j)) {
         return;
     }
-    pthread_rwlock_rdlock(&r->svc->lock);
-    head = r->svc->state.seq;
-    pthread_rwlock_unlock(&r->svc->lock);
     if (ac_notify_put(r->svc->notify, r->member, j, head, &out, &e) != AC_OK) {
         fail(r, &e);
     } else {
