@@ -239,8 +239,8 @@ enum ac_status ac_route_session(struct ac_request *r, const char *token,
             r->member[0] = '\0';
             return st;
         } else {
-            ac_auth_session_refill(svc->auth, r->token_hash, r->member,
-                                   expires, epoch);
+            ac_auth_session_refill(svc->auth, r->token_hash, r->member, expires,
+                                   epoch);
         }
     }
     if (check_active) {
