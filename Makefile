@@ -13,14 +13,16 @@ MODE ?= release
 B ?= build/$(MODE)
 
 # accord links what the server needs; libcurl (member commands, and the
-# server's notifications) is loaded at run time when first needed
-# (src/base/curl_dl.c), so a server without notifications does not carry
-# it (docs/performance.md).
-PKGS := libmicrohttpd jansson sqlite3 libsodium libcmark-gfm libpq
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl 2>/dev/null)
+# server's notifications) and libpq (a PostgreSQL store) are loaded at run
+# time when first needed (src/base/curl_dl.c, src/store/pq_dl.c), so a
+# server that does not use them does not carry them (docs/performance.md).
+PKGS := libmicrohttpd jansson sqlite3 libsodium libcmark-gfm
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libpq 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null)
-TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null) $(CURL_LIBS)
+PQ_LIBS := $(shell pkg-config --libs libpq 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs criterion 2>/dev/null) $(CURL_LIBS) \
+             $(PQ_LIBS)
 
 WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
         -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \

@@ -24,9 +24,13 @@
 #include "store/store_int.h"
 
 #include "base/ascii.h"
+#include "store/pq_dl.h"
+
+/* libpq, loaded at the first open (pq_dl.h); set before any connection
+ * exists and never changed after. */
+static const struct ac_pq *pq;
 
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -157,10 +161,10 @@ static struct pg *pg_of(struct ac_store *st)
 /* libpq's message without its final newline, into buf. */
 static const char *why_of(PGconn *pg, const PGresult *r, char *buf, size_t size)
 {
-    const char *m = r ? PQresultErrorMessage(r) : NULL;
+    const char *m = r ? pq->PQresultErrorMessage(r) : NULL;
     size_t n;
     if (!m || !*m) {
-        m = pg ? PQerrorMessage(pg) : "out of memory";
+        m = pg ? pq->PQerrorMessage(pg) : "out of memory";
     }
     snprintf(buf, size, "%s", m);
     n = strlen(buf);
@@ -183,7 +187,7 @@ static enum ac_status fail(PGconn *pg, const PGresult *r, const char *what,
                            struct ac_err *err)
 {
     char why[200];
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *state = r ? pq->PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     why_of(pg, r, why, sizeof why);
     if (state && strcmp(state, "23505") == 0) {
         return ac_err_set(err, AC_ECONFLICT, "%s: %s", what, why);
@@ -191,7 +195,7 @@ static enum ac_status fail(PGconn *pg, const PGresult *r, const char *what,
     if (state && strcmp(state, "53100") == 0) {
         return ac_err_set(err, AC_EIO, "%s: the database's disk is full", what);
     }
-    if (!pg || PQstatus(pg) != CONNECTION_OK) {
+    if (!pg || pq->PQstatus(pg) != CONNECTION_OK) {
         return ac_err_set(err, AC_EIO, "%s: the database is unreachable: %s",
                           what, why);
     }
@@ -211,7 +215,7 @@ static void quiet(void *arg, const char *message)
 
 static void conn_close(struct conn *c)
 {
-    PQfinish(c->pg);
+    pq->PQfinish(c->pg);
     c->pg = NULL;
     c->prepared = 0;
 }
@@ -226,32 +230,32 @@ static enum ac_status conn_ready(struct conn *c, bool *fresh,
     if (fresh) {
         *fresh = false;
     }
-    if (c->pg && PQstatus(c->pg) == CONNECTION_OK) {
+    if (c->pg && pq->PQstatus(c->pg) == CONNECTION_OK) {
         return AC_OK;
     }
     if (!c->pg) {
-        c->pg = PQconnectdb(c->conninfo);
+        c->pg = pq->PQconnectdb(c->conninfo);
         if (!c->pg) {
             return ac_err_set(err, AC_ENOMEM, "out of memory");
         }
-        PQsetNoticeProcessor(c->pg, quiet, NULL);
+        pq->PQsetNoticeProcessor(c->pg, quiet, NULL);
     } else {
-        PQreset(c->pg);
+        pq->PQreset(c->pg);
     }
     c->prepared = 0;
-    if (PQstatus(c->pg) != CONNECTION_OK) {
+    if (pq->PQstatus(c->pg) != CONNECTION_OK) {
         return ac_err_set(err, AC_EIO, "cannot connect to the database: %s",
                           why_of(c->pg, NULL, why, sizeof why));
     }
     if (c->settings) {
         /* not conn_exec: a failure here is not retried */
-        PGresult *r = PQexec(c->pg, c->settings);
+        PGresult *r = pq->PQexec(c->pg, c->settings);
         enum ac_status st =
-            PQresultStatus(r) == PGRES_COMMAND_OK
+            pq->PQresultStatus(r) == PGRES_COMMAND_OK
                 ? AC_OK
                 : fail(c->pg, r, "cannot configure the database connection",
                        err);
-        PQclear(r);
+        pq->PQclear(r);
         if (st != AC_OK) {
             return st;
         }
@@ -267,7 +271,7 @@ static enum ac_status conn_ready(struct conn *c, bool *fresh,
  * nothing of it can have been kept. */
 static bool retry(struct conn *c, bool idle)
 {
-    return idle && PQstatus(c->pg) == CONNECTION_BAD &&
+    return idle && pq->PQstatus(c->pg) == CONNECTION_BAD &&
            conn_ready(c, NULL, NULL) == AC_OK;
 }
 
@@ -276,19 +280,19 @@ static bool retry(struct conn *c, bool idle)
 static enum ac_status conn_exec(struct conn *c, const char *sql,
                                 const char *what, struct ac_err *err)
 {
-    bool idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
-    PGresult *r = PQexec(c->pg, sql);
-    ExecStatusType s = PQresultStatus(r);
+    bool idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    PGresult *r = pq->PQexec(c->pg, sql);
+    ExecStatusType s = pq->PQresultStatus(r);
     enum ac_status st = AC_OK;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && retry(c, idle)) {
-        PQclear(r);
-        r = PQexec(c->pg, sql);
-        s = PQresultStatus(r);
+        pq->PQclear(r);
+        r = pq->PQexec(c->pg, sql);
+        s = pq->PQresultStatus(r);
     }
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         st = fail(c->pg, r, what, err);
     }
-    PQclear(r);
+    pq->PQclear(r);
     return st;
 }
 
@@ -301,35 +305,35 @@ static PGresult *run(struct conn *c, enum query q, const char *const *params,
     char name[16];
     PGresult *r;
     ExecStatusType s;
-    bool idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    bool idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 
     snprintf(name, sizeof name, "q%d", (int)q);
 again:
     if (!(c->prepared & (1ULL << q))) {
-        r = PQprepare(c->pg, name, queries[q], 0, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        r = pq->PQprepare(c->pg, name, queries[q], 0, NULL);
+        if (pq->PQresultStatus(r) != PGRES_COMMAND_OK) {
             if (retry(c, idle)) {
-                PQclear(r);
+                pq->PQclear(r);
                 idle = false; /* once */
                 goto again;
             }
             fail(c->pg, r, what, err);
-            PQclear(r);
+            pq->PQclear(r);
             return NULL;
         }
-        PQclear(r);
+        pq->PQclear(r);
         c->prepared |= 1ULL << q;
     }
-    r = PQexecPrepared(c->pg, name, count, params, lens, NULL, 0);
-    s = PQresultStatus(r);
+    r = pq->PQexecPrepared(c->pg, name, count, params, lens, NULL, 0);
+    s = pq->PQresultStatus(r);
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         if (retry(c, idle)) {
-            PQclear(r);
+            pq->PQclear(r);
             idle = false;
             goto again;
         }
         fail(c->pg, r, what, err);
-        PQclear(r);
+        pq->PQclear(r);
         return NULL;
     }
     return r;
@@ -344,18 +348,18 @@ static enum ac_status send_rows(struct conn *c, enum query q,
     char name[16];
     snprintf(name, sizeof name, "q%d", (int)q);
     if (!(c->prepared & (1ULL << q))) {
-        PGresult *r = PQprepare(c->pg, name, queries[q], 0, NULL);
-        enum ac_status st = PQresultStatus(r) == PGRES_COMMAND_OK
+        PGresult *r = pq->PQprepare(c->pg, name, queries[q], 0, NULL);
+        enum ac_status st = pq->PQresultStatus(r) == PGRES_COMMAND_OK
                                 ? AC_OK
                                 : fail(c->pg, r, what, err);
-        PQclear(r);
+        pq->PQclear(r);
         if (st != AC_OK) {
             return st;
         }
         c->prepared |= 1ULL << q;
     }
-    if (!PQsendQueryPrepared(c->pg, name, count, params, NULL, NULL, 0) ||
-        !PQsetSingleRowMode(c->pg)) {
+    if (!pq->PQsendQueryPrepared(c->pg, name, count, params, NULL, NULL, 0) ||
+        !pq->PQsetSingleRowMode(c->pg)) {
         return fail(c->pg, NULL, what, err);
     }
     return AC_OK;
@@ -366,15 +370,15 @@ static enum ac_status send_rows(struct conn *c, enum query q,
 static void drain(struct conn *c)
 {
     PGresult *r;
-    while ((r = PQgetResult(c->pg))) {
-        PQclear(r);
+    while ((r = pq->PQgetResult(c->pg))) {
+        pq->PQclear(r);
     }
 }
 
 static struct ac_str value(const PGresult *r, int row, int col)
 {
-    return (struct ac_str){PQgetvalue(r, row, col),
-                           (size_t)PQgetlength(r, row, col)};
+    return (struct ac_str){pq->PQgetvalue(r, row, col),
+                           (size_t)pq->PQgetlength(r, row, col)};
 }
 
 static enum ac_status value_i64(const PGresult *r, int row, int col,
@@ -385,7 +389,7 @@ static enum ac_status value_i64(const PGresult *r, int row, int col,
         return ac_err_set(err, AC_ECORRUPT,
                           "the database answered \"%.32s\" where a number "
                           "belongs",
-                          PQgetvalue(r, row, col));
+                          pq->PQgetvalue(r, row, col));
     }
     return AC_OK;
 }
@@ -448,7 +452,7 @@ static enum ac_status create_tables(struct conn *c, struct ac_err *err)
     if (st == AC_OK) {
         return conn_exec(c, "COMMIT", "cannot create the schema", err);
     }
-    PQclear(PQexec(c->pg, "ROLLBACK"));
+    pq->PQclear(pq->PQexec(c->pg, "ROLLBACK"));
     return st;
 }
 
@@ -462,16 +466,16 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
     enum ac_status st;
     int64_t version = 0;
 
-    r = PQexec(c->pg, "SELECT to_regclass('meta') IS NOT NULL, "
-                      "to_regclass('events') IS NOT NULL");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    r = pq->PQexec(c->pg, "SELECT to_regclass('meta') IS NOT NULL, "
+                          "to_regclass('events') IS NOT NULL");
+    if (pq->PQresultStatus(r) != PGRES_TUPLES_OK) {
         st = fail(c->pg, r, "cannot read the schema", err);
-        PQclear(r);
+        pq->PQclear(r);
         return st;
     }
-    if (PQgetvalue(r, 0, 0)[0] != 't') {
-        bool other = PQgetvalue(r, 0, 1)[0] == 't';
-        PQclear(r);
+    if (pq->PQgetvalue(r, 0, 0)[0] != 't') {
+        bool other = pq->PQgetvalue(r, 0, 1)[0] == 't';
+        pq->PQclear(r);
         if (other) {
             return ac_err_set(err, AC_ECORRUPT,
                               "the database is not an accord store");
@@ -482,11 +486,12 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
         }
         return create_tables(c, err);
     }
-    PQclear(r);
-    r = PQexec(c->pg, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    pq->PQclear(r);
+    r = pq->PQexec(c->pg,
+                   "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (pq->PQresultStatus(r) != PGRES_TUPLES_OK) {
         st = fail(c->pg, r, "cannot read the schema version", err);
-    } else if (PQntuples(r) != 1 ||
+    } else if (pq->PQntuples(r) != 1 ||
                ac_parse_i64(value(r, 0, 0), 0, INT64_MAX, &version, NULL) !=
                    AC_OK ||
                version < SCHEMA_VERSION) {
@@ -499,7 +504,7 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
     } else {
         st = AC_OK;
     }
-    PQclear(r);
+    pq->PQclear(r);
     /* tables added since the store was made */
     return st == AC_OK ? create_tables(c, err) : st;
 }
@@ -522,10 +527,15 @@ static void pg_close(struct ac_store *st)
 static enum ac_status pg_open(const char *location, bool create,
                               struct ac_store **out, struct ac_err *err)
 {
+    const struct ac_pq *api = ac_pq_load(err);
     struct pg *s;
     enum ac_status st;
 
-    if (!PQisthreadsafe()) {
+    if (!api) {
+        return err ? err->code : AC_EIO;
+    }
+    __atomic_store_n(&pq, api, __ATOMIC_RELEASE);
+    if (!pq->PQisthreadsafe()) {
         return ac_err_set(err, AC_EINVAL,
                           "the libpq library was built without threads");
     }
@@ -577,7 +587,7 @@ static enum ac_status read_head(struct conn *c, int64_t *seq,
     if (!r) {
         return err ? err->code : AC_EIO;
     }
-    if (PQntuples(r) == 1) {
+    if (pq->PQntuples(r) == 1) {
         st = value_i64(r, 0, 0, seq, err);
         if (st == AC_OK && !ac_hex_decode(hash, AC_HASH_LEN, value(r, 0, 1))) {
             st =
@@ -585,7 +595,7 @@ static enum ac_status read_head(struct conn *c, int64_t *seq,
                            "event %" PRId64 ": stored hash is malformed", *seq);
         }
     }
-    PQclear(r);
+    pq->PQclear(r);
     return st;
 }
 
@@ -615,9 +625,9 @@ static enum ac_status write_one(struct conn *c, enum query q,
     }
     if (changed) {
         *changed = 0;
-        ac_parse_i64(ac_str_c(PQcmdTuples(r)), 0, INT64_MAX, changed, NULL);
+        ac_parse_i64(ac_str_c(pq->PQcmdTuples(r)), 0, INT64_MAX, changed, NULL);
     }
-    PQclear(r);
+    pq->PQclear(r);
     return AC_OK;
 }
 
@@ -636,8 +646,9 @@ static enum ac_status lock_chain(struct pg *s, int64_t *seq,
     if (st == AC_OK) {
         st = read_head(c, seq, hash, err);
     }
-    if (st != AC_OK && c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-        PQclear(PQexec(c->pg, "ROLLBACK"));
+    if (st != AC_OK && c->pg &&
+        pq->PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        pq->PQclear(pq->PQexec(c->pg, "ROLLBACK"));
     }
     return st;
 }
@@ -645,8 +656,8 @@ static enum ac_status lock_chain(struct pg *s, int64_t *seq,
 static void unlock_chain(struct pg *s)
 {
     struct conn *c = &s->writer;
-    if (c->pg && PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-        PQclear(PQexec(c->pg, "ROLLBACK"));
+    if (c->pg && pq->PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        pq->PQclear(pq->PQexec(c->pg, "ROLLBACK"));
     }
     s->begun = false;
 }
@@ -840,8 +851,8 @@ static enum ac_status pg_scan(struct ac_store *st, int64_t after, int64_t limit,
     snprintf(a, sizeof a, "%" PRId64, after);
     snprintf(l, sizeof l, "%" PRId64, limit);
     rs = send_rows(c, Q_SCAN, p, 2, "cannot read the log", err);
-    while (rs == AC_OK && (r = PQgetResult(c->pg))) {
-        ExecStatusType t = PQresultStatus(r);
+    while (rs == AC_OK && (r = pq->PQgetResult(c->pg))) {
+        ExecStatusType t = pq->PQresultStatus(r);
         if (t == PGRES_SINGLE_TUPLE) {
             int64_t seq = 0;
             rs = value_i64(r, 0, 0, &seq, err);
@@ -851,15 +862,15 @@ static enum ac_status pg_scan(struct ac_store *st, int64_t after, int64_t limit,
         } else if (t != PGRES_TUPLES_OK) {
             rs = fail(c->pg, r, "cannot read the log", err);
         }
-        PQclear(r);
+        pq->PQclear(r);
     }
-    if (rs != AC_OK && c->pg && PQstatus(c->pg) == CONNECTION_OK) {
+    if (rs != AC_OK && c->pg && pq->PQstatus(c->pg) == CONNECTION_OK) {
         /* Stopped early: cancel the rest rather than read it all. */
-        PGcancel *k = PQgetCancel(c->pg);
+        PGcancel *k = pq->PQgetCancel(c->pg);
         char buf[64];
         if (k) {
-            PQcancel(k, buf, sizeof buf);
-            PQfreeCancel(k);
+            pq->PQcancel(k, buf, sizeof buf);
+            pq->PQfreeCancel(k);
         }
         drain(c);
     }
@@ -917,18 +928,19 @@ static enum ac_status read_text(struct pg *s, enum query q, struct ac_str key,
     r = run(c, q, p, NULL, num ? 2 : 1, what, err);
     if (!r) {
         rs = err ? err->code : AC_EIO;
-    } else if (PQntuples(r) == 0) {
+    } else if (pq->PQntuples(r) == 0) {
         rs = ac_err_set(err, AC_ENOTFOUND, "%s", missing);
-    } else if ((size_t)PQgetlength(r, 0, 0) >= size) {
+    } else if ((size_t)pq->PQgetlength(r, 0, 0) >= size) {
         rs = ac_err_set(err, AC_ELIMIT, "stored %s is longer than %zu bytes",
                         noun, size - 1);
     } else {
-        memcpy(out, PQgetvalue(r, 0, 0), (size_t)PQgetlength(r, 0, 0) + 1);
+        memcpy(out, pq->PQgetvalue(r, 0, 0),
+               (size_t)pq->PQgetlength(r, 0, 0) + 1);
         if (num_out) {
             rs = value_i64(r, 0, 1, num_out, err);
         }
     }
-    PQclear(r);
+    pq->PQclear(r);
     reader_give(s, c);
 out:
     free(buf);
@@ -1033,10 +1045,10 @@ static enum ac_status read_rows(struct pg *s, enum query q,
     if (!r) {
         rs = err ? err->code : AC_EIO;
     }
-    for (int i = 0; r && rs == AC_OK && i < PQntuples(r); i++) {
+    for (int i = 0; r && rs == AC_OK && i < pq->PQntuples(r); i++) {
         rs = row(r, i, ctx, err);
     }
-    PQclear(r);
+    pq->PQclear(r);
     reader_give(s, c);
     return rs;
 }
@@ -1126,14 +1138,14 @@ static enum ac_status pg_wait(struct ac_store *st, int timeout_ms, bool *moved,
         pthread_mutex_unlock(&s->listen_mu);
         return rs;
     }
-    pfd = (struct pollfd){.fd = PQsocket(c->pg), .events = POLLIN};
+    pfd = (struct pollfd){.fd = pq->PQsocket(c->pg), .events = POLLIN};
     if (pfd.fd >= 0 && poll(&pfd, 1, timeout_ms) > 0 &&
-        !PQconsumeInput(c->pg)) {
+        !pq->PQconsumeInput(c->pg)) {
         rs = fail(c->pg, NULL, "cannot listen for appends", err);
     }
-    while (rs == AC_OK && (n = PQnotifies(c->pg))) {
+    while (rs == AC_OK && (n = pq->PQnotifies(c->pg))) {
         *moved = true;
-        PQfreemem(n);
+        pq->PQfreemem(n);
     }
     pthread_mutex_unlock(&s->listen_mu);
     return rs;
