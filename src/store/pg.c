@@ -505,8 +505,20 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
         st = AC_OK;
     }
     pq->PQclear(r);
-    /* tables added since the store was made */
-    return st == AC_OK ? create_tables(c, err) : st;
+    if (st != AC_OK) {
+        return st;
+    }
+    /* tables added since the store was made, created only when missing:
+     * the server's role may hold no right to create */
+    r = pq->PQexec(c->pg, "SELECT to_regclass('sealed') IS NULL OR "
+                          "to_regclass('notify') IS NULL");
+    if (pq->PQresultStatus(r) != PGRES_TUPLES_OK) {
+        st = fail(c->pg, r, "cannot read the schema", err);
+    } else if (pq->PQgetvalue(r, 0, 0)[0] == 't') {
+        st = create_tables(c, err);
+    }
+    pq->PQclear(r);
+    return st;
 }
 
 static void pg_close(struct ac_store *st)
@@ -1138,14 +1150,19 @@ static enum ac_status pg_wait(struct ac_store *st, int timeout_ms, bool *moved,
         pthread_mutex_unlock(&s->listen_mu);
         return rs;
     }
-    pfd = (struct pollfd){.fd = pq->PQsocket(c->pg), .events = POLLIN};
-    if (pfd.fd >= 0 && poll(&pfd, 1, timeout_ms) > 0 &&
-        !pq->PQconsumeInput(c->pg)) {
-        rs = fail(c->pg, NULL, "cannot listen for appends", err);
-    }
-    while (rs == AC_OK && (n = pq->PQnotifies(c->pg))) {
-        *moved = true;
-        pq->PQfreemem(n);
+    /* what already came in first, then wait for more */
+    for (int round = 0; rs == AC_OK && round < 2 && !*moved; round++) {
+        pfd = (struct pollfd){.fd = pq->PQsocket(c->pg), .events = POLLIN};
+        if (round == 1 && (pfd.fd < 0 || poll(&pfd, 1, timeout_ms) <= 0)) {
+            break;
+        }
+        if (!pq->PQconsumeInput(c->pg)) {
+            rs = fail(c->pg, NULL, "cannot listen for appends", err);
+        }
+        while (rs == AC_OK && (n = pq->PQnotifies(c->pg))) {
+            *moved = true;
+            pq->PQfreemem(n);
+        }
     }
     pthread_mutex_unlock(&s->listen_mu);
     return rs;
