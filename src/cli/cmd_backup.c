@@ -23,7 +23,9 @@ enum ac_status ac_cli_backup(struct ac_cli_args *a, struct ac_err *err)
         rc = ac_store_open(dir, false, &st, err);
     }
     if (rc == AC_ENOTFOUND) {
-        return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", dir);
+        char where[512];
+        ac_store_where(dir, where, sizeof where);
+        return ac_err_set(err, AC_ENOTFOUND, "%s holds no organisation", where);
     }
     if (rc != AC_OK) {
         return rc;

@@ -984,8 +984,13 @@ enum ac_status ac_state_seal(struct ac_state *s, struct ac_str proposal,
     }
     r = &p->positions[i];
     if (ac_method_is_choice(p->method.method)) {
+        /* sealed again (a server following others' appends reads the kept
+         * answers each time): the marks it has are overwritten in place,
+         * so the state does not grow with every reading */
         uint16_t *marks =
-            ac_arena_alloc(s->arena, p->option_count * sizeof *marks);
+            r->position == AC_POS_BALLOT && r->marks
+                ? r->marks
+                : ac_arena_alloc(s->arena, p->option_count * sizeof *marks);
         if (!marks) {
             return NOMEM(err);
         }

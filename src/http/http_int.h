@@ -222,6 +222,9 @@ struct ac_service {
     pthread_t writer;
     bool has_writer;
     bool follow;        /* the log may have moved under us; atomic */
+    bool reseal;        /* kept secret answers to read again; writer only */
+    bool follow_told;   /* a failure to follow was logged; writer only */
+    bool store_told;    /* a failed write was logged; writer only */
     bool following;     /* the follower thread runs; atomic stop flag */
     pthread_t follower; /* waits for other servers' appends */
     bool has_follower;

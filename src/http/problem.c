@@ -125,6 +125,13 @@ void ac_api_problem(struct ac_reply *rp, unsigned status, const char *detail,
 void ac_api_problem_err(struct ac_reply *rp, const struct ac_err *err)
 {
     const char *msg = err->msg[0] ? err->msg : ac_status_name(err->code);
+    if (err->code == AC_EIO && (strcmp(err->where, "database") == 0 ||
+                                strcmp(err->where, "commit") == 0)) {
+        /* the database's own words name its host: not for clients */
+        ac_api_problem(rp, 503, "the database is unreachable or did not answer",
+                       NULL);
+        return;
+    }
     ac_api_problem(rp, ac_api_http_status(err->code), msg,
                    err->where[0] ? err->where : NULL);
 }

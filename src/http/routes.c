@@ -226,8 +226,10 @@ enum ac_status ac_route_session(struct ac_request *r, const char *token,
         st = ac_store_session_get(svc->store, ac_str_c(r->token_hash), now,
                                   r->member, &expires, err);
         if (st == AC_ENOTFOUND) {
-            /* ended through another server on the same store */
-            ac_auth_session_revoke(svc->auth, r->token_hash);
+            if (stale) {
+                /* ended through another server on the same store */
+                ac_auth_session_revoke(svc->auth, r->token_hash);
+            }
             r->member[0] = '\0';
             return ac_err_set(err, AC_EDENIED,
                               "the token is unknown or expired");
@@ -1216,13 +1218,18 @@ enum ac_status ac_route_invite_code(struct ac_service *svc, const char *member,
                                     char code[128], struct ac_err *err)
 {
     enum ac_status st;
-    /* One code per member: made on the first request, the same after. */
+    /* One code per member: made on the first request, the same after;
+     * another server on the same store may make it at the same moment,
+     * and the store keeps the first, so it is read back. */
     pthread_mutex_lock(&svc->invite_lock);
     st = ac_store_invite_get(svc->store, ac_str_c(member), code, err);
     if (st == AC_ENOTFOUND) {
         ac_token_new(code);
         st = ac_store_invite_put(svc->store, ac_str_c(member), ac_str_c(code),
                                  err);
+        if (st == AC_OK) {
+            st = ac_store_invite_get(svc->store, ac_str_c(member), code, err);
+        }
     }
     pthread_mutex_unlock(&svc->invite_lock);
     return st;

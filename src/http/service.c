@@ -76,37 +76,50 @@ static void log_line(const char *what, const struct ac_err *e)
 }
 
 /* Folds in what other servers on the same database appended after the
- * state's head (seq and hash as the store reports them). The caller holds
- * the write lock. A state that cannot follow is reloaded. */
+ * state's head; seq and hash are the store's head, read under its write
+ * lock (exact) or without it, when more may have come since. The caller
+ * holds the state's write lock. A state the store does not lead on from
+ * is reloaded; one that could not read everything keeps what it read (a
+ * valid state of the log) and tries again next time. */
 static enum ac_status catch_up(struct ac_service *svc, int64_t seq,
-                               const uint8_t hash[AC_HASH_LEN],
+                               const uint8_t hash[AC_HASH_LEN], bool exact,
                                struct ac_err *err)
 {
     int64_t count = 0;
-    enum ac_status st;
+    enum ac_status st = AC_OK;
+    bool same = seq == svc->state.seq &&
+                memcmp(hash, svc->state.head, AC_HASH_LEN) == 0;
 
-    if (seq == svc->state.seq &&
-        memcmp(hash, svc->state.head, AC_HASH_LEN) == 0) {
-        return AC_OK;
+    if (!same && seq <= svc->state.seq) {
+        st = ac_err_set(err, AC_ECORRUPT,
+                        "the stored log (event %" PRId64
+                        ") does not lead on from this server's (event "
+                        "%" PRId64 ")",
+                        seq, svc->state.seq);
+    } else if (!same) {
+        st = ac_log_follow(svc->store, &svc->state, &count, err);
     }
-    st = seq > svc->state.seq
-             ? ac_log_follow(svc->store, &svc->state, &count, err)
-             : ac_err_set(err, AC_ECORRUPT,
-                          "the stored log (event %" PRId64
-                          ") is behind this server's (event %" PRId64 ")",
-                          seq, svc->state.seq);
-    if (st == AC_OK && (svc->state.seq != seq ||
-                        memcmp(hash, svc->state.head, AC_HASH_LEN) != 0)) {
+    if (st == AC_OK && !same &&
+        (exact ? svc->state.seq != seq
+               : svc->state.seq < seq ||
+                     (svc->state.seq == seq &&
+                      memcmp(hash, svc->state.head, AC_HASH_LEN) != 0))) {
         st = ac_err_set(err, AC_ECORRUPT,
                         "the stored log does not lead to its head (event "
                         "%" PRId64 ")",
                         seq);
     }
-    if (st != AC_OK) {
+    if (st == AC_ECORRUPT) {
         log_line("cannot follow the log", err);
-        st = reload(svc, err);
+        return reload(svc, err);
     }
-    if (st == AC_OK && count > 0 && svc->notify) {
+    if (count > 0 || svc->reseal) {
+        /* the kept secret answers of what was folded in */
+        enum ac_status rs = ac_log_reseal(svc->store, &svc->state, err);
+        svc->reseal = rs != AC_OK;
+        st = st == AC_OK ? rs : st;
+    }
+    if (count > 0 && svc->notify) {
         ac_notify_wake(svc->notify, svc->state.seq);
     }
     return st;
@@ -114,13 +127,27 @@ static enum ac_status catch_up(struct ac_service *svc, int64_t seq,
 
 /* The problem detail of a write the store refused: its reason, and that
  * nothing was written. */
-static void store_failed(struct ac_job *jobs, const struct ac_err *e)
+static void store_failed(struct ac_service *svc, struct ac_job *jobs,
+                         const struct ac_err *e)
 {
     char detail[320];
-    snprintf(detail, sizeof detail,
-             "the store failed (%s); nothing was "
-             "written",
-             e->msg);
+    if (!svc->store_told) {
+        /* once per outage, with the whole reason: clients get less */
+        log_line("the store failed", e);
+        svc->store_told = true;
+    }
+    if (strcmp(e->where, "commit") == 0) {
+        snprintf(detail, sizeof detail,
+                 "the store failed during the commit: the write may have "
+                 "been kept; check the log before sending it again");
+    } else if (strcmp(e->where, "database") == 0) {
+        snprintf(detail, sizeof detail,
+                 "the store failed (the database is unreachable or did not "
+                 "answer); nothing was written");
+    } else {
+        snprintf(detail, sizeof detail,
+                 "the store failed (%s); nothing was written", e->msg);
+    }
     for (struct ac_job *j = jobs; j; j = j->next) {
         if (!j->reply.status) {
             ac_api_problem(&j->reply, 503, detail, NULL);
@@ -321,24 +348,28 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
         return ac_err_set(err, AC_ENOMEM, "out of memory");
     }
     ac_arena_init(&a, BATCH_ARENA_CAP);
-    pthread_rwlock_wrlock(&svc->lock);
-    if (svc->broken && reload(svc, &e) != AC_OK) {
-        store_failed(jobs, &e);
-        st = ac_err_set(err, e.code, "%s", e.msg);
-        goto out;
-    }
-    /* Under the store's write lock, nobody else appends until this batch
-     * committed: what others appended before is folded in first. */
+    /* The store's write lock first: while this server waits for another
+     * to finish its append, reads go on. Under it nobody else appends
+     * until this batch is committed, and what others appended before is
+     * folded in first. */
     st = ac_store_write_begin(svc->store, &head_seq, head_hash, &e);
+    if (st != AC_OK) {
+        store_failed(svc, jobs, &e);
+        ac_arena_release(&a);
+        free(slots);
+        return ac_err_set(err, e.code, "%s", e.msg);
+    }
+    pthread_rwlock_wrlock(&svc->lock);
+    __atomic_store_n(&svc->follow, false, __ATOMIC_SEQ_CST);
+    if (svc->broken) {
+        st = reload(svc, &e);
+    }
     if (st == AC_OK) {
-        __atomic_store_n(&svc->follow, false, __ATOMIC_SEQ_CST);
-        st = catch_up(svc, head_seq, head_hash, &e);
-        if (st != AC_OK) {
-            ac_store_write_end(svc->store);
-        }
+        st = catch_up(svc, head_seq, head_hash, true, &e);
     }
     if (st != AC_OK) {
-        store_failed(jobs, &e);
+        ac_store_write_end(svc->store);
+        store_failed(svc, jobs, &e);
         ac_err_set(err, e.code, "%s", e.msg);
         goto out;
     }
@@ -365,6 +396,7 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
     }
     if (b.count > 0) {
         st = ac_log_commit(svc->store, &b, &extra, &e);
+        svc->store_told = svc->store_told && st != AC_OK;
         /* released by the append, unless the commit failed before it */
         ac_store_write_end(svc->store);
         if (st == AC_OK && svc->notify) {
@@ -374,11 +406,10 @@ static enum ac_status run_batch(struct ac_service *svc, struct ac_job *jobs,
         ac_store_write_end(svc->store);
     }
     if (st != AC_OK) {
-        log_line("the store failed", &e);
         for (i = 0; i < n; i++) {
             slots[i].job->reply.status = 0;
         }
-        store_failed(jobs, &e);
+        store_failed(svc, jobs, &e);
         ac_err_set(err, e.code, "%s", e.msg);
         reload_after = true;
     }
@@ -482,7 +513,10 @@ static void follow_now(struct ac_service *svc)
         return;
     }
     pthread_rwlock_wrlock(&svc->lock);
-    catch_up(svc, seq, hash, &e);
+    if (catch_up(svc, seq, hash, false, &e) != AC_OK && !svc->follow_told) {
+        log_line("cannot follow the log", &e);
+    }
+    svc->follow_told = e.code != AC_OK;
     pthread_rwlock_unlock(&svc->lock);
 }
 
@@ -522,6 +556,7 @@ static void *writer_main(void *arg)
     /* A store that cannot tell of others' appends is asked for its head
      * this often instead. */
     int64_t poll_ms = ac_store_can_wait(svc->store) ? TICK_MS : POLL_MS;
+    int64_t retry_at = 0; /* monotonic ms: no batch of its own before */
     for (;;) {
         struct ac_job *jobs;
         struct ac_err e = {0};
@@ -539,6 +574,10 @@ static void *writer_main(void *arg)
             (!svc->broken && svc->state.power.changed_seq != svc->power_seq)) {
             int64_t left = svc->power_next - mono_ms();
             wait = left < 0 ? 0 : (left < wait ? left : wait);
+        }
+        if (wait == 0 && mono_ms() < retry_at) {
+            /* the store failed the last batch: not again at once */
+            wait = retry_at - mono_ms();
         }
         pthread_mutex_lock(&svc->qlock);
         if (!svc->head && !svc->stop && wait > 0 &&
@@ -558,10 +597,18 @@ static void *writer_main(void *arg)
             followed = mono_ms();
             follow_now(svc);
         }
-        if (!jobs && (svc->broken || power_due(svc) ||
-                      ac_state_next_due(&svc->state) <= ac_service_now())) {
+        if (!jobs && mono_ms() >= retry_at &&
+            (svc->broken || power_due(svc) ||
+             ac_state_next_due(&svc->state) <= ac_service_now())) {
             struct ac_job *rest;
-            run_batch(svc, NULL, &rest, &e);
+            if (run_batch(svc, NULL, &rest, &e) != AC_OK) {
+                if (!retry_at) {
+                    log_line("cannot act on what is due", &e);
+                }
+                retry_at = mono_ms() + TICK_MS;
+            } else {
+                retry_at = 0;
+            }
         }
         while (jobs) {
             struct ac_job *rest;

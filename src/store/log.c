@@ -218,7 +218,6 @@ enum ac_status ac_log_follow(struct ac_store *st, struct ac_state *s,
                              int64_t *count, struct ac_err *err)
 {
     struct replay r;
-    struct unseal_ctx u = {s, err};
     int64_t before = s->seq;
     enum ac_status rs;
 
@@ -229,10 +228,14 @@ enum ac_status ac_log_follow(struct ac_store *st, struct ac_state *s,
     rs = ac_store_scan_rows(st, s->seq, -1, replay_row, &r, err);
     *count = s->seq - before;
     replay_release(&r);
-    if (rs == AC_OK && *count > 0) {
-        rs = ac_store_sealed_scan(st, load_sealed, &u, err);
-    }
     return rs;
+}
+
+enum ac_status ac_log_reseal(struct ac_store *st, struct ac_state *s,
+                             struct ac_err *err)
+{
+    struct unseal_ctx u = {s, err};
+    return ac_store_sealed_scan(st, load_sealed, &u, err);
 }
 
 enum ac_status ac_log_commit(struct ac_store *st, const struct ac_batch *b,

@@ -19,11 +19,16 @@ enum ac_status ac_log_load(struct ac_store *st, struct ac_state *s,
                            struct ac_err *err);
 
 /* Folds into s (holding the log up to s->seq) the events stored after
- * it, checking each as a load does, and then the kept secret answers
- * again: what other servers on the same database appended. *count is the
- * number of events folded in. */
+ * it, checking each as a load does: what other servers on the same
+ * database appended. *count is the number of events folded in, also when
+ * it stops early; what was folded in is a valid state of the log. The
+ * kept secret answers of those events come with ac_log_reseal. */
 enum ac_status ac_log_follow(struct ac_store *st, struct ac_state *s,
                              int64_t *count, struct ac_err *err);
+
+/* Reads the kept secret answers into s again (after ac_log_follow). */
+enum ac_status ac_log_reseal(struct ac_store *st, struct ac_state *s,
+                             struct ac_err *err);
 
 /* Encodes the batch's events and appends them (with the side writes in
  * extra, whose events/texts/count are filled here) in one transaction,

@@ -5,22 +5,28 @@
  * several servers on one database (docs/scaling.md).
  *
  * Invariants:
- * - every write goes through the one write connection, under write_mu,
- *   with synchronous_commit on, so an acknowledged append is durable;
- * - an append locks the events table against other writers (EXCLUSIVE:
- *   reads go on) and checks the head under that lock, so servers sharing
- *   the database keep one gapless chain; ac_store_write_begin takes the
- *   lock before the caller decides what to append, so a server that
- *   catches up under it never conflicts;
+ * - appends go through the one write connection, under write_mu, and
+ *   credentials and settings through another (cred_mu), both with
+ *   synchronous_commit on, so an acknowledged write is durable;
+ * - an append takes the log's advisory lock (one per schema) and checks
+ *   the head under it, so servers sharing the database keep one gapless
+ *   chain; ac_store_write_begin takes the lock before the caller decides
+ *   what to append, so a server that catches up under it never
+ *   conflicts; the lock is the thread's that took it until the append or
+ *   ac_store_write_end;
  * - each committed append sends NOTIFY accord_log with the new head seq;
  *   ac_store_wait listens on its own connection;
- * - reads borrow a connection from a small pool, or an extra one while
- *   all are lent, as in the SQLite backend; a scan streams row by row in
- *   one statement, so it sees one snapshot and never holds the log in
- *   memory;
- * - a connection that broke (the database restarted) is reset on its next
- *   use, so the server answers 503 while the database is away and goes on
- *   by itself once it is back. */
+ * - reads borrow a connection from a pool of READERS, waiting for one
+ *   when all are lent, except that a thread that already holds one (a
+ *   scan callback reading the store) gets an extra one; a scan streams
+ *   row by row in one statement, so it sees one snapshot and never holds
+ *   the log in memory;
+ * - nothing waits on the database for ever: connecting gives up after
+ *   CONNECT_S, a statement after QUERY_MS (the connection is then
+ *   dropped), and keepalives find a peer that went away;
+ * - a connection that broke (the database restarted) is made again on
+ *   its next use, so the server answers 503 while the database is away
+ *   and goes on by itself once it is back. */
 #include "store/store_int.h"
 
 #include "base/ascii.h"
@@ -36,10 +42,18 @@ static const struct ac_pq *pq;
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SCHEMA_VERSION 1
 #define READERS 4
 #define CHANNEL "accord_log"
+#define CONNECT_S "5"  /* connect_timeout, unless the URL sets one */
+#define QUERY_MS 15000 /* longest wait for a statement's answer */
+/* The log's lock: one per schema, so organisations in schemas of one
+ * database do not wait on each other. */
+#define LOG_LOCK                                                               \
+    "SELECT pg_advisory_xact_lock(hashtext('accord log ' || "                  \
+    "current_schema()))"
 /* Durable before acknowledged, whatever the server's default; a lock
  * held elsewhere is waited for as long as SQLite waits (BUSY_MS), then
  * the write fails rather than hanging. */
@@ -88,7 +102,7 @@ static const char *const queries[Q_COUNT] = {
                       "WHERE token_hash = $1 AND expires > $2",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
     [Q_INVITE_PUT] = "INSERT INTO invites(member, code) VALUES($1, $2) "
-                     "ON CONFLICT(member) DO UPDATE SET code = excluded.code",
+                     "ON CONFLICT(member) DO NOTHING",
     [Q_INVITE_GET] = "SELECT code FROM invites WHERE member = $1",
     [Q_INVITE_FIND] = "SELECT member FROM invites WHERE code = $1",
     [Q_INVITE_TAKE] = "DELETE FROM invites WHERE code = $1",
@@ -142,10 +156,14 @@ struct conn {
 struct pg {
     struct ac_store base;     /* first: the front casts to it */
     char *conninfo;           /* the URL; owned */
-    pthread_mutex_t write_mu; /* guards writer and begun */
+    pthread_mutex_t write_mu; /* guards writer, begun and owner */
     struct conn writer;
-    bool begun; /* a write transaction holds the lock (write_mu held) */
-    pthread_mutex_t pool_mu; /* guards readers[].busy */
+    bool begun;               /* a write transaction holds the log's lock */
+    pthread_t owner;          /* the thread that began it (holds write_mu) */
+    pthread_mutex_t cred_mu;  /* guards cred */
+    struct conn cred;         /* credentials and settings */
+    pthread_mutex_t pool_mu;  /* guards readers[].busy */
+    pthread_cond_t pool_cond; /* a reader came back */
     struct conn readers[READERS];
     pthread_mutex_t listen_mu; /* guards listener */
     struct conn listener;      /* LISTEN accord_log */
@@ -220,12 +238,19 @@ static void conn_close(struct conn *c)
     c->prepared = 0;
 }
 
-/* Connects, or reconnects a connection that broke, with its settings;
- * prepared statements are gone after a reconnect. *fresh (when not NULL)
- * tells whether it (re)connected. */
+/* Connects, or connects again a connection that broke, with its
+ * settings; prepared statements are gone after that. *fresh (when not
+ * NULL) tells whether it (re)connected. The URL's own parameters win
+ * over the defaults here (expand_dbname: later values override). */
 static enum ac_status conn_ready(struct conn *c, bool *fresh,
                                  struct ac_err *err)
 {
+    static const char *const keys[] = {
+        "connect_timeout",     "keepalives",       "keepalives_idle",
+        "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+        "application_name",    "dbname",           NULL};
+    const char *values[] = {CONNECT_S, "1",      "10",        "5", "3",
+                            "15000",   "accord", c->conninfo, NULL};
     char why[200];
     if (fresh) {
         *fresh = false;
@@ -233,22 +258,20 @@ static enum ac_status conn_ready(struct conn *c, bool *fresh,
     if (c->pg && pq->PQstatus(c->pg) == CONNECTION_OK) {
         return AC_OK;
     }
-    if (!c->pg) {
-        c->pg = pq->PQconnectdb(c->conninfo);
-        if (!c->pg) {
-            return ac_err_set(err, AC_ENOMEM, "out of memory");
-        }
-        pq->PQsetNoticeProcessor(c->pg, quiet, NULL);
-    } else {
-        pq->PQreset(c->pg);
-    }
+    pq->PQfinish(c->pg);
     c->prepared = 0;
+    c->pg = pq->PQconnectdbParams(keys, values, 1);
+    if (!c->pg) {
+        return ac_err_set(err, AC_ENOMEM, "out of memory");
+    }
+    pq->PQsetNoticeProcessor(c->pg, quiet, NULL);
     if (pq->PQstatus(c->pg) != CONNECTION_OK) {
-        return ac_err_set(err, AC_EIO, "cannot connect to the database: %s",
-                          why_of(c->pg, NULL, why, sizeof why));
+        return ac_err_at(err, "database", AC_EIO,
+                         "cannot connect to the database: %s",
+                         why_of(c->pg, NULL, why, sizeof why));
     }
     if (c->settings) {
-        /* not conn_exec: a failure here is not retried */
+        /* plain PQexec: the connection is fresh and the settings short */
         PGresult *r = pq->PQexec(c->pg, c->settings);
         enum ac_status st =
             pq->PQresultStatus(r) == PGRES_COMMAND_OK
@@ -266,81 +289,180 @@ static enum ac_status conn_ready(struct conn *c, bool *fresh,
     return AC_OK;
 }
 
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The next result of what was sent on c, waiting at most until deadline
+ * (monotonic ms); NULL when there is none left, or, with *late set, when
+ * the database did not answer in time (c is then dropped: nobody can
+ * tell what it would still say). */
+static PGresult *next_result(struct conn *c, int64_t deadline, bool *late)
+{
+    while (pq->PQisBusy(c->pg)) {
+        struct pollfd pfd = {.fd = pq->PQsocket(c->pg), .events = POLLIN};
+        int64_t left = deadline - mono_ms();
+        if (pfd.fd < 0) {
+            break; /* PQgetResult reports the broken connection */
+        }
+        if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+            *late = true;
+            conn_close(c);
+            return NULL;
+        }
+        if (!pq->PQconsumeInput(c->pg)) {
+            break;
+        }
+    }
+    return pq->PQgetResult(c->pg);
+}
+
+/* Waits for every result of what was sent on c: the first failed one,
+ * else the last; NULL (with err set) when none came in time. */
+static PGresult *await(struct conn *c, const char *what, struct ac_err *err)
+{
+    int64_t deadline = mono_ms() + QUERY_MS;
+    PGresult *keep = NULL, *r;
+    bool late = false;
+    while ((r = next_result(c, deadline, &late))) {
+        ExecStatusType t = pq->PQresultStatus(r);
+        bool bad = t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK &&
+                   t != PGRES_SINGLE_TUPLE;
+        ExecStatusType k = keep ? pq->PQresultStatus(keep) : PGRES_COMMAND_OK;
+        if (!keep || (bad && (k == PGRES_COMMAND_OK || k == PGRES_TUPLES_OK))) {
+            pq->PQclear(keep);
+            keep = r;
+        } else {
+            pq->PQclear(r);
+        }
+    }
+    if (late) {
+        pq->PQclear(keep);
+        ac_err_at(err, "database", AC_EIO,
+                  "%s: the database did not answer within %d s", what,
+                  QUERY_MS / 1000);
+        return NULL;
+    }
+    if (!keep) {
+        fail(c->pg, NULL, what, err);
+    }
+    return keep;
+}
+
 /* Whether a statement that failed on c may be sent again once c is
- * reconnected: the connection was lost and no transaction was open, so
- * nothing of it can have been kept. */
+ * connected again: the connection was lost (not given up on for being
+ * slow) while no transaction was open. Such a statement may still have
+ * been carried out, so only statements that do the same when run twice
+ * go through here: reads, and the credential and settings upserts and
+ * deletes. */
 static bool retry(struct conn *c, bool idle)
 {
-    return idle && pq->PQstatus(c->pg) == CONNECTION_BAD &&
+    return idle && c->pg && pq->PQstatus(c->pg) == CONNECTION_BAD &&
            conn_ready(c, NULL, NULL) == AC_OK;
 }
 
-/* Runs SQL without parameters that answers no rows (or rows nobody
- * reads). */
+static bool ok_result(PGresult *r)
+{
+    ExecStatusType t = r ? pq->PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+}
+
+/* The answer to what sent() sent on c: the result, or NULL with err set
+ * (sent false: libpq could not send it). */
+static PGresult *answer(struct conn *c, bool sent, const char *what,
+                        struct ac_err *err)
+{
+    PGresult *r;
+    if (!sent) {
+        fail(c->pg, NULL, what, err);
+        return NULL;
+    }
+    r = await(c, what, err);
+    if (r && !ok_result(r)) {
+        fail(c->pg, r, what, err);
+        pq->PQclear(r);
+        r = NULL;
+    }
+    return r;
+}
+
+/* Runs SQL without parameters; the result (cleared by the caller), or
+ * NULL with err set. */
+static PGresult *exec_sql(struct conn *c, const char *sql, const char *what,
+                          struct ac_err *err)
+{
+    bool idle;
+    PGresult *r;
+    if (!c->pg) {
+        ac_err_at(err, "database", AC_EIO, "%s: the database went away", what);
+        return NULL;
+    }
+    idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    r = answer(c, pq->PQsendQuery(c->pg, sql), what, err);
+    if (!r && retry(c, idle)) {
+        r = answer(c, pq->PQsendQuery(c->pg, sql), what, err);
+    }
+    return r;
+}
+
+/* Runs SQL that answers no rows worth reading. */
 static enum ac_status conn_exec(struct conn *c, const char *sql,
                                 const char *what, struct ac_err *err)
 {
-    bool idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
-    PGresult *r = pq->PQexec(c->pg, sql);
-    ExecStatusType s = pq->PQresultStatus(r);
-    enum ac_status st = AC_OK;
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK && retry(c, idle)) {
-        pq->PQclear(r);
-        r = pq->PQexec(c->pg, sql);
-        s = pq->PQresultStatus(r);
-    }
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        st = fail(c->pg, r, what, err);
+    PGresult *r = exec_sql(c, sql, what, err);
+    if (!r) {
+        return err && err->code ? err->code : AC_EIO;
     }
     pq->PQclear(r);
-    return st;
+    return AC_OK;
 }
 
-/* Runs query q with text parameters (NULL for SQL NULL); the caller
- * clears the result. NULL result means err is set. */
-static PGresult *run(struct conn *c, enum query q, const char *const *params,
-                     const int *lens, int count, const char *what,
-                     struct ac_err *err)
+/* Sends query q (prepared on c first when it is not yet). */
+static PGresult *send_prepared(struct conn *c, enum query q,
+                               const char *const *params, const int *lens,
+                               int count, const char *what, struct ac_err *err)
 {
     char name[16];
-    PGresult *r;
-    ExecStatusType s;
-    bool idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
-
     snprintf(name, sizeof name, "q%d", (int)q);
-again:
     if (!(c->prepared & (1ULL << q))) {
-        r = pq->PQprepare(c->pg, name, queries[q], 0, NULL);
-        if (pq->PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (retry(c, idle)) {
-                pq->PQclear(r);
-                idle = false; /* once */
-                goto again;
-            }
-            fail(c->pg, r, what, err);
-            pq->PQclear(r);
+        PGresult *r = answer(
+            c, pq->PQsendPrepare(c->pg, name, queries[q], 0, NULL), what, err);
+        if (!r) {
             return NULL;
         }
         pq->PQclear(r);
         c->prepared |= 1ULL << q;
     }
-    r = pq->PQexecPrepared(c->pg, name, count, params, lens, NULL, 0);
-    s = pq->PQresultStatus(r);
-    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-        if (retry(c, idle)) {
-            pq->PQclear(r);
-            idle = false;
-            goto again;
-        }
-        fail(c->pg, r, what, err);
-        pq->PQclear(r);
+    return answer(
+        c, pq->PQsendQueryPrepared(c->pg, name, count, params, lens, NULL, 0),
+        what, err);
+}
+
+/* Runs query q with text parameters (NULL for SQL NULL); the result
+ * (cleared by the caller), or NULL with err set. */
+static PGresult *run(struct conn *c, enum query q, const char *const *params,
+                     const int *lens, int count, const char *what,
+                     struct ac_err *err)
+{
+    bool idle;
+    PGresult *r;
+    if (!c->pg) {
+        ac_err_at(err, "database", AC_EIO, "%s: the database went away", what);
         return NULL;
+    }
+    idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+    r = send_prepared(c, q, params, lens, count, what, err);
+    if (!r && retry(c, idle)) {
+        r = send_prepared(c, q, params, lens, count, what, err);
     }
     return r;
 }
 
 /* Sends query q for row-by-row reading; the rows come from
- * PQgetResult. */
+ * next_result. */
 static enum ac_status send_rows(struct conn *c, enum query q,
                                 const char *const *params, int count,
                                 const char *what, struct ac_err *err)
@@ -348,14 +470,12 @@ static enum ac_status send_rows(struct conn *c, enum query q,
     char name[16];
     snprintf(name, sizeof name, "q%d", (int)q);
     if (!(c->prepared & (1ULL << q))) {
-        PGresult *r = pq->PQprepare(c->pg, name, queries[q], 0, NULL);
-        enum ac_status st = pq->PQresultStatus(r) == PGRES_COMMAND_OK
-                                ? AC_OK
-                                : fail(c->pg, r, what, err);
-        pq->PQclear(r);
-        if (st != AC_OK) {
-            return st;
+        PGresult *r = answer(
+            c, pq->PQsendPrepare(c->pg, name, queries[q], 0, NULL), what, err);
+        if (!r) {
+            return err && err->code ? err->code : AC_EIO;
         }
+        pq->PQclear(r);
         c->prepared |= 1ULL << q;
     }
     if (!pq->PQsendQueryPrepared(c->pg, name, count, params, NULL, NULL, 0) ||
@@ -363,16 +483,6 @@ static enum ac_status send_rows(struct conn *c, enum query q,
         return fail(c->pg, NULL, what, err);
     }
     return AC_OK;
-}
-
-/* Reads what is left of a sent query, so the connection can be used
- * again. */
-static void drain(struct conn *c)
-{
-    PGresult *r;
-    while ((r = pq->PQgetResult(c->pg))) {
-        pq->PQclear(r);
-    }
 }
 
 static struct ac_str value(const PGresult *r, int row, int col)
@@ -394,8 +504,14 @@ static enum ac_status value_i64(const PGresult *r, int row, int col,
     return AC_OK;
 }
 
+/* Readers this thread holds, of any store: a thread that holds one may
+ * get an extra one rather than wait (a scan callback reading the store
+ * again), so it cannot wait on itself. */
+static _Thread_local int readers_held;
+
 static void reader_give(struct pg *s, struct conn *c)
 {
+    readers_held--;
     if (c->extra) {
         conn_close(c);
         free(c);
@@ -403,11 +519,13 @@ static void reader_give(struct pg *s, struct conn *c)
     }
     pthread_mutex_lock(&s->pool_mu);
     c->busy = false;
+    pthread_cond_signal(&s->pool_cond);
     pthread_mutex_unlock(&s->pool_mu);
 }
 
-/* Lends a read connection: an idle pooled one, else an extra connection
- * closed again on return (a scan callback may read the store too). */
+/* Lends a read connection: an idle pooled one, waiting for one when all
+ * are lent, or an extra one (closed again on return) for a thread that
+ * holds one already. */
 static enum ac_status reader_take(struct pg *s, struct conn **out,
                                   struct ac_err *err)
 {
@@ -416,11 +534,17 @@ static enum ac_status reader_take(struct pg *s, struct conn **out,
 
     *out = NULL;
     pthread_mutex_lock(&s->pool_mu);
-    for (size_t i = 0; i < READERS && !c; i++) {
-        if (!s->readers[i].busy) {
-            c = &s->readers[i];
-            c->busy = true;
+    for (;;) {
+        for (size_t i = 0; i < READERS && !c; i++) {
+            if (!s->readers[i].busy) {
+                c = &s->readers[i];
+                c->busy = true;
+            }
         }
+        if (c || readers_held > 0) {
+            break;
+        }
+        pthread_cond_wait(&s->pool_cond, &s->pool_mu);
     }
     pthread_mutex_unlock(&s->pool_mu);
     if (!c) {
@@ -430,6 +554,7 @@ static enum ac_status reader_take(struct pg *s, struct conn **out,
         }
         c->extra = true;
     }
+    readers_held++;
     c->conninfo = s->conninfo;
     st = conn_ready(c, NULL, err);
     if (st != AC_OK) {
@@ -452,7 +577,9 @@ static enum ac_status create_tables(struct conn *c, struct ac_err *err)
     if (st == AC_OK) {
         return conn_exec(c, "COMMIT", "cannot create the schema", err);
     }
-    pq->PQclear(pq->PQexec(c->pg, "ROLLBACK"));
+    if (c->pg) {
+        pq->PQclear(exec_sql(c, "ROLLBACK", "cannot roll back", NULL));
+    }
     return st;
 }
 
@@ -466,12 +593,12 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
     enum ac_status st;
     int64_t version = 0;
 
-    r = pq->PQexec(c->pg, "SELECT to_regclass('meta') IS NOT NULL, "
-                          "to_regclass('events') IS NOT NULL");
-    if (pq->PQresultStatus(r) != PGRES_TUPLES_OK) {
-        st = fail(c->pg, r, "cannot read the schema", err);
-        pq->PQclear(r);
-        return st;
+    r = exec_sql(c,
+                 "SELECT to_regclass('meta') IS NOT NULL, "
+                 "to_regclass('events') IS NOT NULL",
+                 "cannot read the schema", err);
+    if (!r) {
+        return err && err->code ? err->code : AC_EIO;
     }
     if (pq->PQgetvalue(r, 0, 0)[0] != 't') {
         bool other = pq->PQgetvalue(r, 0, 1)[0] == 't';
@@ -487,10 +614,10 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
         return create_tables(c, err);
     }
     pq->PQclear(r);
-    r = pq->PQexec(c->pg,
-                   "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (pq->PQresultStatus(r) != PGRES_TUPLES_OK) {
-        st = fail(c->pg, r, "cannot read the schema version", err);
+    r = exec_sql(c, "SELECT value FROM meta WHERE key = 'schema_version'",
+                 "cannot read the schema version", err);
+    if (!r) {
+        st = err && err->code ? err->code : AC_EIO;
     } else if (pq->PQntuples(r) != 1 ||
                ac_parse_i64(value(r, 0, 0), 0, INT64_MAX, &version, NULL) !=
                    AC_OK ||
@@ -510,10 +637,12 @@ static enum ac_status ensure_schema(struct pg *s, bool create,
     }
     /* tables added since the store was made, created only when missing:
      * the server's role may hold no right to create */
-    r = pq->PQexec(c->pg, "SELECT to_regclass('sealed') IS NULL OR "
-                          "to_regclass('notify') IS NULL");
-    if (pq->PQresultStatus(r) != PGRES_TUPLES_OK) {
-        st = fail(c->pg, r, "cannot read the schema", err);
+    r = exec_sql(c,
+                 "SELECT to_regclass('sealed') IS NULL OR "
+                 "to_regclass('notify') IS NULL",
+                 "cannot read the schema", err);
+    if (!r) {
+        st = err && err->code ? err->code : AC_EIO;
     } else if (pq->PQgetvalue(r, 0, 0)[0] == 't') {
         st = create_tables(c, err);
     }
@@ -528,9 +657,12 @@ static void pg_close(struct ac_store *st)
         conn_close(&s->readers[i]);
     }
     conn_close(&s->listener);
+    conn_close(&s->cred);
     conn_close(&s->writer);
     pthread_mutex_destroy(&s->listen_mu);
+    pthread_cond_destroy(&s->pool_cond);
     pthread_mutex_destroy(&s->pool_mu);
+    pthread_mutex_destroy(&s->cred_mu);
     pthread_mutex_destroy(&s->write_mu);
     free(s->conninfo);
     free(s);
@@ -557,7 +689,9 @@ static enum ac_status pg_open(const char *location, bool create,
     }
     s->base.ops = &ac_store_pg_ops;
     pthread_mutex_init(&s->write_mu, NULL);
+    pthread_mutex_init(&s->cred_mu, NULL);
     pthread_mutex_init(&s->pool_mu, NULL);
+    pthread_cond_init(&s->pool_cond, NULL);
     pthread_mutex_init(&s->listen_mu, NULL);
     s->conninfo = strdup(location);
     if (!s->conninfo) {
@@ -566,6 +700,8 @@ static enum ac_status pg_open(const char *location, bool create,
     }
     s->writer.conninfo = s->conninfo;
     s->writer.settings = WRITER_SETTINGS;
+    s->cred.conninfo = s->conninfo;
+    s->cred.settings = WRITER_SETTINGS;
     s->listener.conninfo = s->conninfo;
     st = conn_ready(&s->writer, NULL, err);
     if (st == AC_OK) {
@@ -643,6 +779,8 @@ static enum ac_status write_one(struct conn *c, enum query q,
     return AC_OK;
 }
 
+static void roll_back(struct conn *c);
+
 /* Takes write_mu and, unless a write was begun, opens the append's
  * transaction and locks the chain: the head read after the lock is the
  * head every other writer sees. */
@@ -652,26 +790,37 @@ static enum ac_status lock_chain(struct pg *s, int64_t *seq,
     struct conn *c = &s->writer;
     enum ac_status st = writer_ready(s, err);
     if (st == AC_OK) {
-        st = conn_exec(c, "BEGIN; LOCK TABLE events IN EXCLUSIVE MODE",
-                       "cannot start the append", err);
+        st = conn_exec(c, "BEGIN; " LOG_LOCK, "cannot start the append", err);
     }
     if (st == AC_OK) {
         st = read_head(c, seq, hash, err);
     }
-    if (st != AC_OK && c->pg &&
-        pq->PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-        pq->PQclear(pq->PQexec(c->pg, "ROLLBACK"));
+    if (st != AC_OK) {
+        roll_back(c);
     }
     return st;
 }
 
+/* Ends the writer's transaction, if one is open, keeping nothing. */
+static void roll_back(struct conn *c)
+{
+    if (c->pg && pq->PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        pq->PQclear(exec_sql(c, "ROLLBACK", "cannot roll back", NULL));
+    }
+}
+
 static void unlock_chain(struct pg *s)
 {
-    struct conn *c = &s->writer;
-    if (c->pg && pq->PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
-        pq->PQclear(pq->PQexec(c->pg, "ROLLBACK"));
-    }
+    roll_back(&s->writer);
     s->begun = false;
+}
+
+/* Whether this thread began the write that holds the lock. */
+static bool mine(const struct pg *s)
+{
+    /* begun and owner change only under write_mu, by the owner */
+    return __atomic_load_n(&s->begun, __ATOMIC_ACQUIRE) &&
+           pthread_equal(s->owner, pthread_self());
 }
 
 static enum ac_status pg_write_begin(struct ac_store *st, int64_t *seq,
@@ -686,14 +835,15 @@ static enum ac_status pg_write_begin(struct ac_store *st, int64_t *seq,
         pthread_mutex_unlock(&s->write_mu);
         return rs;
     }
-    s->begun = true;
+    s->owner = pthread_self();
+    __atomic_store_n(&s->begun, true, __ATOMIC_RELEASE);
     return AC_OK;
 }
 
 static void pg_write_end(struct ac_store *st)
 {
     struct pg *s = pg_of(st);
-    if (s->begun) {
+    if (mine(s)) {
         unlock_chain(s);
         pthread_mutex_unlock(&s->write_mu);
     }
@@ -763,6 +913,44 @@ static enum ac_status write_strs(struct conn *c, enum query q,
     return st;
 }
 
+/* The connection went away with the COMMIT: the database may have kept
+ * the append or not. A new connection's head tells: the append's last
+ * event (kept: success after all), the expected head (nothing kept), or
+ * neither, or no answer (unknown: err's where is "commit"). */
+static enum ac_status commit_outcome(struct pg *s,
+                                     const struct ac_store_append *w,
+                                     int64_t expect_seq,
+                                     const uint8_t expect_hash[AC_HASH_LEN],
+                                     struct ac_err *err)
+{
+    const struct ac_event *last = w->count ? &w->events[w->count - 1] : NULL;
+    char why[sizeof err->msg];
+    uint8_t hash[AC_HASH_LEN];
+    int64_t seq;
+    struct ac_err e = {0};
+
+    snprintf(why, sizeof why, "%s", err ? err->msg : "");
+    if (writer_ready(s, &e) != AC_OK ||
+        read_head(&s->writer, &seq, hash, &e) != AC_OK) {
+        return ac_err_at(err, "commit", AC_EIO,
+                         "%s; whether it was kept is unknown until the "
+                         "database answers",
+                         why);
+    }
+    if (last && seq == last->seq &&
+        memcmp(hash, last->hash, AC_HASH_LEN) == 0) {
+        ac_err_clear(err);
+        return AC_OK;
+    }
+    if (seq == expect_seq && memcmp(hash, expect_hash, AC_HASH_LEN) == 0) {
+        return ac_err_set(err, AC_EIO, "%s", why);
+    }
+    return ac_err_at(err, "commit", AC_EIO,
+                     "%s; the log's head is now event %" PRId64
+                     ", so whether it was kept is unknown",
+                     why, seq);
+}
+
 static enum ac_status pg_append(struct ac_store *st,
                                 const struct ac_store_append *w,
                                 int64_t expect_seq,
@@ -776,7 +964,7 @@ static enum ac_status pg_append(struct ac_store *st,
     char num[24];
     enum ac_status rs = AC_OK;
 
-    if (!s->begun) {
+    if (!mine(s)) {
         pthread_mutex_lock(&s->write_mu);
         rs = lock_chain(s, &seq, hash, err);
         if (rs != AC_OK) {
@@ -840,6 +1028,9 @@ static enum ac_status pg_append(struct ac_store *st,
     }
     if (rs == AC_OK) {
         rs = conn_exec(c, "COMMIT", "cannot commit the append", err);
+        if (rs != AC_OK && (!c->pg || pq->PQstatus(c->pg) != CONNECTION_OK)) {
+            rs = commit_outcome(s, w, expect_seq, expect_hash, err);
+        }
     }
     unlock_chain(s);
     pthread_mutex_unlock(&s->write_mu);
@@ -855,6 +1046,7 @@ static enum ac_status pg_scan(struct ac_store *st, int64_t after, int64_t limit,
     char a[24], l[24];
     const char *p[2] = {a, limit < 0 ? NULL : l};
     PGresult *r;
+    bool late = false;
     enum ac_status rs = reader_take(s, &c, err);
 
     if (rs != AC_OK) {
@@ -863,7 +1055,8 @@ static enum ac_status pg_scan(struct ac_store *st, int64_t after, int64_t limit,
     snprintf(a, sizeof a, "%" PRId64, after);
     snprintf(l, sizeof l, "%" PRId64, limit);
     rs = send_rows(c, Q_SCAN, p, 2, "cannot read the log", err);
-    while (rs == AC_OK && (r = pq->PQgetResult(c->pg))) {
+    while (rs == AC_OK &&
+           (r = next_result(c, mono_ms() + QUERY_MS, &late)) != NULL) {
         ExecStatusType t = pq->PQresultStatus(r);
         if (t == PGRES_SINGLE_TUPLE) {
             int64_t seq = 0;
@@ -876,15 +1069,18 @@ static enum ac_status pg_scan(struct ac_store *st, int64_t after, int64_t limit,
         }
         pq->PQclear(r);
     }
-    if (rs != AC_OK && c->pg && pq->PQstatus(c->pg) == CONNECTION_OK) {
-        /* Stopped early: cancel the rest rather than read it all. */
-        PGcancel *k = pq->PQgetCancel(c->pg);
-        char buf[64];
-        if (k) {
-            pq->PQcancel(k, buf, sizeof buf);
-            pq->PQfreeCancel(k);
-        }
-        drain(c);
+    if (rs == AC_OK && late) {
+        rs = ac_err_at(err, "database", AC_EIO,
+                       "cannot read the log: the database did not answer "
+                       "within %d s",
+                       QUERY_MS / 1000);
+    }
+    if (rs != AC_OK && c->pg &&
+        pq->PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
+        /* stopped early: the rest of the rows are on their way; a new
+         * connection is quicker and surer than reading or cancelling
+         * them */
+        conn_close(c);
     }
     reader_give(s, c);
     return rs;
@@ -898,12 +1094,13 @@ static enum ac_status write_texts(struct pg *s, enum query q,
                                   struct ac_err *err)
 {
     enum ac_status st;
-    pthread_mutex_lock(&s->write_mu);
-    st = writer_ready(s, err);
+    /* its own connection: a login does not wait for a batch */
+    pthread_mutex_lock(&s->cred_mu);
+    st = conn_ready(&s->cred, NULL, err);
     if (st == AC_OK) {
-        st = write_strs(&s->writer, q, params, count, num, what, err, NULL);
+        st = write_strs(&s->cred, q, params, count, num, what, err, NULL);
     }
-    pthread_mutex_unlock(&s->write_mu);
+    pthread_mutex_unlock(&s->cred_mu);
     if (st == AC_ECONFLICT && q == Q_INVITE_PUT) {
         st = ac_err_set(err, AC_ECONFLICT, "the invite code is in use");
     }

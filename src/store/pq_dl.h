@@ -13,29 +13,26 @@
 
 /* The libpq functions the backend calls. */
 #define AC_PQ_FUNCS(X)                                                         \
-    X(PQcancel)                                                                \
     X(PQclear)                                                                 \
     X(PQcmdTuples)                                                             \
-    X(PQconnectdb)                                                             \
+    X(PQconnectdbParams)                                                       \
     X(PQconsumeInput)                                                          \
     X(PQerrorMessage)                                                          \
     X(PQexec)                                                                  \
-    X(PQexecPrepared)                                                          \
     X(PQfinish)                                                                \
-    X(PQfreeCancel)                                                            \
     X(PQfreemem)                                                               \
-    X(PQgetCancel)                                                             \
     X(PQgetResult)                                                             \
     X(PQgetlength)                                                             \
     X(PQgetvalue)                                                              \
+    X(PQisBusy)                                                                \
     X(PQisthreadsafe)                                                          \
     X(PQnotifies)                                                              \
     X(PQntuples)                                                               \
-    X(PQprepare)                                                               \
-    X(PQreset)                                                                 \
     X(PQresultErrorField)                                                      \
     X(PQresultErrorMessage)                                                    \
     X(PQresultStatus)                                                          \
+    X(PQsendPrepare)                                                           \
+    X(PQsendQuery)                                                             \
     X(PQsendQueryPrepared)                                                     \
     X(PQsetNoticeProcessor)                                                    \
     X(PQsetSingleRowMode)                                                      \

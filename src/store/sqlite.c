@@ -78,7 +78,7 @@ static const char *const queries[Q_COUNT] = {
                       "WHERE token_hash = ?1 AND expires > ?2",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
     [Q_INVITE_PUT] = "INSERT INTO invites(member, code) VALUES(?1, ?2) "
-                     "ON CONFLICT(member) DO UPDATE SET code = excluded.code",
+                     "ON CONFLICT(member) DO NOTHING",
     [Q_INVITE_GET] = "SELECT code FROM invites WHERE member = ?1",
     [Q_INVITE_FIND] = "SELECT member FROM invites WHERE code = ?1",
     [Q_INVITE_TAKE] = "DELETE FROM invites WHERE code = ?1",

@@ -106,13 +106,16 @@ void ac_store_where(const char *location, char *out, size_t size)
         snprintf(out, size, "%s", location);
         return;
     }
-    end = strcspn(rest, "?#");
-    at = strcspn(rest, "@/?#");
+    /* as libpq reads a URI: the user part ends at the first '@' before
+     * the first '/', whatever it holds ('?' included) */
+    at = strcspn(rest, "@/");
     if (rest[at] != '@') {
+        end = strcspn(rest, "?");
         snprintf(out, size, "%.*s%.*s", (int)n, location, (int)end, rest);
         return;
     }
     colon = strcspn(rest, ":@");
+    end = at + strcspn(rest + at, "?");
     snprintf(out, size, "%.*s%.*s%.*s", (int)n, location, (int)colon, rest,
              (int)(end - at), rest + at);
 }

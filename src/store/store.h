@@ -164,7 +164,9 @@ enum ac_status ac_store_notify_scan(struct ac_store *st, ac_store_notify_fn fn,
 enum ac_status ac_store_backup(struct ac_store *st, const char *dest,
                                int64_t *seq, struct ac_err *err);
 
-/* Invites: one code per invited member, until taken. */
+/* Invites: one code per invited member, until taken. A put for a member
+ * who has a code already keeps that code (two servers making one at the
+ * same moment agree on the first): read it back with invite_get. */
 enum ac_status ac_store_invite_put(struct ac_store *st, struct ac_str member,
                                    struct ac_str code, struct ac_err *err);
 /* The code for a member; AC_ENOTFOUND when none. */

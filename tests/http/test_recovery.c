@@ -107,7 +107,8 @@ Test(recovery, another_writers_events_are_folded_in, .fini = org_cleanup)
 }
 
 /* Holds the store's write lock from outside the server, as a stuck
- * writer would: SQLite's BEGIN IMMEDIATE, PostgreSQL's table lock. */
+ * writer would: SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock of
+ * the log (src/store/pg.c). */
 struct holder {
     sqlite3 *db;
     PGconn *pg;
@@ -121,8 +122,9 @@ static void hold_write_lock(struct holder *h, const char *data)
         PGresult *res;
         h->pg = PQconnectdb(url);
         free(url);
-        res = PQexec(h->pg, "BEGIN; LOCK TABLE events IN EXCLUSIVE MODE");
-        cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s",
+        res = PQexec(h->pg, "SELECT pg_advisory_lock(hashtext('accord log ' "
+                            "|| current_schema()))");
+        cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s",
                      PQerrorMessage(h->pg));
         PQclear(res);
     } else {
@@ -137,8 +139,7 @@ static void hold_write_lock(struct holder *h, const char *data)
 static void release_write_lock(struct holder *h)
 {
     if (h->pg) {
-        PQclear(PQexec(h->pg, "ROLLBACK"));
-        PQfinish(h->pg);
+        PQfinish(h->pg); /* the lock goes with the session */
     }
     if (h->db) {
         sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);

@@ -303,6 +303,14 @@ Test(store, other_schemes_are_refused)
     ac_store_where("postgresql://ann:s3cret@db.example:5432/coop?password=x",
                    where, sizeof where);
     cr_assert_str_eq(where, "postgresql://ann@db.example:5432/coop");
+    ac_store_where("postgres://postgres:pa?s3cret@db/coop", where,
+                   sizeof where);
+    cr_assert_str_eq(where, "postgres://postgres@db/coop");
+    ac_store_where("postgresql:///coop?host=/run/pg&password=x", where,
+                   sizeof where);
+    cr_assert_str_eq(where, "postgresql:///coop");
+    ac_store_where("postgres://db:5432/coop", where, sizeof where);
+    cr_assert_str_eq(where, "postgres://db:5432/coop");
     ac_store_where("/srv/accord/coop", where, sizeof where);
     cr_assert_str_eq(where, "/srv/accord/coop");
     cr_assert_eq(ac_store_open("ftp://example.org/x", true, &st, &e),
@@ -710,10 +718,12 @@ Test(store, invites)
     cr_assert_eq(ac_store_invite_put(st, AC_STR("cat"), AC_STR("abc"), &e),
                  AC_ECONFLICT, "a code admits one member");
     cr_assert_eq(ac_store_invite_put(st, AC_STR("ben"), AC_STR("def"), &e),
-                 AC_OK, "a new code replaces the old");
-    cr_assert_eq(ac_store_invite_find(st, AC_STR("abc"), member, &e),
+                 AC_OK);
+    cr_assert_eq(ac_store_invite_get(st, AC_STR("ben"), code, &e), AC_OK);
+    cr_assert_str_eq(code, "abc", "the first code stays");
+    cr_assert_eq(ac_store_invite_find(st, AC_STR("def"), member, &e),
                  AC_ENOTFOUND);
-    cr_assert_eq(ac_store_invite_find(st, AC_STR("def"), member, &e), AC_OK);
+    cr_assert_eq(ac_store_invite_find(st, AC_STR("abc"), member, &e), AC_OK);
     cr_assert_str_eq(member, "ben");
     ac_store_close(st);
 }

@@ -57,10 +57,15 @@ static int rm_one(const char *p, const struct stat *sb, int flag,
     return remove(p);
 }
 
+static void drop_made(const char *path);
+
 void t_rmrf(const char *path)
 {
     if (path) {
         nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        if (t_pg()) {
+            drop_made(path);
+        }
     }
 }
 
@@ -86,11 +91,53 @@ static void db_name(const char *data, char out[24])
     snprintf(out, 24, "t%016llx", (unsigned long long)h);
 }
 
+/* The databases this test process made, by folder, dropped with the
+ * folder (t_rmrf) so that a run does not fill the cluster's disk. */
+#define MADE_MAX 64
+static struct made {
+    char *data;
+    char name[24];
+} made[MADE_MAX];
+static size_t made_count;
+
+static void pg_admin(const char *sql, const char *ok_state)
+{
+    char *admin = t_fmt("%s/postgres", t_pg());
+    PGconn *c = PQconnectdb(admin);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (!state || !ok_state || strcmp(state, ok_state) != 0) {
+            fprintf(stderr, "%s: %s\n", sql, PQerrorMessage(c));
+        }
+    }
+    PQclear(r);
+    PQfinish(c);
+    free(admin);
+}
+
+static void drop_made(const char *path)
+{
+    size_t n = strlen(path), k = 0;
+    for (size_t i = 0; i < made_count; i++) {
+        if (strncmp(made[i].data, path, n) == 0 &&
+            (made[i].data[n] == '\0' || made[i].data[n] == '/')) {
+            char *sql =
+                t_fmt("DROP DATABASE IF EXISTS %s WITH (FORCE)", made[i].name);
+            pg_admin(sql, NULL);
+            free(sql);
+            free(made[i].data);
+        } else {
+            made[k++] = made[i];
+        }
+    }
+    made_count = k;
+}
+
 char *t_store(const char *data)
 {
-    char name[24], *admin, *sql;
-    PGconn *c;
-    PGresult *r;
+    char name[24], *sql;
+    bool known = false;
 
     if (!t_pg()) {
         return t_fmt("%s", data);
@@ -98,21 +145,19 @@ char *t_store(const char *data)
     /* the folder holds the test's other files, such as accord.conf */
     mkdir(data, 0700);
     db_name(data, name);
-    admin = t_fmt("%s/postgres", t_pg());
-    sql = t_fmt("CREATE DATABASE %s", name);
-    c = PQconnectdb(admin);
-    r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        if (!state || strcmp(state, "42P04") != 0) { /* not "exists" */
-            fprintf(stderr, "cannot create database %s: %s\n", name,
-                    PQerrorMessage(c));
+    for (size_t i = 0; i < made_count && !known; i++) {
+        known = strcmp(made[i].name, name) == 0;
+    }
+    if (!known) {
+        sql = t_fmt("CREATE DATABASE %s", name);
+        pg_admin(sql, "42P04"); /* made by an earlier process: fine */
+        free(sql);
+        if (made_count < MADE_MAX) {
+            made[made_count].data = t_fmt("%s", data);
+            memcpy(made[made_count].name, name, sizeof name);
+            made_count++;
         }
     }
-    PQclear(r);
-    PQfinish(c);
-    free(sql);
-    free(admin);
     return t_fmt("%s/%s", t_pg(), name);
 }
 
@@ -350,6 +395,9 @@ static int free_port(void)
 bool t_server_start(struct t_server *s, const char *data)
 {
     char listen[64];
+    /* made here, not in the child, so t_rmrf knows to drop it */
+    char *url = t_pg() ? t_store(data) : NULL;
+    char *conf = t_fmt("%s/accord.conf", data);
     memset(s, 0, sizeof *s);
     snprintf(s->data, sizeof s->data, "%s", data);
     for (int attempt = 0; attempt < 5; attempt++) {
@@ -365,9 +413,7 @@ bool t_server_start(struct t_server *s, const char *data)
             if (!getenv("ACCORD_TEST_VERBOSE")) {
                 dup2(devnull, 1);
             }
-            if (t_pg()) {
-                char *conf = t_fmt("%s/accord.conf", data);
-                char *url = t_store(data);
+            if (url) {
                 if (access(conf, F_OK) == 0) {
                     execl(t_bin(), t_bin(), "serve", "--store", url, "--config",
                           conf, "--listen", listen, (char *)NULL);
@@ -385,6 +431,8 @@ bool t_server_start(struct t_server *s, const char *data)
             int wst;
             t_resp_free(&r);
             if (st == 200) {
+                free(url);
+                free(conf);
                 return true;
             }
             if (waitpid(s->pid, &wst, WNOHANG) == s->pid) {
@@ -398,6 +446,8 @@ bool t_server_start(struct t_server *s, const char *data)
         }
         s->pid = 0;
     }
+    free(url);
+    free(conf);
     return false;
 }
 
