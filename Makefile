@@ -7,6 +7,8 @@
 #   make check      debug build with -Werror and the test suite
 #   make asan       the test suite under AddressSanitizer + UBSan
 #   make bench      benchmarks (see docs/performance.md)
+#   make fuzz       each fuzz target for FUZZ_SECONDS (60), as make test
+#                   does last (docs/testing.md#fuzzing)
 #   make format / check-format / check-deps
 
 MODE ?= release
@@ -55,7 +57,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(B)/%)
 
 .PHONY: all run test check asan bench tests-build tests-run deps format \
-        check-format check-deps demo clean
+        check-format check-deps demo clean fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -110,7 +112,9 @@ test: deps
 	@$(MAKE) --no-print-directory node_modules
 	@$(MAKE) --no-print-directory MODE=debug B=build/debug tests-build
 	@$(MAKE) --no-print-directory MODE=asan B=build/asan tests-build
-	@tools/run-tests --pg build/debug build/asan
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_DIR=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+	    tools/run-tests --pg build/debug build/asan
 
 check:
 	@$(MAKE) --no-print-directory MODE=debug tests-run
@@ -138,5 +142,63 @@ check-deps:
 
 clean:
 	rm -rf build
+
+# ---- fuzzing (docs/testing.md#fuzzing) ----
+# The library again, built by clang with coverage for libFuzzer and
+# AddressSanitizer + UBSan, into its own folder; one binary per
+# fuzz/fuzz_NAME.c (with its body fuzz/NAME_one.c and fuzz/common.c,
+# which the tests replay the corpus through too). make fuzz runs each for FUZZ_SECONDS over a copy of its
+# corpus and fails when any finds a crash.
+FUZZ_SECONDS ?= 60
+FUZZ_B := build/fuzz
+FUZZ_CC := clang
+FUZZ_CFLAGS := -std=c17 -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -include src/base/banned.h
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_B)/%)
+FUZZ_LIB := $(FUZZ_B)/libaccord.a
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_B)/%.o)
+
+$(FUZZ_B)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< \
+	    -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	@$(AR) rcs $@ $^
+
+$(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c fuzz/%_one.c fuzz/common.c fuzz/fuzz.h \
+                  $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZER  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_$*.c \
+	    fuzz/$*_one.c fuzz/common.c $(FUZZ_LIB) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
+	@tools/run-fuzz $(FUZZ_B) $(FUZZ_SECONDS)
+
+# The bodies in the test suite, built like the tests: two tests replay
+# every committed input through them (tests/unit/test_fuzz_regress.c,
+# tests/http/test_fuzz_http.c), so they link the bodies too.
+FUZZ_BODY_OBJ := $(patsubst %.c,$(B)/%.o,$(filter-out fuzz/fuzz_%.c, \
+                                                   $(wildcard fuzz/*.c)))
+
+$(B)/fuzz/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(SRC_CFLAGS) -c $< -o $@
+
+$(B)/tests/unit/test_fuzz_regress $(B)/tests/http/test_fuzz_http: %: %.o \
+        $(FUZZ_BODY_OBJ) $(TEST_SUPPORT_OBJ) $(LIB)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_$(MODE)) -o $@ $^ $(TEST_LIBS) $(LDLIBS)
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BODY_OBJ:.o=.d)
 
 -include $(LIB_OBJ:.o=.d) $(B)/src/cli/main.d

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* libFuzzer's entry to the exec target (fuzz/exec_one.c). */
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    ac_fuzz_exec(data, size);
+    return 0;
+}
