@@ -46,7 +46,9 @@
 #include "store/log.h"
 #include "store/store.h"
 
+#ifndef RESET_EVERY
 #define RESET_EVERY 4000
+#endif
 #define STORE_MAX ((off_t)16 << 20) /* bytes of accord.db and its WAL */
 #define QUIET_MS 1                  /* quiet before the end of input is sent */
 #define ANSWER_MS 2000              /* quiet after it before giving up */
@@ -478,7 +480,8 @@ static char *get(const char *path)
 }
 
 /* What the server answers to every read of the organisation that does
- * not depend on the clock; [0] is the log's head. */
+ * not depend on the clock (but the notifications' "deliveries"); [0] is
+ * the log's head. */
 static const char *const reads[] = {
     "/api/v1/events?after=0&limit=1",
     "/api/v1/org",
@@ -521,6 +524,9 @@ static void restart(void)
             at++;
         }
         from = at > 400 ? at - 400 : 0;
+        /* the deliveries go on, with the clock, while the server runs */
+        json_object_del(x, "deliveries");
+        json_object_del(y, "deliveries");
         AC_FUZZ_CHECK(x && y && json_equal(x, y),
                       "a restart changed GET %s at byte %zu:\n%.800s\n%.800s",
                       reads[i], at, before[i] + from, after[i] + from);
