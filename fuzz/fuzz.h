@@ -20,8 +20,8 @@
 #include "core/exec.h"
 #include "core/state.h"
 
-/* Inputs longer than this are skipped: longer ones find nothing new and
- * slow every run down. */
+/* Inputs longer than this are skipped: they slow every run down and
+ * reach nothing shorter ones cannot. */
 #define AC_FUZZ_MAX_INPUT ((size_t)64 << 10)
 
 /* ---- the targets ---- */
@@ -81,7 +81,8 @@ extern const struct ac_fuzz_route ac_fuzz_routes[];
 extern const size_t ac_fuzz_route_count;
 
 /* Decodes body for route (an index) into c, strings in a, as the route's
- * handler does; the caller fills actor and the {id} of the path. */
+ * handler does. The caller has set c->actor, and c->proposal to the {id}
+ * of the path (as ac_route_job_init does), or left it empty. */
 enum ac_status ac_fuzz_decode(size_t route, struct ac_str body,
                               struct ac_arena *a, struct ac_cmd *c,
                               struct ac_err *err);
