@@ -130,7 +130,8 @@ struct sq {
     char *path;               /* DIR/accord.db; owned */
     pthread_mutex_t write_mu; /* guards writer and begun */
     struct conn writer;
-    bool begun; /* ac_store_write_begin holds the lock (write_mu held) */
+    bool begun;              /* ac_store_write_begin holds the lock */
+    pthread_t owner;         /* the thread that began it (holds write_mu) */
     pthread_mutex_t pool_mu; /* guards readers[].busy */
     struct conn readers[READERS];
 };
@@ -842,14 +843,24 @@ static enum ac_status sq_write_begin(struct ac_store *st, int64_t *seq,
         pthread_mutex_unlock(&s->write_mu);
         return rs;
     }
-    s->begun = true;
+    s->owner = pthread_self();
+    __atomic_store_n(&s->begun, true, __ATOMIC_RELEASE);
     return AC_OK;
+}
+
+/* Whether this thread began the write that holds the lock: another
+ * thread's append waits for write_mu instead of using its transaction. */
+static bool mine(const struct sq *s)
+{
+    /* begun and owner change only under write_mu, by the owner */
+    return __atomic_load_n(&s->begun, __ATOMIC_ACQUIRE) &&
+           pthread_equal(s->owner, pthread_self());
 }
 
 static void sq_write_end(struct ac_store *st)
 {
     struct sq *s = sq_of(st);
-    if (!s->begun) {
+    if (!mine(s)) {
         return;
     }
     if (!sqlite3_get_autocommit(s->writer.db)) {
@@ -871,7 +882,7 @@ static enum ac_status sq_append(struct ac_store *st,
     int64_t seq;
     enum ac_status rs;
 
-    if (s->begun) {
+    if (mine(s)) {
         /* the lock is held since ac_store_write_begin */
         s->begun = false;
     } else {
