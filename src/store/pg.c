@@ -32,10 +32,6 @@
 #include "base/ascii.h"
 #include "store/pq_dl.h"
 
-/* libpq, loaded at the first open (pq_dl.h); set before any connection
- * exists and never changed after. */
-static const struct ac_pq *pq;
-
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
@@ -43,6 +39,10 @@ static const struct ac_pq *pq;
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* libpq, loaded at the first open (pq_dl.h); set before any connection
+ * exists and never changed after. */
+static const struct ac_pq *pq;
 
 #define SCHEMA_VERSION 1
 #define READERS 4
@@ -389,6 +389,16 @@ static PGresult *answer(struct conn *c, bool sent, const char *what,
     return r;
 }
 
+/* Whether c was dropped (a statement timed out): then err says so. */
+static bool gone(const struct conn *c, const char *what, struct ac_err *err)
+{
+    if (c->pg) {
+        return false;
+    }
+    ac_err_at(err, "database", AC_EIO, "%s: the database went away", what);
+    return true;
+}
+
 /* Runs SQL without parameters; the result (cleared by the caller), or
  * NULL with err set. */
 static PGresult *exec_sql(struct conn *c, const char *sql, const char *what,
@@ -396,8 +406,7 @@ static PGresult *exec_sql(struct conn *c, const char *sql, const char *what,
 {
     bool idle;
     PGresult *r;
-    if (!c->pg) {
-        ac_err_at(err, "database", AC_EIO, "%s: the database went away", what);
+    if (gone(c, what, err)) {
         return NULL;
     }
     idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
@@ -449,8 +458,7 @@ static PGresult *run(struct conn *c, enum query q, const char *const *params,
 {
     bool idle;
     PGresult *r;
-    if (!c->pg) {
-        ac_err_at(err, "database", AC_EIO, "%s: the database went away", what);
+    if (gone(c, what, err)) {
         return NULL;
     }
     idle = pq->PQtransactionStatus(c->pg) == PQTRANS_IDLE;
